@@ -1,0 +1,284 @@
+import { Server, type AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
+import { Server as TlsServer } from 'node:tls'
+import createDebug from 'debug'
+import { compose } from './compose.js'
+import type { Context } from './context.js'
+import { Connection, type ConnectionHost, type ConnectionOptions } from './http/connection.js'
+import { DEFAULT_PARSER_LIMITS, type ParserLimits } from './http/parser-limits.js'
+import { TimerWheel } from './http/timer-wheel.js'
+import { renderError } from './render-error.js'
+import type { Middleware } from './types.js'
+
+const debug = createDebug('tinyhttp:core')
+
+/** Options of {@link createApp}. All durations are in milliseconds. */
+export interface AppOptions {
+  /** From the first byte of a request (or from connect) until its header section is complete; then 408 and close. @defaultValue 10000 */
+  headersTimeout?: number
+  /** From the first byte of a request until the whole request, body included, has arrived; then 408. @defaultValue 30000 */
+  requestTimeout?: number
+  /** Idle time allowed between requests on a persistent connection. @defaultValue 5000 */
+  keepAliveTimeout?: number
+  /** How long a write may stay blocked by a client that does not read. @defaultValue 30000 */
+  sendTimeout?: number
+  /** Requests per connection before it is closed; 0 = no limit. @defaultValue 0 */
+  maxRequestsPerSocket?: number
+  /** Pipelined requests queued behind the one being answered before reading pauses. @defaultValue 16 */
+  maxPipelined?: number
+  /** Longest request-line in bytes; longer → 414. @defaultValue 8192 */
+  maxRequestLineSize?: number
+  /** Largest header section in bytes; larger → 431. @defaultValue 16384 */
+  maxHeaderSize?: number
+  /** Most header fields; more → 431. @defaultValue 100 */
+  maxHeaderCount?: number
+  /** After an early answer to a request whose body is still arriving, drain at most this long. @defaultValue 2000 */
+  lingerTimeout?: number
+  /** …and at most this many bytes. @defaultValue 65536 */
+  lingerBytes?: number
+  /** How long {@link App.close} waits for in-flight responses before destroying connections. @defaultValue 5000 */
+  closeGracePeriod?: number
+  /** Called with errors that became a 5xx (after the response is rendered). @defaultValue logs through debug('tinyhttp:core') */
+  onError?: (err: unknown, ctx: Context) => void
+}
+
+function positive(name: string, value: number | undefined, fallback: number, allowZero = false): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
+    throw new TypeError(`createApp: ${name} must be a ${allowZero ? 'non-negative' : 'positive'} number`)
+  }
+  return value
+}
+
+/**
+ * The application: a middleware chain on top of the core's own HTTP/1.1 connection handling.
+ * Create it with {@link createApp}.
+ *
+ * @example
+ * ```ts
+ * const app = createApp()
+ * app.use(async (ctx, next) => {
+ *   await next()
+ *   ctx.res.headers.set('Access-Control-Allow-Origin', '*')
+ * })
+ * app.use(ctx => { ctx.res.body = 'hello' })
+ * const { port } = await app.listen(7878, '127.0.0.1')
+ * ```
+ */
+export class App implements ConnectionHost {
+  readonly #middleware: Middleware[] = []
+  #composed: ((ctx: Context) => Promise<void>) | null = null
+  readonly #connectionOptions: ConnectionOptions
+  readonly #wheel: TimerWheel
+  readonly #connections = new Set<Connection>()
+  readonly #servers = new Set<Server>()
+  readonly #onError: (err: unknown, ctx: Context) => void
+  readonly #closeGracePeriod: number
+  #closing = false
+  #closed: Promise<void> | null = null
+
+  /** @param options - timeouts and limits */
+  constructor(options: AppOptions = {}) {
+    const limits: ParserLimits = {
+      ...DEFAULT_PARSER_LIMITS,
+      maxRequestLineSize: positive('maxRequestLineSize', options.maxRequestLineSize, DEFAULT_PARSER_LIMITS.maxRequestLineSize),
+      maxHeaderSize: positive('maxHeaderSize', options.maxHeaderSize, DEFAULT_PARSER_LIMITS.maxHeaderSize),
+      maxHeaderCount: positive('maxHeaderCount', options.maxHeaderCount, DEFAULT_PARSER_LIMITS.maxHeaderCount),
+    }
+    this.#connectionOptions = {
+      headersTimeout: positive('headersTimeout', options.headersTimeout, 10_000),
+      requestTimeout: positive('requestTimeout', options.requestTimeout, 30_000),
+      keepAliveTimeout: positive('keepAliveTimeout', options.keepAliveTimeout, 5_000),
+      sendTimeout: positive('sendTimeout', options.sendTimeout, 30_000),
+      maxRequestsPerSocket: positive('maxRequestsPerSocket', options.maxRequestsPerSocket, 0, true),
+      maxPipelined: positive('maxPipelined', options.maxPipelined, 16),
+      lingerTimeout: positive('lingerTimeout', options.lingerTimeout, 2_000),
+      lingerBytes: positive('lingerBytes', options.lingerBytes, 64 * 1024, true),
+      limits,
+    }
+    this.#closeGracePeriod = positive('closeGracePeriod', options.closeGracePeriod, 5_000, true)
+    const o = this.#connectionOptions
+    const shortest = Math.min(o.headersTimeout, o.requestTimeout, o.keepAliveTimeout, o.sendTimeout, o.lingerTimeout)
+    this.#wheel = new TimerWheel(Math.min(1000, Math.max(10, shortest / 4)))
+    this.#onError =
+      options.onError ??
+      ((err: unknown) => {
+        debug('unhandled error → 500: %O', err)
+      })
+  }
+
+  /**
+   * Adds middleware to the end of the chain.
+   *
+   * @param middleware - one or more `(ctx, next) => void | Promise<void>`
+   * @returns this, for chaining
+   * @throws TypeError when an argument is not a function
+   * @example
+   * ```ts
+   * app.use(cors()).use(allowlist(['index.html'], { root: './public' })).use(serveStatic('./public'))
+   * ```
+   */
+  use(...middleware: Array<Middleware<any>>): this {
+    for (const fn of middleware) {
+      if (typeof fn !== 'function') throw new TypeError('app.use() expects middleware functions')
+      debug('use %s', fn.name || 'anonymous')
+      this.#middleware.push(fn as Middleware)
+    }
+    this.#composed = null
+    return this
+  }
+
+  /** Whether {@link App.close} has been called. */
+  get closing(): boolean {
+    return this.#closing
+  }
+
+  /**
+   * Runs the chain for one request and renders what it threw; resolves once the response is ready.
+   * @internal
+   */
+  handle(ctx: Context): Promise<void> {
+    const composed = (this.#composed ??= compose(this.#middleware))
+    return composed(ctx).then(
+      () => {
+        const res = ctx.res
+        if (!res.statusSet && res.body === null && !res.committed) {
+          // Nothing answered: 404.
+          res.status = 404
+          res.headers.set('Content-Type', 'text/plain; charset=utf-8')
+          res.headers.set('X-Content-Type-Options', 'nosniff')
+          res.body = 'Not Found'
+        }
+      },
+      (err: unknown) => {
+        if (ctx.res.committed) throw err
+        const status = renderError(ctx.res, err)
+        if (status >= 500) this.#onError(err, ctx)
+      },
+    )
+  }
+
+  /**
+   * Starts serving on a socket (a `net.Socket`, a `tls.TLSSocket`, or any Duplex in tests).
+   *
+   * @param socket - the accepted connection
+   */
+  handleConnection(socket: Duplex): void {
+    if (this.#closing) {
+      socket.destroy()
+      return
+    }
+    const conn = new Connection(socket, this, this.#connectionOptions, this.#wheel)
+    this.#connections.add(conn)
+  }
+
+  /** @internal */
+  release(conn: Connection): void {
+    this.#connections.delete(conn)
+  }
+
+  /**
+   * Serves connections accepted by a server you created, e.g. a `tls.Server` for HTTPS.
+   * Create it with `allowHalfOpen: true` so a client that half-closes still gets its answer.
+   *
+   * @param server - a `net.Server` or `tls.Server`
+   * @returns this
+   * @example
+   * ```ts
+   * const server = tls.createServer({ key, cert, allowHalfOpen: true })
+   * app.attach(server)
+   * server.listen(8443, '127.0.0.1')
+   * ```
+   */
+  attach(server: Server): this {
+    this.#servers.add(server)
+    if (server instanceof TlsServer) server.on('secureConnection', socket => this.handleConnection(socket))
+    else server.on('connection', socket => this.handleConnection(socket))
+    server.on('close', () => this.#servers.delete(server))
+    return this
+  }
+
+  /**
+   * Listens on a TCP port.
+   *
+   * @param port - the port; 0 picks a free one @defaultValue 0
+   * @param host - the address to bind @defaultValue '127.0.0.1'
+   * @returns the bound address once listening
+   * @example
+   * ```ts
+   * const { port } = await app.listen(0) // a free port on 127.0.0.1
+   * ```
+   */
+  listen(port = 0, host = '127.0.0.1'): Promise<AddressInfo> {
+    const server = new Server({ allowHalfOpen: true, noDelay: true })
+    this.attach(server)
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error): void => {
+        this.#servers.delete(server)
+        reject(err)
+      }
+      server.once('error', onError)
+      server.listen(port, host, () => {
+        server.off('error', onError)
+        resolve(server.address() as AddressInfo)
+      })
+    })
+  }
+
+  /** The servers this App listens on (through {@link App.listen} or {@link App.attach}). */
+  get servers(): ReadonlySet<Server> {
+    return this.#servers
+  }
+
+  /** Number of open connections. */
+  get connectionCount(): number {
+    return this.#connections.size
+  }
+
+  /**
+   * Stops accepting, lets in-flight responses finish (they say `Connection: close`), closes idle
+   * keep-alive connections at once, and destroys what is left after the grace period.
+   *
+   * @param gracePeriod - milliseconds to wait before forcing @defaultValue the `closeGracePeriod` option
+   * @returns resolves once every server and connection is closed
+   */
+  close(gracePeriod = this.#closeGracePeriod): Promise<void> {
+    if (this.#closed !== null) return this.#closed
+    this.#closing = true
+    const servers = [...this.#servers].map(
+      server => new Promise<void>(resolve => (server.listening ? server.close(() => resolve()) : resolve())),
+    )
+    for (const conn of this.#connections) conn.shutdown()
+    const drained = new Promise<void>(resolve => {
+      const started = Date.now()
+      const check = (): void => {
+        for (const conn of this.#connections) conn.shutdown()
+        if (this.#connections.size === 0) return resolve()
+        if (Date.now() - started >= gracePeriod) {
+          for (const conn of this.#connections) conn.destroy()
+        }
+        setTimeout(check, 20).unref()
+      }
+      check()
+    })
+    this.#closed = Promise.all([...servers, drained]).then(() => undefined)
+    return this.#closed
+  }
+}
+
+/**
+ * Creates an {@link App}.
+ *
+ * @param options - timeouts and limits
+ * @returns the App
+ * @example
+ * ```ts
+ * import { createApp } from 'tinyhttp-core'
+ * const app = createApp({ keepAliveTimeout: 5000 })
+ * app.use(ctx => { ctx.res.body = 'hello' })
+ * await app.listen(7878, '127.0.0.1')
+ * ```
+ */
+export function createApp(options?: AppOptions): App {
+  return new App(options)
+}

@@ -1,0 +1,104 @@
+import type { Context } from './context.js'
+import type { Middleware, Next } from './types.js'
+
+const RESOLVED = Promise.resolve()
+
+function nameOf(fn: Middleware<never>, index: number): string {
+  return `#${index} (${fn.name || 'anonymous'})`
+}
+
+/** Options for {@link compose}. */
+export interface ComposeOptions {
+  /**
+   * Warn once (through `onWarning`) when a middleware resolved before the rest of the chain did,
+   * which almost always means a missing `await next()`.
+   * @defaultValue `process.env.NODE_ENV !== 'production'`
+   */
+  checkMissingAwait?: boolean
+  /** Where the warning goes. @defaultValue `process.emitWarning` */
+  onWarning?: (message: string) => void
+}
+
+/**
+ * Composes middleware into one function, onion-style (the koa-compose algorithm): `next()` twice
+ * rejects with a message naming the middleware, synchronous throws become rejections, and errors travel
+ * up through every `await next()`. Any returned thenable counts as a promise.
+ *
+ * @param middleware - the chain, in order
+ * @param options - development checks
+ * @returns a function running the chain for one context
+ * @example
+ * ```ts
+ * const run = compose([async (ctx, next) => { await next() }, ctx => { ctx.res.body = 'hi' }])
+ * await run(ctx)
+ * ```
+ */
+export function compose<S extends object>(
+  middleware: ReadonlyArray<Middleware<S>>,
+  options: ComposeOptions = {},
+): (ctx: Context<S>, next?: Next) => Promise<void> {
+  const chain = middleware.slice()
+  const check = options.checkMissingAwait ?? process.env.NODE_ENV !== 'production'
+  const warn = options.onWarning ?? ((message: string) => process.emitWarning(message, 'TinyhttpWarning'))
+  let warned = false
+
+  return function composed(ctx: Context<S>, last?: Next): Promise<void> {
+    let index = -1
+    function dispatch(i: number): Promise<void> {
+      if (i <= index) {
+        const fn = chain[index]
+        return Promise.reject(new Error(`next() called multiple times in middleware ${fn ? nameOf(fn as Middleware<never>, index) : `#${index}`}`))
+      }
+      index = i
+      const fn = i === chain.length ? last : chain[i]
+      if (fn === undefined) return RESOLVED
+      let downstream: Promise<void> | undefined
+      let downstreamDone = false
+      const next: Next =
+        check && !warned
+          ? () => {
+              const p = dispatch(i + 1)
+              downstream = p
+              p.then(
+                () => (downstreamDone = true),
+                () => (downstreamDone = true),
+              )
+              return p
+            }
+          : () => dispatch(i + 1)
+      let result: unknown
+      try {
+        result = (fn as Middleware<S>)(ctx, next)
+      } catch (err) {
+        return Promise.reject(err)
+      }
+      if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<void>).then === 'function') {
+        const promise = Promise.resolve(result as PromiseLike<void>)
+        if (!check || warned || i === chain.length) return promise
+        return promise.then(() => {
+          // Give the downstream promise's own settlement callbacks one turn to run first.
+          if (downstream !== undefined && !downstreamDone && !warned) {
+            return RESOLVED.then(() => {
+              if (!downstreamDone && !warned) {
+                warned = true
+                warn(`Middleware ${nameOf(fn as Middleware<never>, i)} resolved before the rest of the chain finished: missing "await next()" or "return next()"?`)
+              }
+            })
+          }
+          return undefined
+        })
+      }
+      if (check && !warned && downstream !== undefined && i < chain.length) {
+        // A synchronous middleware called next() without returning its promise.
+        RESOLVED.then(() => {
+          if (!downstreamDone && !warned) {
+            warned = true
+            warn(`Middleware ${nameOf(fn as Middleware<never>, i)} called next() without returning or awaiting it`)
+          }
+        })
+      }
+      return downstream ?? RESOLVED
+    }
+    return dispatch(0)
+  }
+}

@@ -1,0 +1,655 @@
+import { close as closeFd, open as openFile, read as readFile } from 'node:fs'
+import type { Socket } from 'node:net'
+import type { Duplex, Readable } from 'node:stream'
+import createDebug from 'debug'
+import { Context } from '../context.js'
+import { HttpError } from '../errors.js'
+import { disposeBody, type FileBody } from '../file-body.js'
+import { planResponse } from '../respond.js'
+import { Request } from '../request.js'
+import { BODY_HIGH_WATER_MARK, RequestBody, type RequestBodyHooks } from '../request-body.js'
+import { Response } from '../response.js'
+import { PARSE_ERROR_STATUS, type ParseErrorCode } from './parse-error.js'
+import { RequestParser } from './parser.js'
+import type { ParserLimits } from './parser-limits.js'
+import type { RequestHead } from './request-head.js'
+import type { Timed, TimerWheel } from './timer-wheel.js'
+import { chunkHeader, LAST_CHUNK, minimalResponse } from './writer.js'
+
+const debug = createDebug('tinyhttp:core:connection')
+
+/** Timeouts and limits of a connection (all in milliseconds / counts). */
+export interface ConnectionOptions {
+  /** From the first byte of a request (or from connect) until its header section is complete → 408. */
+  headersTimeout: number
+  /** From the first byte of a request until its body has fully arrived → 408. */
+  requestTimeout: number
+  /** Idle time between requests before the connection is closed. */
+  keepAliveTimeout: number
+  /** How long a blocked write (a client that does not read) may wait for `drain`. */
+  sendTimeout: number
+  /** Requests served on one connection before it closes; 0 = no limit. */
+  maxRequestsPerSocket: number
+  /** Parsed requests queued behind the one being answered before reading pauses. */
+  maxPipelined: number
+  /** After an early answer, how long to keep draining an unfinished request body before closing. */
+  lingerTimeout: number
+  /** After an early answer, how many body bytes to drain before closing. */
+  lingerBytes: number
+  /** Parser limits. */
+  limits: ParserLimits
+}
+
+/** What a connection needs from the App that owns it. */
+export interface ConnectionHost {
+  /** Runs the middleware chain and renders errors; never rejects unless the response is committed. */
+  handle(ctx: Context): Promise<void>
+  /** Whether the App is shutting down (answers get `Connection: close`). */
+  readonly closing: boolean
+  /** The connection finished (socket closed). */
+  release(conn: Connection): void
+}
+
+/** One request on its way through the connection. */
+interface Exchange {
+  head: RequestHead | null
+  req: Request | null
+  res: Response | null
+  body: RequestBody | null
+  /** Status of a minimal response the core sends instead of running the chain (parse error, 417, 408). */
+  errorStatus: number
+  /** Epoch ms of the first byte of this request. */
+  start: number
+}
+
+const IDLE_BODY = new RequestBody(0, null)
+const CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1')
+/** Bodies up to this size are copied next to the head so both leave in one write. */
+const COALESCE_LIMIT = 64 * 1024
+/** Largest read from a file per write. */
+const FILE_CHUNK = 256 * 1024
+
+/**
+ * The only code that reads or writes a socket: feeds bytes to the parser, queues pipelined requests and
+ * answers them strictly in order, decides keep-alive or close, applies back-pressure both ways and owns
+ * every deadline of its socket.
+ *
+ * @internal
+ */
+export class Connection implements Timed {
+  /** @see Timed.deadline */
+  deadline = 0
+  readonly #socket: Duplex
+  readonly #host: ConnectionHost
+  readonly #options: ConnectionOptions
+  readonly #wheel: TimerWheel
+  readonly #parser: RequestParser
+  readonly #remoteAddress: string | undefined
+  readonly #secure: boolean
+
+  readonly #queue: Exchange[] = []
+  /** The exchange whose body the parser is reading, if any. */
+  #parsing: Exchange | null = null
+  /** Whether the head of the queue is running or being written. */
+  #active = false
+  #pendingInput: Buffer | null = null
+  #out: Array<string | Uint8Array> = []
+  #outBytes = 0
+  #flushScheduled = false
+  #waitingDrain = false
+  #drainSince = 0
+  #msgStart: number
+  #idleSince: number
+  #served = 0
+
+  #pausedForBody = false
+  /** No more requests are read from this connection (close decided, parse error, EOF). */
+  #readClosed = false
+  /** The response that closes the connection has been queued. */
+  #closing = false
+  #lingering = false
+  #lingerBytes = 0
+  #closed = false
+  /** Cleanup for a body stream in flight (destroys a Readable or closes a file descriptor). */
+  #abortBody: (() => void) | null = null
+
+  /**
+   * @param socket - a `net.Socket`, a `tls.TLSSocket` or any Duplex
+   * @param host - the App
+   * @param options - timeouts and limits
+   * @param wheel - the App's timer wheel
+   */
+  constructor(socket: Duplex, host: ConnectionHost, options: ConnectionOptions, wheel: TimerWheel) {
+    this.#socket = socket
+    this.#host = host
+    this.#options = options
+    this.#wheel = wheel
+    const net = socket as Partial<Socket> & { encrypted?: boolean }
+    this.#remoteAddress = net.remoteAddress
+    this.#secure = net.encrypted === true
+    this.#parser = new RequestParser(
+      {
+        onHead: head => this.#onHead(head),
+        onBody: chunk => this.#onBody(chunk),
+        onComplete: () => this.#onComplete(),
+      },
+      options.limits,
+    )
+    const now = Date.now()
+    this.#msgStart = now
+    this.#idleSince = now
+    if (typeof net.setNoDelay === 'function') net.setNoDelay(true)
+    socket.on('data', (chunk: Buffer) => this.#onData(chunk))
+    socket.on('end', () => this.#onEnd())
+    socket.on('error', err => this.#onError(err))
+    socket.on('close', () => this.#onClose())
+    socket.on('drain', () => this.#onDrain())
+    this.deadline = now + options.headersTimeout
+    wheel.add(this)
+  }
+
+  /** Whether nothing is in flight: no request queued or running and no partial request read. */
+  get idle(): boolean {
+    return !this.#active && this.#queue.length === 0 && this.#parser.idle && this.#pendingInput === null
+  }
+
+  /** Closes the connection if it is idle; otherwise the response in flight will say `Connection: close`. */
+  shutdown(): void {
+    if (this.#closed) return
+    if (this.idle) this.#socket.destroy()
+  }
+
+  /** Destroys the socket now. */
+  destroy(): void {
+    this.#socket.destroy()
+  }
+
+  // ── reading ──────────────────────────────────────────────────────────────
+
+  #onData(chunk: Buffer): void {
+    if (this.#lingering) {
+      this.#lingerBytes += chunk.length
+      if (this.#lingerBytes > this.#options.lingerBytes) this.#socket.destroy()
+      return
+    }
+    if (this.#readClosed || this.#closed) return
+    if (this.#pendingInput !== null) {
+      // Paused parser: keep the bytes in order behind what is waiting.
+      this.#pendingInput = Buffer.concat([this.#pendingInput, chunk])
+      this.#pauseReading()
+      return
+    }
+    if (this.#parser.idle) this.#msgStart = Date.now()
+    this.#feed(chunk)
+    this.#updateDeadline()
+  }
+
+  #feed(chunk: Buffer): void {
+    const consumed = this.#parser.execute(chunk)
+    const error = this.#parser.error
+    if (error !== null) {
+      this.#onParseError(error)
+      return
+    }
+    if (consumed < chunk.length && !this.#readClosed) {
+      this.#pendingInput = chunk.subarray(consumed)
+      this.#pauseReading()
+    }
+  }
+
+  #onHead(head: RequestHead): void {
+    if (this.#readClosed) return
+    const exchange: Exchange = { head, req: null, res: null, body: null, errorStatus: 0, start: this.#msgStart }
+    if (head.expect === 'unknown') {
+      exchange.errorStatus = 417
+      this.#stopReading()
+    } else {
+      const hasBody = head.chunked || head.contentLength > 0
+      const body = hasBody ? new RequestBody(head.chunked ? -1 : head.contentLength, this.#bodyHooks(exchange)) : IDLE_BODY
+      exchange.body = body
+      exchange.req = new Request(head, body, this.#remoteAddress, this.#secure)
+      exchange.res = new Response()
+      if (hasBody) this.#parsing = exchange
+    }
+    this.#queue.push(exchange)
+    this.#pump()
+  }
+
+  #onBody(chunk: Buffer): void {
+    const exchange = this.#parsing
+    if (exchange === null || exchange.body === null) return
+    const body = exchange.body
+    body.push(Buffer.from(chunk))
+    if (body.buffered >= BODY_HIGH_WATER_MARK && !this.#pausedForBody) {
+      this.#pausedForBody = true
+      this.#pauseReading()
+    }
+  }
+
+  #onComplete(): boolean {
+    const exchange = this.#parsing
+    if (exchange !== null) {
+      this.#parsing = null
+      exchange.body?.end()
+    }
+    if (this.#readClosed) return true
+    // Pause when enough requests wait behind the one being answered.
+    return this.#queue.length > this.#options.maxPipelined
+  }
+
+  #bodyHooks(exchange: Exchange): RequestBodyHooks {
+    return {
+      onFirstRead: () => {
+        const body = exchange.body
+        if (exchange.head?.expect === 'continue' && body !== null && !body.complete && body.received === 0 && exchange.res?.committed === false) {
+          this.#write(CONTINUE)
+          this.#flush()
+        }
+      },
+      onDrain: () => {
+        if (this.#pausedForBody) {
+          this.#pausedForBody = false
+          this.#resumeReading()
+        }
+      },
+    }
+  }
+
+  #onParseError(code: ParseErrorCode): void {
+    const status = PARSE_ERROR_STATUS[code] ?? 400
+    debug('parse error %s → %d', code, status)
+    const parsing = this.#parsing
+    if (parsing !== null) {
+      this.#parsing = null
+      parsing.body?.fail(new HttpError(400, 'Bad Request', { reason: code }))
+    }
+    this.#stopReading()
+    this.#queue.push({ head: null, req: null, res: null, body: null, errorStatus: status, start: this.#msgStart })
+    this.#pump()
+  }
+
+  #onEnd(): void {
+    // The client finished sending. Answer what is queued, then close.
+    const error = this.#parser.finish()
+    if (error !== null) debug('connection ended mid-request (%s)', error)
+    const parsing = this.#parsing
+    if (parsing !== null) {
+      this.#parsing = null
+      parsing.body?.fail(new HttpError(400, 'Bad Request', { reason: 'incomplete-body' }))
+    }
+    this.#readClosed = true
+    if (this.#lingering || (!this.#active && this.#queue.length === 0)) this.#socket.destroy()
+  }
+
+  #onError(err: Error): void {
+    debug('socket error: %s', err.message)
+    this.#socket.destroy()
+  }
+
+  #onClose(): void {
+    if (this.#closed) return
+    this.#closed = true
+    this.#readClosed = true
+    this.#wheel.delete(this)
+    this.#abortBody?.()
+    this.#abortBody = null
+    const lost = new Error('Connection closed')
+    for (const exchange of this.#queue) exchange.body?.fail(lost)
+    this.#parsing?.body?.fail(lost)
+    this.#parsing = null
+    this.#out = []
+    this.#host.release(this)
+  }
+
+  #pauseReading(): void {
+    ;(this.#socket as Readable).pause()
+  }
+
+  #resumeReading(): void {
+    if (this.#closed || this.#pausedForBody || this.#pendingInput !== null) return
+    if (this.#readClosed && !this.#lingering) return
+    ;(this.#socket as Readable).resume()
+  }
+
+  #stopReading(): void {
+    this.#readClosed = true
+    this.#pendingInput = null
+    this.#pauseReading()
+  }
+
+  /** Feeds bytes held back by a parser pause once the queue has room again. */
+  #resumeParsing(): void {
+    const pending = this.#pendingInput
+    if (pending === null || this.#readClosed || this.#queue.length > this.#options.maxPipelined) return
+    this.#pendingInput = null
+    if (this.#parser.idle) this.#msgStart = Date.now()
+    this.#parser.resume()
+    this.#feed(pending)
+    if (this.#pendingInput === null) this.#resumeReading()
+  }
+
+  // ── answering ────────────────────────────────────────────────────────────
+
+  #pump(): void {
+    if (this.#active || this.#closed || this.#waitingDrain) return
+    const exchange = this.#queue[0]
+    if (exchange === undefined) return
+    this.#active = true
+    if (exchange.errorStatus !== 0) {
+      this.#closing = true
+      this.#stopReading()
+      this.#write(minimalResponse(exchange.errorStatus))
+      this.#finish(exchange, true)
+      return
+    }
+    const ctx = new Context(exchange.req as Request, exchange.res as Response)
+    this.#host.handle(ctx).then(
+      () => this.#send(exchange),
+      (err: unknown) => {
+        // The response was already on the wire: the only honest thing left is to cut the connection.
+        debug('error after commit: %o', err)
+        this.#socket.destroy()
+      },
+    )
+  }
+
+  #send(exchange: Exchange): void {
+    if (this.#closed) {
+      disposeBody((exchange.res as Response).body)
+      return
+    }
+    const head = exchange.head as RequestHead
+    const res = exchange.res as Response
+    const body = exchange.body as RequestBody
+    const max = this.#options.maxRequestsPerSocket
+    this.#served++
+    const bodyUnfinished = !body.complete
+    // Close after this answer when the client asked, the App is shutting down, the body is still coming,
+    // the per-socket budget is spent, or nothing more will be read and nothing else is queued.
+    const keepAlive =
+      head.keepAlive &&
+      !this.#host.closing &&
+      !bodyUnfinished &&
+      (max === 0 || this.#served < max) &&
+      !(this.#readClosed && this.#queue.length <= 1)
+    const plan = planResponse(res, head.method === 'HEAD', head.versionMinor, keepAlive)
+    res.commit()
+    if (plan.close) {
+      this.#closing = true
+      this.#stopReading()
+    }
+    const bytes = plan.bytes
+    if (bytes !== null && bytes.length > 0 && bytes.length <= COALESCE_LIMIT) {
+      const buf = Buffer.allocUnsafe(plan.head.length + bytes.length)
+      buf.write(plan.head, 0, 'latin1')
+      buf.set(bytes, plan.head.length)
+      this.#write(buf)
+    } else {
+      this.#write(plan.head)
+      if (bytes !== null && bytes.length > 0) this.#write(bytes)
+    }
+    if (plan.file !== null) {
+      this.#flush()
+      this.#sendFile(exchange, plan.file)
+    } else if (plan.stream !== null) {
+      this.#flush()
+      this.#sendStream(exchange, plan.stream, plan.chunked)
+    } else {
+      this.#finish(exchange, plan.close)
+    }
+  }
+
+  #finish(exchange: Exchange, close: boolean): void {
+    this.#active = false
+    this.#queue.shift()
+    const body = exchange.body
+    const unfinished = body !== null && !body.complete
+    body?.discard()
+    if (close || this.#closing || (this.#readClosed && this.#queue.length === 0)) {
+      this.#flush()
+      this.#endConnection(unfinished || this.#parsing !== null || !this.#parser.idle)
+      return
+    }
+    if (this.#queue.length === 0) this.#flush()
+    else this.#scheduleFlush()
+    if (this.#queue.length === 0) this.#idleSince = Date.now()
+    this.#resumeParsing()
+    this.#updateDeadline()
+    this.#pump()
+  }
+
+  /** Ends the connection after the last response; lingers when the client may still be sending a body. */
+  #endConnection(linger: boolean): void {
+    if (this.#closed) return
+    for (const rest of this.#queue) rest.body?.fail(new Error('Connection closing'))
+    this.#queue.length = 0
+    this.#parsing = null
+    this.#pendingInput = null
+    this.#socket.end()
+    if (linger && !this.#socket.readableEnded) {
+      // Like nginx's lingering close: read and drop what the client is still sending, briefly, so its
+      // TCP stack does not reset the connection before it has read our answer.
+      this.#lingering = true
+      this.#lingerBytes = 0
+      this.deadline = Date.now() + this.#options.lingerTimeout
+      ;(this.#socket as Readable).resume()
+    } else {
+      this.deadline = Date.now() + this.#options.lingerTimeout
+    }
+  }
+
+  #sendStream(exchange: Exchange, stream: Readable, chunked: boolean): void {
+    let done = false
+    const cleanup = (): void => {
+      stream.off('data', onData)
+      stream.off('end', onEnd)
+      stream.off('error', onError)
+      this.#abortBody = null
+    }
+    const onData = (chunk: Buffer | string): void => {
+      const data = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
+      if (data.length === 0) return
+      if (chunked) this.#write(chunkHeader(data.length))
+      this.#write(data)
+      if (chunked) this.#write('\r\n')
+      if (!this.#flush()) {
+        stream.pause()
+        this.#afterDrain = () => stream.resume()
+      }
+    }
+    const onEnd = (): void => {
+      if (done) return
+      done = true
+      cleanup()
+      if (chunked) this.#write(LAST_CHUNK)
+      this.#finish(exchange, false)
+    }
+    const onError = (err: Error): void => {
+      if (done) return
+      done = true
+      cleanup()
+      debug('body stream failed after the head was sent: %s', err.message)
+      this.#socket.destroy()
+    }
+    this.#abortBody = () => {
+      if (done) return
+      done = true
+      cleanup()
+      stream.destroy()
+    }
+    stream.on('data', onData)
+    stream.once('end', onEnd)
+    stream.once('error', onError)
+    if (stream.isPaused()) stream.resume()
+  }
+
+  #sendFile(exchange: Exchange, file: FileBody): void {
+    let fd = file.fd
+    let position = file.start
+    let remaining = file.length
+    let done = false
+    const release = (): void => {
+      this.#abortBody = null
+      if (fd >= 0) {
+        const toClose = fd
+        fd = -1
+        closeFd(toClose, () => {})
+      }
+    }
+    const fail = (reason: string): void => {
+      if (done) return
+      done = true
+      debug('file body failed: %s', reason)
+      release()
+      this.#socket.destroy()
+    }
+    const pump = (): void => {
+      if (done) return
+      if (remaining === 0) {
+        done = true
+        release()
+        this.#finish(exchange, false)
+        return
+      }
+      const size = Math.min(remaining, FILE_CHUNK)
+      const buf = Buffer.allocUnsafe(size)
+      readFile(fd, buf, 0, size, position, (err, n) => {
+        if (done) return
+        if (err !== null) return fail(err.message)
+        if (n === 0) return fail('file shorter than announced')
+        position += n
+        remaining -= n
+        this.#write(n === size ? buf : buf.subarray(0, n))
+        if (this.#flush()) pump()
+        else this.#afterDrain = pump
+      })
+    }
+    this.#abortBody = () => {
+      if (done) return
+      done = true
+      release()
+    }
+    if (fd >= 0) pump()
+    else {
+      openFile(file.path as string, 'r', (err, opened) => {
+        if (err !== null) return fail(err.message)
+        if (done || this.#closed) {
+          closeFd(opened, () => {})
+          return
+        }
+        fd = opened
+        pump()
+      })
+    }
+  }
+
+  // ── writing ──────────────────────────────────────────────────────────────
+
+  #afterDrain: (() => void) | null = null
+
+  #write(chunk: string | Uint8Array): void {
+    this.#out.push(chunk)
+    this.#outBytes += chunk.length
+    if (this.#outBytes >= COALESCE_LIMIT) this.#flush()
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushScheduled) return
+    this.#flushScheduled = true
+    setImmediate(() => {
+      this.#flushScheduled = false
+      this.#flush()
+    })
+  }
+
+  /** Writes what is pending; returns false when the socket asked us to wait for `drain`. */
+  #flush(): boolean {
+    const out = this.#out
+    if (out.length === 0 || this.#closed) return !this.#waitingDrain
+    this.#out = []
+    const total = this.#outBytes
+    this.#outBytes = 0
+    const socket = this.#socket
+    let ok: boolean
+    if (out.length === 1) {
+      const only = out[0] as string | Uint8Array
+      ok = typeof only === 'string' ? socket.write(only, 'latin1') : socket.write(only)
+    } else if (total <= COALESCE_LIMIT * 4) {
+      const buf = Buffer.allocUnsafe(total)
+      let offset = 0
+      for (const part of out) {
+        if (typeof part === 'string') offset += buf.write(part, offset, 'latin1')
+        else {
+          buf.set(part, offset)
+          offset += part.length
+        }
+      }
+      ok = socket.write(buf)
+    } else {
+      socket.cork()
+      ok = true
+      for (const part of out) ok = (typeof part === 'string' ? socket.write(part, 'latin1') : socket.write(part)) && ok
+      socket.uncork()
+    }
+    if (!ok && !this.#waitingDrain) {
+      this.#waitingDrain = true
+      this.#drainSince = Date.now()
+      this.#updateDeadline()
+    }
+    return ok
+  }
+
+  #onDrain(): void {
+    if (!this.#waitingDrain) return
+    this.#waitingDrain = false
+    const next = this.#afterDrain
+    this.#afterDrain = null
+    this.#updateDeadline()
+    if (next !== null) next()
+    else this.#pump()
+  }
+
+  // ── deadlines ────────────────────────────────────────────────────────────
+
+  #updateDeadline(): void {
+    if (this.#closed || this.#lingering || this.#closing) return
+    const o = this.#options
+    if (this.#waitingDrain) this.deadline = this.#drainSince + o.sendTimeout
+    else if (this.#parsing !== null) this.deadline = this.#parsing.start + o.requestTimeout
+    else if (!this.#parser.idle || this.#pendingInput !== null) this.deadline = this.#msgStart + o.headersTimeout
+    else if (!this.#active && this.#queue.length === 0) {
+      this.deadline = this.#served === 0 ? this.#msgStart + o.headersTimeout : this.#idleSince + o.keepAliveTimeout
+    } else this.deadline = 0
+  }
+
+  /** @see Timed.onTimeout */
+  onTimeout(now: number): void {
+    if (this.#closed) return
+    if (this.#lingering || this.#closing || this.#waitingDrain) {
+      debug('%s timeout: destroying', this.#lingering ? 'linger' : this.#waitingDrain ? 'send' : 'close')
+      this.#socket.destroy()
+      return
+    }
+    this.#updateDeadline()
+    if (this.deadline === 0 || this.deadline > now) return
+    const parsing = this.#parsing
+    if (parsing !== null || !this.#parser.idle || this.#pendingInput !== null) {
+      // Slow head or slow body: 408 in order, then close.
+      debug('request timeout: 408')
+      parsing?.body?.fail(new HttpError(408, 'Request Timeout', { reason: 'request-timeout' }))
+      this.#parsing = null
+      this.deadline = 0
+      if (parsing !== null && this.#queue.includes(parsing)) {
+        // Its handler will see the failed body (and answer 408 through the error path); stop reading.
+        this.#stopReading()
+        return
+      }
+      this.#stopReading()
+      this.#queue.push({ head: null, req: null, res: null, body: null, errorStatus: 408, start: now })
+      this.#pump()
+      return
+    }
+    debug('keep-alive timeout: closing idle connection')
+    this.#socket.destroy()
+  }
+}

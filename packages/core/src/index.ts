@@ -1,0 +1,42 @@
+/**
+ * tinyhttp-core: a from-scratch HTTP/1.1 server core — a strict incremental parser on `node:net`,
+ * the connection loop (keep-alive, pipelining, timeouts, back-pressure) and an onion middleware chain.
+ *
+ * @example
+ * ```ts
+ * import { createApp } from 'tinyhttp-core'
+ *
+ * const app = createApp()
+ * app.use(async (ctx, next) => {
+ *   await next()
+ *   ctx.res.headers.set('Access-Control-Allow-Origin', '*')
+ * })
+ * app.use(ctx => {
+ *   ctx.res.headers.set('Content-Type', 'text/plain; charset=utf-8')
+ *   ctx.res.body = 'hello'
+ * })
+ * await app.listen(7878, '127.0.0.1')
+ * ```
+ *
+ * @packageDocumentation
+ */
+export { App, createApp, type AppOptions } from './app.js'
+export { compose, type ComposeOptions } from './compose.js'
+export { Context } from './context.js'
+export { HttpError, isHttpError, type HttpErrorOptions } from './errors.js'
+export { FileBody, disposeBody, type FileBodyOptions } from './file-body.js'
+export { DEFAULT_BODY_LIMIT, Request } from './request.js'
+export { RequestBody } from './request-body.js'
+export { Response, type ResponseBody } from './response.js'
+export { renderError } from './render-error.js'
+export type { Middleware, Next } from './types.js'
+export { RequestHeaders } from './http/request-headers.js'
+export { PreparedHeaders, ResponseHeaders } from './http/response-headers.js'
+export { isSafeFieldValue, isToken } from './http/field-validation.js'
+export { STATUS_TEXT, statusHasNoBody } from './http/status-text.js'
+export { RequestParser, type ParserHandler } from './http/parser.js'
+export type { RequestHead } from './http/request-head.js'
+export { DEFAULT_PARSER_LIMITS, type ParserLimits } from './http/parser-limits.js'
+export { PARSE_ERROR_STATUS, type ParseErrorCode } from './http/parse-error.js'
+export { canonicalizePath, type CanonicalPath, type PathRejection } from './path/canonical-path.js'
+export { encodePath } from './path/encode-path.js'

@@ -1,0 +1,40 @@
+import { isHttpError } from './errors.js'
+import { STATUS_TEXT } from './http/status-text.js'
+import type { Response } from './response.js'
+
+/**
+ * Renders a thrown value into a response: the status of an {@link HttpError} (500 for anything else),
+ * its headers, a short `text/plain` body (the message when exposed, else the status text) and
+ * `X-Content-Type-Options: nosniff`. Never a stack trace, never request data.
+ *
+ * @param res - a response that is not committed yet
+ * @param err - what was thrown
+ * @returns the status written
+ * @example
+ * ```ts
+ * app.use(async (ctx, next) => {
+ *   try { await next() } catch (err) { renderError(ctx.res, err); ctx.res.headers.set('X-Error', 'yes') }
+ * })
+ * ```
+ */
+export function renderError(res: Response, err: unknown): number {
+  res.reset()
+  let status = 500
+  let message = STATUS_TEXT[500] as string
+  if (isHttpError(err)) {
+    status = err.status
+    message = err.expose ? err.message : (STATUS_TEXT[status] ?? 'Error')
+    for (const [name, value] of Object.entries(err.headers)) {
+      try {
+        res.headers.set(name, value)
+      } catch {
+        // A header the core owns or an invalid one: dropped rather than failing the error response.
+      }
+    }
+  }
+  res.status = status
+  res.headers.set('Content-Type', 'text/plain; charset=utf-8')
+  res.headers.set('X-Content-Type-Options', 'nosniff')
+  res.body = message
+  return status
+}

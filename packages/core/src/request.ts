@@ -1,0 +1,147 @@
+import { HttpError } from './errors.js'
+import type { RequestHead } from './http/request-head.js'
+import { RequestHeaders } from './http/request-headers.js'
+import { canonicalizePath, type CanonicalPath } from './path/canonical-path.js'
+import type { RequestBody } from './request-body.js'
+
+/** Default limit of {@link Request.body}, {@link Request.text} and {@link Request.json}: 1 MiB. */
+export const DEFAULT_BODY_LIMIT = 1024 * 1024
+
+/**
+ * A parsed request as the middleware chain sees it.
+ *
+ * @example
+ * ```ts
+ * app.use(async ctx => {
+ *   const { method, path, query, headers } = ctx.req
+ *   if (method === 'POST') ctx.res.body = JSON.stringify(await ctx.req.json())
+ *   else ctx.res.body = `${path}?${query.get('q') ?? ''} from ${headers.get('user-agent') ?? 'nobody'}`
+ * })
+ * ```
+ */
+export class Request implements AsyncIterable<Buffer> {
+  /** The method token, case-sensitive (`GET`, `HEAD`, …). */
+  readonly method: string
+  /** The request-target exactly as sent. */
+  readonly target: string
+  /** The raw path (no query), still percent-encoded. Use {@link Request.canonicalPath} to map it to anything. */
+  readonly path: string
+  /** `'1.0'` or `'1.1'`. */
+  readonly httpVersion: '1.0' | '1.1'
+  /** The header fields. */
+  readonly headers: RequestHeaders
+  /** The host the request addressed: the absolute-form authority, else the Host field. */
+  readonly host: string
+  /** The peer's IP address, when known. */
+  readonly remoteAddress: string | undefined
+  /** Whether the request arrived over TLS. */
+  readonly secure: boolean
+  readonly #rawQuery: string
+  #query: URLSearchParams | undefined
+  #canonical: CanonicalPath | undefined
+  readonly #body: RequestBody
+
+  /**
+   * @param head - the parsed head
+   * @param body - the body as it arrives
+   * @param remoteAddress - the peer address
+   * @param secure - whether the socket is TLS
+   * @internal
+   */
+  constructor(head: RequestHead, body: RequestBody, remoteAddress: string | undefined, secure: boolean) {
+    this.method = head.method
+    this.target = head.target
+    this.path = head.path
+    this.#rawQuery = head.query
+    this.httpVersion = head.versionMinor === 1 ? '1.1' : '1.0'
+    this.headers = new RequestHeaders(head.rawHeaders)
+    this.host = head.host
+    this.remoteAddress = remoteAddress
+    this.secure = secure
+    this.#body = body
+  }
+
+  /** The query string parsed lazily (only when read). */
+  get query(): URLSearchParams {
+    return (this.#query ??= new URLSearchParams(this.#rawQuery))
+  }
+
+  /** The raw query without `?` (`''` when none). */
+  get rawQuery(): string {
+    return this.#rawQuery
+  }
+
+  /**
+   * The one canonical form of the path, or the reason it was rejected; computed once per request.
+   * Every plugin maps requests through this and nothing else.
+   */
+  get canonicalPath(): CanonicalPath {
+    return (this.#canonical ??= canonicalizePath(this.path))
+  }
+
+  /**
+   * The canonical path, or a 400 {@link HttpError} when the path is ambiguous or malformed.
+   *
+   * @throws HttpError 400 with `reason` set to the rejection reason
+   */
+  get pathname(): string {
+    const result = this.canonicalPath
+    if (!result.ok) throw new HttpError(400, 'Bad Request', { reason: result.reason })
+    return result.path
+  }
+
+  /** The body stream (also available by iterating the request itself). */
+  get bodyStream(): RequestBody {
+    return this.#body
+  }
+
+  /** Reads the body as it arrives. */
+  [Symbol.asyncIterator](): AsyncIterator<Buffer> {
+    return this.#body[Symbol.asyncIterator]()
+  }
+
+  /**
+   * Reads the whole body into memory.
+   *
+   * @param limit - maximum bytes, default 1 MiB
+   * @returns the bytes
+   * @throws HttpError 413 when the body is larger than `limit`
+   */
+  async body(limit = DEFAULT_BODY_LIMIT): Promise<Buffer> {
+    const declared = this.#body.expectedLength
+    if (declared > limit) throw new HttpError(413, 'Content Too Large', { reason: 'body-limit' })
+    const chunks: Buffer[] = []
+    let total = 0
+    for await (const chunk of this.#body) {
+      total += chunk.length
+      if (total > limit) throw new HttpError(413, 'Content Too Large', { reason: 'body-limit' })
+      chunks.push(chunk)
+    }
+    return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total)
+  }
+
+  /**
+   * Reads the whole body as UTF-8 text.
+   *
+   * @param limit - maximum bytes, default 1 MiB
+   * @throws HttpError 413 when larger than `limit`
+   */
+  async text(limit = DEFAULT_BODY_LIMIT): Promise<string> {
+    return (await this.body(limit)).toString('utf8')
+  }
+
+  /**
+   * Reads the whole body and parses it as JSON.
+   *
+   * @param limit - maximum bytes, default 1 MiB
+   * @throws HttpError 413 when larger than `limit`, 400 when it is not valid JSON
+   */
+  async json<T = unknown>(limit = DEFAULT_BODY_LIMIT): Promise<T> {
+    const text = await this.text(limit)
+    try {
+      return JSON.parse(text) as T
+    } catch (cause) {
+      throw new HttpError(400, 'Invalid JSON body', { cause, reason: 'invalid-json' })
+    }
+  }
+}

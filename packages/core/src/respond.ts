@@ -1,0 +1,89 @@
+import { Readable } from 'node:stream'
+import { disposeBody, FileBody } from './file-body.js'
+import { dateLine } from './http/date-cache.js'
+import { statusHasNoBody } from './http/status-text.js'
+import { statusLine } from './http/writer.js'
+import type { Response } from './response.js'
+
+/** What the connection must put on the wire for one response. */
+export interface WirePlan {
+  /** Status line, header fields and the empty line, latin1. */
+  head: string
+  /** Bytes that leave together with the head (a string or byte body), or null. */
+  bytes: Uint8Array | null
+  /** A stream to pipe after the head, or null. */
+  stream: Readable | null
+  /** A file range to stream after the head, or null. */
+  file: FileBody | null
+  /** Whether `stream` is sent with chunked coding. */
+  chunked: boolean
+  /** Whether the connection closes after this response. */
+  close: boolean
+}
+
+/**
+ * Turns a response into a wire plan: the one place that decides framing. `Content-Length` when the
+ * size is known, chunked for an unknown length on HTTP/1.1, close-delimited on HTTP/1.0; no body for
+ * HEAD (but the same `Content-Length` a GET gets), 1xx, 204 and 304; a cached `Date`.
+ *
+ * @param res - the response built by the chain
+ * @param isHead - whether the request method was HEAD
+ * @param versionMinor - the request's HTTP minor version (0 or 1)
+ * @param keepAlive - whether the connection may persist after this response
+ * @returns the plan
+ * @internal
+ */
+export function planResponse(res: Response, isHead: boolean, versionMinor: number, keepAlive: boolean): WirePlan {
+  const status = res.status
+  let body = res.body
+  let bytes: Uint8Array | null = null
+  let stream: Readable | null = null
+  let file: FileBody | null = null
+  let chunked = false
+  let close = !keepAlive || res.closeConnection
+  let head = statusLine(status) + res.headers.serialize()
+
+  if (statusHasNoBody(status)) {
+    // 1xx, 204, 304: no content and no Content-Length (RFC 9110 §8.6, §15.4.5).
+    disposeBody(body)
+    body = null
+  } else if (typeof body === 'string') {
+    bytes = Buffer.from(body, 'utf8')
+    head += `Content-Length: ${bytes.length}\r\n`
+  } else if (body instanceof Uint8Array) {
+    bytes = body
+    head += `Content-Length: ${bytes.length}\r\n`
+  } else if (body instanceof FileBody) {
+    head += `Content-Length: ${body.length}\r\n`
+    file = body
+  } else if (body instanceof Readable) {
+    stream = body
+    if (versionMinor === 1) {
+      head += 'Transfer-Encoding: chunked\r\n'
+      chunked = true
+    } else {
+      close = true
+    }
+  } else {
+    head += 'Content-Length: 0\r\n'
+  }
+
+  if (isHead) {
+    // Same fields as GET, no content. An unknown-length stream has no length to announce.
+    if (stream !== null) {
+      stream.destroy()
+      stream = null
+      if (chunked) head = head.slice(0, -'Transfer-Encoding: chunked\r\n'.length)
+      chunked = false
+    }
+    bytes = null
+    if (file !== null) disposeBody(file)
+    file = null
+  }
+
+  head += dateLine()
+  if (close) head += 'Connection: close\r\n'
+  else if (versionMinor === 0) head += 'Connection: keep-alive\r\n'
+  head += '\r\n'
+  return { head, bytes, stream, file, chunked, close }
+}

@@ -1,0 +1,97 @@
+import type { Readable } from 'node:stream'
+import { disposeBody, type FileBody } from './file-body.js'
+import { ResponseHeaders } from './http/response-headers.js'
+
+/**
+ * What a response body may be: text (UTF-8), bytes, a stream of unknown length, a file range the core
+ * streams from a descriptor, or nothing.
+ */
+export type ResponseBody = string | Uint8Array | Readable | FileBody | null
+
+/**
+ * The response a middleware builds. Nothing is written until the chain settles; then the core turns it
+ * into bytes in one place (status line, headers, framing, body).
+ *
+ * @remarks
+ * The status starts at 404 and becomes 200 when a body is set without an explicit status, so a chain
+ * that sets nothing answers 404.
+ *
+ * @example
+ * ```ts
+ * app.use(ctx => {
+ *   ctx.res.headers.set('Content-Type', 'text/plain; charset=utf-8')
+ *   ctx.res.body = 'hello' // status 200
+ * })
+ * ```
+ */
+export class Response {
+  /** The header fields. */
+  readonly headers = new ResponseHeaders()
+  #status = 404
+  #explicitStatus = false
+  #body: ResponseBody = null
+  /** Set by the core once the status line is on the wire. */
+  #committed = false
+  /** Ask the core to close the connection after this response. */
+  closeConnection = false
+  /**
+   * Why the response is what it is, for logs only (never sent): e.g. `'deny:not-allowlisted'`,
+   * `'reject:dot-segment'`, `'static:hit'`.
+   */
+  reason: string | undefined = undefined
+
+  /** The status code (100–599). */
+  get status(): number {
+    return this.#status
+  }
+
+  set status(code: number) {
+    if (!Number.isInteger(code) || code < 100 || code > 599) throw new RangeError(`Invalid status code: ${code}`)
+    if (this.#committed) throw new Error('Cannot set the status: the response is already on the wire')
+    this.#status = code
+    this.#explicitStatus = true
+  }
+
+  /** The body; setting one without an explicit status makes the status 200. */
+  get body(): ResponseBody {
+    return this.#body
+  }
+
+  set body(value: ResponseBody) {
+    if (this.#committed) throw new Error('Cannot set the body: the response is already on the wire')
+    this.#body = value
+    if (!this.#explicitStatus && value !== null) this.#status = 200
+  }
+
+  /** Whether the status line and headers have been written (nothing can be changed any more). */
+  get committed(): boolean {
+    return this.#committed
+  }
+
+  /** Whether a middleware set the status explicitly. */
+  get statusSet(): boolean {
+    return this.#explicitStatus
+  }
+
+  /**
+   * Marks the response as on the wire.
+   * @internal
+   */
+  commit(): void {
+    this.#committed = true
+  }
+
+  /**
+   * Drops status, headers and body (used before rendering an error).
+   * @internal
+   */
+  reset(): void {
+    this.headers.clear()
+    this.#status = 404
+    this.#explicitStatus = false
+    disposeBody(this.#body)
+    this.#body = null
+    this.closeConnection = false
+    this.reason = undefined
+  }
+}
