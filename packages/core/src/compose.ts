@@ -46,8 +46,9 @@ export function compose<S extends object>(
     let index = -1
     function dispatch(i: number): Promise<void> {
       if (i <= index) {
-        const fn = chain[index]
-        return Promise.reject(new Error(`next() called multiple times in middleware ${fn ? nameOf(fn as Middleware<never>, index) : `#${index}`}`))
+        // dispatch(i) is what middleware i - 1 calls as next().
+        const caller = chain[i - 1]
+        return Promise.reject(new Error(`next() called multiple times in middleware ${caller ? nameOf(caller as Middleware<never>, i - 1) : `#${i - 1}`}`))
       }
       index = i
       const fn = i === chain.length ? last : chain[i]

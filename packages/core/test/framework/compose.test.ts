@@ -1,0 +1,99 @@
+import { describe, expect, it, vi } from 'vitest'
+import { compose } from '../../src/compose.js'
+import type { Context } from '../../src/context.js'
+import type { Middleware } from '../../src/types.js'
+
+const ctx = (): Context => ({ state: {} }) as unknown as Context
+
+describe('compose (koa-compose semantics)', () => {
+  it('runs in onion order', async () => {
+    const order: string[] = []
+    const run = compose([
+      async (_c, next) => {
+        order.push('a1')
+        await next()
+        order.push('a2')
+      },
+      async (_c, next) => {
+        order.push('b1')
+        await next()
+        order.push('b2')
+      },
+      () => {
+        order.push('c')
+      },
+    ])
+    await run(ctx())
+    expect(order).toEqual(['a1', 'b1', 'c', 'b2', 'a2'])
+  })
+
+  it('rejects a second next() with a message naming the middleware', async () => {
+    const twice: Middleware = async function twice(_c, next) {
+      await next()
+      await next()
+    }
+    await expect(compose([twice])(ctx())).rejects.toThrow(/next\(\) called multiple times in middleware #0 \(twice\)/)
+  })
+
+  it('turns a synchronous throw into a rejection that travels up through await next()', async () => {
+    const caught: unknown[] = []
+    const run = compose([
+      async (_c, next) => {
+        try {
+          await next()
+        } catch (err) {
+          caught.push(err)
+        }
+      },
+      () => {
+        throw new Error('boom')
+      },
+    ])
+    await run(ctx())
+    expect((caught[0] as Error).message).toBe('boom')
+  })
+
+  it('treats any thenable as a promise (no AsyncFunction sniffing)', async () => {
+    const order: string[] = []
+    const thenableMw: Middleware = (_c, next) =>
+      ({ then: (resolve: () => void, reject: (e: unknown) => void) => next().then(() => { order.push('after'); resolve() }, reject) }) as unknown as Promise<void>
+    await compose([thenableMw, () => void order.push('inner')])(ctx())
+    expect(order).toEqual(['inner', 'after'])
+  })
+
+  it('warns once when a middleware resolved before the rest of the chain (missing await)', async () => {
+    const onWarning = vi.fn()
+    const run = compose(
+      [
+        async function forgetful(_c, next) {
+          void next()
+        },
+        async () => {
+          await new Promise(r => setTimeout(r, 10))
+        },
+      ],
+      { checkMissingAwait: true, onWarning },
+    )
+    await run(ctx())
+    await run(ctx())
+    expect(onWarning).toHaveBeenCalledTimes(1)
+    expect(onWarning.mock.calls[0]?.[0]).toMatch(/forgetful/)
+  })
+
+  it('does not warn for a chain that awaits properly', async () => {
+    const onWarning = vi.fn()
+    const run = compose(
+      [
+        async (_c, next) => {
+          await next()
+        },
+        async () => {
+          await new Promise(r => setTimeout(r, 5))
+        },
+      ],
+      { checkMissingAwait: true, onWarning },
+    )
+    await run(ctx())
+    expect(onWarning).not.toHaveBeenCalled()
+  })
+})

@@ -1,0 +1,100 @@
+import { Readable } from 'node:stream'
+import { HttpError } from 'tinyhttp-core'
+import { afterEach, describe, expect, it } from 'vitest'
+import { RawClient, rawRequest } from '../helpers/raw-client.js'
+import { closeAll, serve } from '../helpers/serve.js'
+
+afterEach(closeAll)
+
+describe('errors', () => {
+  it('an HttpError becomes its status, headers and exposed message as text/plain with nosniff', async () => {
+    const { port } = await serve(() => {
+      throw new HttpError(405, 'Use GET', { headers: { Allow: 'GET, HEAD' } })
+    })
+    const r = await rawRequest(port, 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n')
+    expect(r.status).toBe(405)
+    expect(r.headers.get('allow')).toEqual(['GET, HEAD'])
+    expect(r.headers.get('content-type')).toEqual(['text/plain; charset=utf-8'])
+    expect(r.headers.get('x-content-type-options')).toEqual(['nosniff'])
+    expect(r.body.toString()).toBe('Use GET')
+  })
+
+  it('an unexpected error becomes a generic 500 without stack or message on the wire', async () => {
+    const logged: unknown[] = []
+    const { port } = await serve(async () => {
+      await Promise.resolve()
+      throw new Error('secret /etc/passwd detail')
+    }, { onError: err => logged.push(err) })
+    const r = await rawRequest(port, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n')
+    expect(r.status).toBe(500)
+    expect(r.body.toString()).toBe('Internal Server Error')
+    expect(r.rawHead + r.body.toString()).not.toMatch(/secret|at .*\.ts/)
+    expect(logged).toHaveLength(1)
+  })
+
+  it('errors set before the throw are dropped; headers of the error are applied', async () => {
+    const { port } = await serve([
+      async (ctx, next) => {
+        ctx.res.headers.set('X-Before', '1')
+        await next()
+      },
+      () => {
+        throw new HttpError(503, undefined, { headers: { 'Retry-After': '5' } })
+      },
+    ])
+    const r = await rawRequest(port, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n')
+    expect(r.status).toBe(503)
+    expect(r.headers.get('retry-after')).toEqual(['5'])
+    expect(r.headers.has('x-before')).toBe(false)
+    expect(r.body.toString()).toBe('Service Unavailable')
+  })
+
+  it('a stream that fails after the head went out destroys the socket (no second status line)', async () => {
+    const { port } = await serve(ctx => {
+      let n = 0
+      ctx.res.body = new Readable({
+        read() {
+          n++
+          if (n === 1) this.push(Buffer.from('partial'))
+          else this.destroy(new Error('disk gone'))
+        },
+      })
+    })
+    const c = await RawClient.connect(port)
+    c.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n')
+    const all = (await c.readAll(3000)).toString('latin1')
+    expect(all.match(/HTTP\/1\.1/g)?.length).toBe(1)
+    expect(all).toContain('partial')
+    expect(all.endsWith('0\r\n\r\n')).toBe(false)
+    expect(c.ended).toBe(true)
+  })
+
+  it('a malformed request on one connection does not disturb another connection in flight', async () => {
+    let release!: () => void
+    const gate = new Promise<void>(r => (release = r))
+    const { port } = await serve(async ctx => {
+      if (ctx.req.path === '/slow') await gate
+      ctx.res.body = `done ${ctx.req.path}`
+    })
+    const good = await RawClient.connect(port)
+    good.write('GET /slow HTTP/1.1\r\nHost: x\r\n\r\n')
+    for (const bad of ['\x00\x01\x02garbage\r\n\r\n', 'GET / HTTP/1.1\r\nHost: x\r\nX: a\x00b\r\n\r\n', 'GET /%zz HTTP/9.9\r\n\r\n']) {
+      const r = await rawRequest(port, bad)
+      expect(r.status).toBeGreaterThanOrEqual(400)
+    }
+    release()
+    expect((await good.readResponse()).body.toString()).toBe('done /slow')
+    good.close()
+  })
+
+  it('HttpError is recognised across copies through its brand', () => {
+    const foreign = Object.assign(Object.create(Error.prototype), { status: 404 })
+    Object.defineProperty(foreign, Symbol.for('tinyhttp-core.HttpError'), { value: true })
+    expect(foreign instanceof HttpError).toBe(true)
+    expect(new Error('x') instanceof HttpError).toBe(false)
+    expect(new HttpError(404).status).toBe(404)
+    expect(new HttpError(200).status).toBe(500)
+    expect(new HttpError(404).expose).toBe(true)
+    expect(new HttpError(502).expose).toBe(false)
+  })
+})
