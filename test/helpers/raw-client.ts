@@ -14,7 +14,7 @@ export interface RawResponse {
 /** A raw TCP client: writes bytes exactly as given and reads whatever comes back. */
 export class RawClient {
   readonly socket: Socket
-  #buf = Buffer.alloc(0)
+  #buf: Buffer = Buffer.alloc(0)
   #ended = false
   #closed = false
   #waiters: Array<() => void> = []
@@ -122,7 +122,7 @@ export class RawClient {
     }
     this.#buf = this.#buf.subarray(end + 4)
     const noBody = options.head === true || status === 204 || status === 304 || (status >= 100 && status < 200)
-    let body = Buffer.alloc(0)
+    let body: Buffer = Buffer.alloc(0)
     if (!noBody) {
       const cl = headers.get('content-length')?.[0]
       const te = headers.get('transfer-encoding')?.[0]
