@@ -4,7 +4,7 @@ import { Server as TlsServer } from 'node:tls'
 import createDebug from 'debug'
 import { compose } from './compose.js'
 import type { Context } from './context.js'
-import { Connection, type ConnectionHost, type ConnectionOptions } from './http/connection.js'
+import { Connection, type ConnectionOptions } from './http/connection.js'
 import { DEFAULT_PARSER_LIMITS, type ParserLimits } from './http/parser-limits.js'
 import { TimerWheel } from './http/timer-wheel.js'
 import { renderError } from './render-error.js'
@@ -65,7 +65,7 @@ function positive(name: string, value: number | undefined, fallback: number, all
  * const { port } = await app.listen(7878, '127.0.0.1')
  * ```
  */
-export class App implements ConnectionHost {
+export class App {
   readonly #middleware: Middleware[] = []
   #composed: ((ctx: Context) => Promise<void>) | null = null
   readonly #connectionOptions: ConnectionOptions
