@@ -1,0 +1,140 @@
+// The servers we measure. Each is a small script under bench/peers/, started
+// with PORT and ROOT in its environment, listening on 127.0.0.1 and adding
+// `Access-Control-Allow-Origin: *` to every response.
+import { existsSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+
+/**
+ * @typedef {object} Target
+ * @property {string} name
+ * @property {string} desc - one line for the report
+ * @property {string[]} cmd - relative to bench/
+ * @property {'pin'|'free'} mode - pin: server on CPU 0, wrk on CPU 1; free: neither pinned
+ * @property {boolean} [indexOnly] - serves /index.html only (no 304, no other files), by design
+ * @property {string[]} [entries] - files (relative to the repo) that must exist, else skipped
+ * @property {string[]} [npm] - packages that must be installed in bench/node_modules
+ * @property {string} [bin] - an executable that must be on PATH
+ * @property {boolean} [ours] - one of our own targets (goal ratios are checked for these)
+ * @property {(port: number) => void} [cleanup] - after the server stopped
+ */
+
+const OURS_PACKAGES = ['core', 'cors', 'allowlist', 'static', 'fallback'].map((p) => `packages/${p}/dist/index.js`)
+
+/** @type {Target[]} in default order */
+export const TARGETS = [
+  {
+    name: 'node-http-mem',
+    desc: 'node:http answering from memory (files read once, ETag/304) — the reference',
+    cmd: ['node', 'peers/node-http-mem.mjs'],
+    mode: 'pin',
+  },
+  {
+    name: 'raw-net',
+    desc: 'bare node:net, canned response for /index.html, one write per read (upper bound)',
+    cmd: ['node', 'peers/raw-net.mjs'],
+    mode: 'pin',
+    indexOnly: true,
+  },
+  {
+    name: 'node-http-fs',
+    desc: 'node:http + fs.readFile per request (no ETag)',
+    cmd: ['node', 'peers/node-http-fs.mjs'],
+    mode: 'pin',
+  },
+  {
+    name: 'express',
+    desc: 'express 5 + serve-static',
+    cmd: ['node', 'peers/express.mjs'],
+    mode: 'pin',
+    npm: ['express', 'serve-static'],
+  },
+  {
+    name: 'fastify',
+    desc: 'fastify 5 + @fastify/static',
+    cmd: ['node', 'peers/fastify.mjs'],
+    mode: 'pin',
+    npm: ['fastify', '@fastify/static'],
+  },
+  {
+    name: 'polka-sirv',
+    desc: 'polka + sirv (production mode, etag on)',
+    cmd: ['node', 'peers/polka-sirv.mjs'],
+    mode: 'pin',
+    npm: ['polka', 'sirv'],
+  },
+  {
+    name: 'hono',
+    desc: 'hono + @hono/node-server serveStatic',
+    cmd: ['node', 'peers/hono.mjs'],
+    mode: 'pin',
+    npm: ['hono', '@hono/node-server'],
+  },
+  {
+    name: 'nginx-1w',
+    desc: 'nginx, 1 worker, sendfile on, tcp_nopush off',
+    cmd: ['bash', 'peers/nginx-1w.sh'],
+    mode: 'pin',
+    bin: 'nginx',
+    cleanup: (port) => rmSync(`/tmp/bench-nginx-${port}`, { recursive: true, force: true }),
+  },
+  {
+    name: 'ours-lib',
+    desc: 'ours as a library: createApp + cors + allowlist + serveStatic + fallback (packages/*/dist)',
+    cmd: ['node', 'peers/ours-lib.mjs'],
+    mode: 'pin',
+    entries: OURS_PACKAGES,
+    ours: true,
+  },
+  {
+    name: 'ours-cli',
+    desc: 'ours, the real CLI (packages/cli/dist/bin.js)',
+    cmd: ['bash', 'peers/ours-cli.sh'],
+    mode: 'pin',
+    entries: ['packages/cli/dist/bin.js'],
+    ours: true,
+  },
+  {
+    name: 'ours-cli-w2',
+    desc: 'ours, the CLI with --workers 2, unpinned',
+    cmd: ['bash', 'peers/ours-cli-w2.sh'],
+    mode: 'free',
+    entries: ['packages/cli/dist/bin.js'],
+    ours: true,
+  },
+  {
+    name: 'node-http-mem-free',
+    desc: 'node-http-mem unpinned: the reference for targets in mode free',
+    cmd: ['node', 'peers/node-http-mem.mjs'],
+    mode: 'free',
+    onlyWithFree: true,
+  },
+]
+
+/** The reference every ratio is divided by, per mode. */
+export const REFERENCE = { pin: 'node-http-mem', free: 'node-http-mem-free' }
+
+/** @returns {string} the reference target's name for a target (falls back to the pinned one). */
+export function referenceFor(target, measured) {
+  const ref = REFERENCE[target.mode] ?? REFERENCE.pin
+  return measured.has(ref) ? ref : REFERENCE.pin
+}
+
+/**
+ * Why a target cannot run here, or null when it can.
+ * @param {Target} t
+ * @param {{ repo: string, bench: string, which: (bin: string) => boolean }} ctx
+ * @returns {string|null}
+ */
+export function unavailable(t, ctx) {
+  for (const e of t.entries ?? []) {
+    if (!existsSync(join(ctx.repo, e))) return `${e} missing (run \`pnpm build\` first)`
+  }
+  for (const p of t.npm ?? []) {
+    if (!existsSync(join(ctx.bench, 'node_modules', p, 'package.json'))) return `npm package ${p} missing in bench/node_modules (npm ci --prefix bench)`
+  }
+  if (t.bin && !ctx.which(t.bin)) return `${t.bin} not installed (apt-get install -y ${t.bin === 'nginx' ? 'nginx-light' : t.bin})`
+  return null
+}
+
+/** @returns {Target|undefined} */
+export const targetByName = (name) => TARGETS.find((t) => t.name === name)

@@ -1,0 +1,124 @@
+// Scenarios and the load generator. Every scenario is one wrk run
+// (-t1, --timeout 5s, bench/lib/report.lua), except head: wrk 4.1 cannot
+// read HEAD responses (it waits for Content-Length bytes of body that never
+// come), so head runs bench/lib/headload.c, a minimal epoll client with the
+// same closed loop (one request in flight per connection) and the same JSON.
+import { existsSync, mkdirSync, statSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { run, tasksetPrefix } from './proc.mjs'
+
+const LIB = fileURLToPath(new URL('./', import.meta.url))
+const LUA = `${LIB}report.lua`
+const HEADLOAD_SRC = `${LIB}headload.c`
+const BUILD = fileURLToPath(new URL('../.build/', import.meta.url))
+export const HEADLOAD_BIN = `${BUILD}headload`
+
+/**
+ * @typedef {object} Scenario
+ * @property {string} name
+ * @property {string} title
+ * @property {string} path
+ * @property {number} conns
+ * @property {number} [depth] - requests per write (pipelining)
+ * @property {string} [method]
+ * @property {boolean} [closeConn] - Connection: close
+ * @property {boolean} [cond] - If-None-Match with the target's ETag
+ * @property {boolean} [files] - needs files other than index.html
+ * @property {boolean} [throughput] - ratio on MB/s instead of req/s
+ * @property {'wrk'|'headload'} tool
+ */
+
+/** @type {Scenario[]} */
+export const SCENARIOS = [
+  { name: 'ka', title: 'keep-alive GET /index.html', path: '/index.html', conns: 50, tool: 'wrk' },
+  { name: 'pipe', title: 'pipelined ×16 GET /index.html', path: '/index.html', conns: 50, depth: 16, tool: 'wrk' },
+  { name: 'close', title: 'Connection: close, GET /index.html (new connection per request)', path: '/index.html', conns: 50, closeConn: true, tool: 'wrk' },
+  { name: 'cond', title: 'conditional GET /index.html (If-None-Match → 304)', path: '/index.html', conns: 50, cond: true, tool: 'wrk' },
+  { name: 'head', title: 'keep-alive HEAD /index.html', path: '/index.html', conns: 50, method: 'HEAD', tool: 'headload' },
+  { name: 'mid', title: 'keep-alive GET /mid.bin (64 KiB)', path: '/mid.bin', conns: 50, files: true, throughput: true, tool: 'wrk' },
+  { name: 'big', title: 'keep-alive GET /big.bin (1 MiB)', path: '/big.bin', conns: 8, files: true, throughput: true, tool: 'wrk' },
+]
+
+export const scenarioByName = (name) => SCENARIOS.find((s) => s.name === name)
+
+/** A short description of the load command, for the report. */
+export function describeLoad(s) {
+  if (s.tool === 'headload') return `headload -c${s.conns} HEAD ${s.path}`
+  const h = s.closeConn ? " -H 'Connection: close'" : s.cond ? " -H 'If-None-Match: <etag>'" : ''
+  return `wrk -t1 -c${s.conns}${h} ${s.path}${s.depth ? ` -- ${s.depth}` : ''}`
+}
+
+/**
+ * Why a scenario cannot run against a target, or null.
+ * @param {Scenario} s
+ * @param {import('./targets.mjs').Target} t
+ * @param {{ supports304: boolean, etag: string|null }} verdict
+ */
+export function scenarioSkip(s, t, verdict) {
+  if (t.indexOnly && (s.files || s.cond)) return 'index-only by design'
+  if (s.cond && !verdict.supports304) {
+    if (verdict.etag) return `ETag ${verdict.etag} sent, but If-None-Match never gives 304`
+    return verdict.indexHeaders?.['last-modified'] ? 'no ETag (Last-Modified only)' : 'no ETag'
+  }
+  if (s.tool === 'headload' && !existsSync(HEADLOAD_BIN)) return 'headload not built (no C compiler)'
+  return null
+}
+
+/**
+ * Builds bench/.build/headload from lib/headload.c when missing or older.
+ * @returns {Promise<string|null>} an error message, or null
+ */
+export async function buildHeadload() {
+  if (existsSync(HEADLOAD_BIN) && statSync(HEADLOAD_BIN).mtimeMs >= statSync(HEADLOAD_SRC).mtimeMs) return null
+  mkdirSync(BUILD, { recursive: true })
+  const r = await run(['cc', '-O2', '-o', HEADLOAD_BIN, HEADLOAD_SRC], { timeoutMs: 60_000 })
+  return r.code === 0 ? null : `cc failed: ${(r.stderr || r.stdout).trim().slice(0, 400)}`
+}
+
+/**
+ * @typedef {object} LoadResult
+ * @property {number} requests
+ * @property {number} bytes - headers included
+ * @property {number} durationS
+ * @property {number} rps
+ * @property {number} mbps - bytes / duration / 1e6
+ * @property {number} p50ms
+ * @property {number} p99ms
+ * @property {number} errors - connect+read+write+timeout+status(non-2xx/3xx)
+ * @property {Record<string, number>} errorDetail
+ */
+
+/**
+ * Runs one load against 127.0.0.1:port.
+ * @param {Scenario} s
+ * @param {{ port: number, durationS: number, etag?: string|null, cpuList: string|null }} o
+ * @returns {Promise<LoadResult>}
+ */
+export async function runLoad(s, { port, durationS, etag, cpuList }) {
+  let argv
+  if (s.tool === 'headload') {
+    argv = [HEADLOAD_BIN, String(port), s.path, String(s.conns), String(durationS), '5', s.method ?? 'HEAD']
+  } else {
+    argv = ['wrk', '-t1', `-c${s.conns}`, `-d${durationS}s`, '--timeout', '5s', '-s', LUA]
+    if (s.closeConn) argv.push('-H', 'Connection: close')
+    if (s.cond) argv.push('-H', `If-None-Match: ${etag}`)
+    argv.push(`http://127.0.0.1:${port}${s.path}`, '--', String(s.depth ?? 1), s.method ?? 'GET')
+  }
+  const r = await run([...tasksetPrefix(cpuList), ...argv], { timeoutMs: (durationS + 30) * 1000 })
+  const line = r.stdout.split('\n').find((l) => l.startsWith('BENCHJSON '))
+  if (!line) throw new Error(`${argv[0].split('/').pop()} printed no result (exit ${r.code}): ${(r.stderr || r.stdout).trim().slice(0, 300)}`)
+  const j = JSON.parse(line.slice('BENCHJSON '.length))
+  const durationSec = j.duration_us / 1e6
+  const e = j.errors
+  return {
+    requests: j.requests,
+    bytes: j.bytes,
+    durationS: durationSec,
+    rps: j.requests / durationSec,
+    mbps: j.bytes / durationSec / 1e6,
+    p50ms: j.latency_us.p50 / 1000,
+    p99ms: j.latency_us.p99 / 1000,
+    errors: e.connect + e.read + e.write + e.timeout + e.status,
+    errorDetail: e,
+  }
+}

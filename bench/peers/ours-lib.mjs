@@ -1,0 +1,33 @@
+// Ours, as a library: the five packages' built dist, composed by hand.
+// Requires `pnpm build` (packages/*/dist/index.js).
+import { HOST, PORT, ROOT } from './env.mjs'
+
+const REPO = new URL('../../', import.meta.url)
+/** @param {string} pkg - folder under packages/ */
+const load = async (pkg) => import(new URL(`packages/${pkg}/dist/index.js`, REPO).href)
+/** A named export, or the same name on a default export. */
+const pick = (mod, name) => {
+  const fn = mod[name] ?? mod.default?.[name] ?? (typeof mod.default === 'function' ? mod.default : undefined)
+  if (typeof fn !== 'function') throw new Error(`export ${name} not found`)
+  return fn
+}
+
+const [core, corsPkg, allowPkg, staticPkg, fallbackPkg] = await Promise.all(
+  ['core', 'cors', 'allowlist', 'static', 'fallback'].map(load),
+)
+const createApp = pick(core, 'createApp')
+const cors = pick(corsPkg, 'cors')
+const allowlist = pick(allowPkg, 'allowlist')
+const serveStatic = pick(staticPkg, 'serveStatic')
+const fallback = pick(fallbackPkg, 'fallback')
+
+const app = createApp()
+app.use(cors())
+let allow = allowlist(['index.html', 'style.css', 'mid.bin', 'big.bin'], { root: ROOT })
+if (allow && typeof allow.then === 'function') allow = await allow
+if (allow && allow.ready && typeof allow.ready.then === 'function') await allow.ready
+if (allowlist.ready && typeof allowlist.ready.then === 'function') await allowlist.ready
+app.use(allow)
+app.use(serveStatic(ROOT))
+app.use(fallback())
+await app.listen(PORT, HOST)
