@@ -1,0 +1,178 @@
+import createDebug from 'debug'
+import { isHttpError, renderError, type Context, type Middleware, type Next, type Response } from 'tinyhttp-core'
+import { acceptsHtmlExplicitly, negotiateFormat } from './accept.js'
+import { BodyCache, renderBody, type FallbackBody } from './bodies.js'
+import { resolveFallbackOptions, type FallbackOptions, type FileBodyBytes } from './options.js'
+import { appendVary } from './vary.js'
+
+const debug = createDebug('tinyhttp:fallback')
+
+const VARY_ACCEPT = ['Accept'] as const
+const HTML = 'text/html; charset=utf-8'
+const CSP = "default-src 'none'"
+
+/** Puts a generated body on the response with its type (and CSP for HTML). */
+function applyBody(res: Response, body: FallbackBody): void {
+  res.headers.set('Content-Type', body.type)
+  if (body.generatedHtml) res.headers.set('Content-Security-Policy', CSP)
+  res.body = body.bytes
+}
+
+/** Puts a custom page on the response. */
+function applyPage(res: Response, page: FileBodyBytes): void {
+  res.headers.set('Content-Type', page.type)
+  res.body = page.bytes
+}
+
+/**
+ * The answers given when nothing else answered or something refused: 403 (or 404) for what nobody
+ * handled, 405 (or 400) + `Allow` for other methods, 400 for paths the canonicalizer rejected, bodies
+ * for refusals, rendering of errors thrown below, custom error pages and the single-page-app shell.
+ *
+ * @remarks
+ * Position-agnostic: it wraps the rest of the chain (`try { await next() } catch { render }`) and
+ * applies its policy on the way out, so it works last (it then answers only what nobody handled) or
+ * anywhere above (it also fills in the refusals and renders the errors of everything below it).
+ *
+ * On the way out, in this order:
+ * 1. an error thrown below → rendered like the core's `renderError` (status, `err.headers`, the
+ *    message when exposed, else the status text; never a stack), then replaced by `pages[status]`
+ *    or, with `body: 'negotiate'`, re-rendered as text, HTML or JSON; 5xx are logged through
+ *    `debug('tinyhttp:fallback')`;
+ * 2. nothing answered → 400 when `ctx.req.canonicalPath` is not ok (except the asterisk-form of
+ *    `OPTIONS *`); `methodStatus` + `Allow` for a method not in `methods`; the SPA shell when it
+ *    applies; else `status` (403 by default);
+ * 3. a refusal (`status >= 400`, no body) → the SPA shell for an eligible 403/404, else the
+ *    configured body (`Allow` added to a 405 that has none).
+ *
+ * Every answer it makes carries `X-Content-Type-Options: nosniff`; generated HTML carries
+ * `Content-Security-Policy: default-src 'none'`. No request data is ever echoed.
+ *
+ * @param options - see {@link FallbackOptions}
+ * @returns a middleware named `fallback`
+ * @throws TypeError for a bad option or a `pages`/`spa` file that cannot be read
+ * @example
+ * ```ts
+ * import { createApp } from 'tinyhttp-core'
+ * import { cors } from 'tinyhttp-cors'
+ * import { allowlist } from 'tinyhttp-allowlist'
+ * import { serveStatic } from 'tinyhttp-static'
+ * import { fallback } from 'tinyhttp-fallback'
+ *
+ * const app = createApp()
+ * app.use(cors())
+ * app.use(fallback({ status: 404, body: 'negotiate', spa: { file: 'index.html', root: './dist' } }))
+ * app.use(allowlist(['index.html', 'assets/app.js'], { root: './dist' }))
+ * app.use(serveStatic('./dist'))
+ * ```
+ */
+export function fallback(options: FallbackOptions = {}): Middleware {
+  const c = resolveFallbackOptions(options)
+  const cache = new BodyCache()
+  const { pages, spa, allow, methods, methodStatus, body: mode } = c
+
+  /** Sets the configured body for `status` (already on the response). */
+  function fill(ctx: Context, status: number): void {
+    const res = ctx.res
+    res.headers.set('X-Content-Type-Options', 'nosniff')
+    const page = pages.get(status)
+    if (page !== undefined) {
+      applyPage(res, page)
+      return
+    }
+    if (mode === 'empty') return
+    if (mode === 'text') {
+      applyBody(res, cache.get(status, 'text'))
+      return
+    }
+    appendVary(res.headers, VARY_ACCEPT, 'Accept')
+    applyBody(res, cache.get(status, negotiateFormat(ctx.req.headers.get('accept'))))
+  }
+
+  /** Serves the SPA shell when it applies; returns whether it did. */
+  function trySpa(ctx: Context): boolean {
+    if (spa === null) return false
+    const req = ctx.req
+    if (req.method !== 'GET' && req.method !== 'HEAD') return false
+    const canonical = req.canonicalPath
+    if (!canonical.ok) return false
+    const last = canonical.segments[canonical.segments.length - 1]
+    if (last !== undefined && last.includes('.')) return false
+    // From here on the answer depends on Accept.
+    const res = ctx.res
+    appendVary(res.headers, VARY_ACCEPT, 'Accept')
+    if (!acceptsHtmlExplicitly(req.headers.get('accept'))) return false
+    res.status = 200
+    res.headers.set('Content-Type', HTML)
+    res.headers.set('Cache-Control', 'no-cache')
+    res.headers.set('X-Content-Type-Options', 'nosniff')
+    res.body = spa
+    res.reason = 'fallback:spa'
+    return true
+  }
+
+  /** Nothing below answered. */
+  function unhandled(ctx: Context): void {
+    const req = ctx.req
+    const res = ctx.res
+    const canonical = req.canonicalPath
+    // `OPTIONS *` (asterisk-form) and `CONNECT host:port` (authority-form) name no path: not a bad
+    // path, just a method nobody handled.
+    if (!canonical.ok && req.path !== '*' && req.path !== '') {
+      res.status = 400
+      res.reason = `reject:${canonical.reason}`
+      fill(ctx, 400)
+      return
+    }
+    if (!methods.has(req.method)) {
+      res.status = methodStatus
+      res.headers.set('Allow', allow)
+      res.reason = 'deny:method'
+      fill(ctx, methodStatus)
+      return
+    }
+    if (trySpa(ctx)) return
+    res.status = c.status
+    res.reason = 'deny:unhandled'
+    fill(ctx, c.status)
+  }
+
+  /** Something below refused (status ≥ 400, no body). */
+  function refused(ctx: Context): void {
+    const res = ctx.res
+    const status = res.status
+    if ((status === 403 || status === 404) && trySpa(ctx)) return
+    if (status === 405 && !res.headers.has('allow')) res.headers.set('Allow', allow)
+    fill(ctx, status)
+  }
+
+  /** An error thrown below. */
+  function thrown(ctx: Context, err: unknown): void {
+    const res = ctx.res
+    const status = renderError(res, err)
+    res.reason = isHttpError(err) && err.reason !== undefined ? err.reason : 'error'
+    if (status >= 500) debug('error below fallback → %d: %O', status, err)
+    const page = pages.get(status)
+    if (page !== undefined) applyPage(res, page)
+    else if (mode === 'negotiate') {
+      // renderError's body is the exposed message or the status text, never request data.
+      const message = typeof res.body === 'string' ? res.body : ''
+      appendVary(res.headers, VARY_ACCEPT, 'Accept')
+      applyBody(res, renderBody(status, negotiateFormat(ctx.req.headers.get('accept')), message))
+    }
+  }
+
+  return async function fallback(ctx: Context, next: Next): Promise<void> {
+    try {
+      await next()
+    } catch (err) {
+      if (ctx.res.committed) throw err
+      thrown(ctx, err)
+      return
+    }
+    const res = ctx.res
+    if (res.committed || res.body !== null) return
+    if (!res.statusSet) unhandled(ctx)
+    else if (res.status >= 400) refused(ctx)
+  }
+}

@@ -1,0 +1,156 @@
+import { readFileSync } from 'node:fs'
+import { extname, isAbsolute, resolve } from 'node:path'
+import { isToken } from 'tinyhttp-core'
+
+/**
+ * Options of {@link fallback}. Files (`pages`, `spa`) are read once, synchronously, when `fallback()`
+ * is called.
+ *
+ * @example
+ * ```ts
+ * const options: FallbackOptions = {
+ *   status: 404,
+ *   body: 'negotiate',
+ *   pages: { 404: './public/404.html' },
+ *   spa: { file: 'index.html', root: './public' },
+ * }
+ * app.use(fallback(options))
+ * ```
+ */
+export interface FallbackOptions {
+  /** Answer for what nobody handled. @defaultValue 403 */
+  status?: 403 | 404
+  /** Methods served; for others nothing handled gets `methodStatus` + `Allow`. @defaultValue `['GET', 'HEAD']` */
+  methods?: readonly string[]
+  /** Status for a method not in `methods` (400 reproduces the original program; `Allow` is sent with both). @defaultValue 405 */
+  methodStatus?: 405 | 400
+  /**
+   * Bodies of refusals and of what nobody handled: `'empty'`, `'text'` (the status text, text/plain),
+   * or `'negotiate'` (text/plain, text/html or JSON by `Accept`, with `Vary: Accept`).
+   *
+   * @defaultValue `'empty'`
+   */
+  body?: 'empty' | 'text' | 'negotiate'
+  /** Status → file whose bytes are the body (`.html`, `.htm`, `.txt` or `.json`); relative paths from the working directory. */
+  pages?: Partial<Record<number, string>>
+  /**
+   * The single-page-app shell, served with 200 to GET/HEAD requests that accept `text/html`
+   * explicitly, on a valid path whose last segment has no `.`, when nobody handled them or they were
+   * refused with 403/404. A string is a file relative to the working directory.
+   */
+  spa?: string | { file: string; root?: string }
+}
+
+/** A body read from disk at construction. */
+export interface FileBodyBytes {
+  type: string
+  bytes: Buffer
+}
+
+/** Everything `fallback()` precomputes. */
+export interface ResolvedFallback {
+  status: 403 | 404
+  methods: ReadonlySet<string>
+  allow: string
+  methodStatus: 405 | 400
+  body: 'empty' | 'text' | 'negotiate'
+  pages: ReadonlyMap<number, FileBodyBytes>
+  spa: Buffer | null
+}
+
+const KNOWN = new Set(['status', 'methods', 'methodStatus', 'body', 'pages', 'spa'])
+
+const PAGE_TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.htm': 'text/html; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.json': 'application/json',
+}
+
+function readBytes(what: string, file: string): Buffer {
+  try {
+    return readFileSync(file)
+  } catch (cause) {
+    throw new TypeError(`fallback: cannot read ${what} ${JSON.stringify(file)}: ${(cause as Error).message}`, { cause })
+  }
+}
+
+function hasDotDot(file: string): boolean {
+  return file.split(/[\\/]/).includes('..')
+}
+
+function resolvePages(pages: unknown): Map<number, FileBodyBytes> {
+  const out = new Map<number, FileBodyBytes>()
+  if (pages === undefined) return out
+  if (pages === null || typeof pages !== 'object' || Array.isArray(pages)) throw new TypeError('fallback: pages must be an object { status: file }')
+  for (const [key, file] of Object.entries(pages)) {
+    const status = Number(key)
+    if (!Number.isInteger(status) || status < 400 || status > 599 || String(status) !== key) {
+      throw new TypeError(`fallback: pages key ${JSON.stringify(key)} is not a status from 400 to 599`)
+    }
+    if (file === undefined) continue
+    if (typeof file !== 'string' || file === '' || file.includes('\0')) throw new TypeError(`fallback: pages[${status}] must be a file path`)
+    const type = PAGE_TYPES[extname(file).toLowerCase()]
+    if (type === undefined) throw new TypeError(`fallback: pages[${status}] must be a .html, .htm, .txt or .json file`)
+    out.set(status, { type, bytes: readBytes(`pages[${status}]`, resolve(file)) })
+  }
+  return out
+}
+
+function resolveSpa(spa: unknown): Buffer | null {
+  if (spa === undefined) return null
+  let file: unknown
+  let root: unknown
+  if (typeof spa === 'string') file = spa
+  else if (spa !== null && typeof spa === 'object') ({ file, root } = spa as { file?: unknown; root?: unknown })
+  else throw new TypeError('fallback: spa must be a file path or { file, root }')
+  if (typeof file !== 'string' || file === '' || file.includes('\0')) throw new TypeError('fallback: spa file must be a non-empty path')
+  if (hasDotDot(file)) throw new TypeError(`fallback: spa file ${JSON.stringify(file)} must not contain '..'`)
+  let path: string
+  if (root === undefined) path = resolve(file)
+  else {
+    if (typeof root !== 'string' || root === '' || root.includes('\0')) throw new TypeError('fallback: spa root must be a non-empty path')
+    if (isAbsolute(file)) throw new TypeError(`fallback: spa file ${JSON.stringify(file)} must be relative to spa root`)
+    path = resolve(root, file)
+  }
+  return readBytes('spa file', path)
+}
+
+/**
+ * Validates the options and reads the files they name.
+ *
+ * @param options - what the user passed
+ * @returns the resolved configuration
+ * @throws TypeError for a bad option or a file that cannot be read
+ * @internal
+ */
+export function resolveFallbackOptions(options: FallbackOptions): ResolvedFallback {
+  if (options === null || typeof options !== 'object') throw new TypeError('fallback: options must be an object')
+  for (const key of Object.keys(options)) {
+    if (!KNOWN.has(key)) throw new TypeError(`fallback: unknown option ${JSON.stringify(key)}`)
+  }
+  const status = options.status ?? 403
+  if (status !== 403 && status !== 404) throw new TypeError('fallback: status must be 403 or 404')
+  const methodStatus = options.methodStatus ?? 405
+  if (methodStatus !== 405 && methodStatus !== 400) throw new TypeError('fallback: methodStatus must be 405 or 400')
+  const body = options.body ?? 'empty'
+  if (body !== 'empty' && body !== 'text' && body !== 'negotiate') throw new TypeError("fallback: body must be 'empty', 'text' or 'negotiate'")
+
+  const list: unknown = options.methods ?? ['GET', 'HEAD']
+  if (!Array.isArray(list) || list.length === 0) throw new TypeError('fallback: methods must be a non-empty array')
+  const methods = new Set<string>()
+  for (const m of list as unknown[]) {
+    if (typeof m !== 'string' || !isToken(m)) throw new TypeError(`fallback: method ${JSON.stringify(m)} is not an HTTP token`)
+    methods.add(m)
+  }
+
+  return {
+    status,
+    methods,
+    allow: [...methods].join(', '),
+    methodStatus,
+    body,
+    pages: resolvePages(options.pages),
+    spa: resolveSpa(options.spa),
+  }
+}
