@@ -1,0 +1,159 @@
+/**
+ * Parsing of allowlist entries: normalization, syntax checks, exact path or glob.
+ *
+ * @module
+ */
+import { canonicalizePath, encodePath } from 'tinyhttp-core'
+import { compileGlob, isGlob, type CompiledGlob } from './glob.js'
+
+/**
+ * An entry naming one file.
+ *
+ * @example
+ * ```ts
+ * const e = parseEntry('docs/a b.txt') // { kind: 'exact', entry: 'docs/a b.txt', segments: ['docs', 'a b.txt'], urlPath: '/docs/a b.txt' }
+ * ```
+ */
+export interface ExactEntry {
+  readonly kind: 'exact'
+  /** Normalized entry: no leading `/` or `./`. */
+  readonly entry: string
+  /** Its segments. */
+  readonly segments: readonly string[]
+  /** `'/' + entry`: the canonical URL path it serves. */
+  readonly urlPath: string
+}
+
+/**
+ * A glob entry.
+ *
+ * @example
+ * ```ts
+ * const e = parseEntry('*.css') // { kind: 'glob', entry: '*.css', glob }
+ * ```
+ */
+export interface GlobEntry {
+  readonly kind: 'glob'
+  /** Normalized entry. */
+  readonly entry: string
+  /** The compiled pattern. */
+  readonly glob: CompiledGlob
+}
+
+/**
+ * An entry refused by its syntax alone (no file-system access happened).
+ *
+ * @example
+ * ```ts
+ * parseEntry('a/../b') // { kind: 'invalid', entry: 'a/../b', reason: 'invalid-entry' }
+ * ```
+ */
+export interface InvalidEntry {
+  readonly kind: 'invalid'
+  /** Normalized entry (or the entry as given when it could not be normalized). */
+  readonly entry: string
+  /** `invalid-entry`, `dotfile-via-glob` or `canonical:<reason>`. */
+  readonly reason: string
+}
+
+/**
+ * A parsed entry.
+ *
+ * @example
+ * ```ts
+ * const p: ParsedEntry = parseEntry(userInput)
+ * if (p.kind === 'invalid') console.warn(p.entry, p.reason)
+ * ```
+ */
+export type ParsedEntry = ExactEntry | GlobEntry | InvalidEntry
+
+const DOT = 0x2e
+
+function hasLoneSurrogate(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = s.charCodeAt(i + 1)
+      if (!(d >= 0xdc00 && d <= 0xdfff)) return true
+      i++
+    } else if (c >= 0xdc00 && c <= 0xdfff) {
+      return true
+    }
+  }
+  return false
+}
+
+/**
+ * Normalizes an entry: one leading `./` or `/` is dropped. Nothing else is rewritten.
+ *
+ * @param entry - the entry as given
+ * @returns the normalized spelling
+ * @example
+ * ```ts
+ * normalizeEntry('./css/site.css') // 'css/site.css'
+ * normalizeEntry('/index.html')    // 'index.html'
+ * ```
+ */
+export function normalizeEntry(entry: string): string {
+  if (entry.startsWith('./')) return entry.slice(2)
+  if (entry.startsWith('/')) return entry.slice(1)
+  return entry
+}
+
+/**
+ * Whether core's canonicalizer, given the percent-encoded URL path, gives back exactly `urlPath`.
+ *
+ * @param urlPath - a decoded path such as `/café/a b.txt`
+ * @returns `undefined` when the path is reachable, else the reason (`canonical:<reason>`)
+ * @example
+ * ```ts
+ * canonicalProblem('/a b.txt')  // undefined
+ * canonicalProblem('/a:b.txt')  // 'canonical:forbidden-character'
+ * canonicalProblem('/CON.txt')  // 'canonical:reserved-name'
+ * ```
+ */
+export function canonicalProblem(urlPath: string): string | undefined {
+  const r = canonicalizePath(encodePath(urlPath))
+  if (!r.ok) return `canonical:${r.reason}`
+  // Only a lone surrogate (impossible in names read from disk) can make the round trip differ.
+  if (r.path !== urlPath) return 'invalid-entry'
+  return undefined
+}
+
+/**
+ * Parses one entry: normalizes it, checks its syntax, and tells an exact path from a glob.
+ *
+ * @remarks
+ * Refused (`invalid-entry`): empty, a `.` or `..` segment, an empty segment (`a//b`, `a/`), a backslash,
+ * NUL, a lone surrogate. A glob with a segment spelling a leading `.` is refused as `dotfile-via-glob`
+ * unless `allowDotGlob` (exclusions). An exact entry whose URL path core would refuse gives
+ * `canonical:<reason>`.
+ *
+ * @param raw - the entry as given
+ * @param allowDotGlob - accept globs that spell dot segments (used for exclusions)
+ * @returns the parsed entry
+ * @example
+ * ```ts
+ * parseEntry('./a.txt')        // { kind: 'exact', entry: 'a.txt', segments: ['a.txt'], urlPath: '/a.txt' }
+ * parseEntry('assets/*.css')   // { kind: 'glob', entry: 'assets/*.css', glob }
+ * parseEntry('../etc/passwd')  // { kind: 'invalid', entry: '../etc/passwd', reason: 'invalid-entry' }
+ * ```
+ */
+export function parseEntry(raw: string, allowDotGlob = false): ParsedEntry {
+  const entry = normalizeEntry(raw)
+  const invalid = (reason: string): InvalidEntry => ({ kind: 'invalid', entry, reason })
+  if (entry.length === 0 || entry.includes('\\') || entry.includes('\0')) return invalid('invalid-entry')
+  if (hasLoneSurrogate(entry)) return invalid('invalid-entry')
+  const segments = entry.split('/')
+  for (const seg of segments) {
+    if (seg === '' || seg === '.' || seg === '..') return invalid('invalid-entry')
+  }
+  if (isGlob(entry)) {
+    if (!allowDotGlob && segments.some(seg => seg.charCodeAt(0) === DOT)) return invalid('dotfile-via-glob')
+    return { kind: 'glob', entry, glob: compileGlob(entry) }
+  }
+  const urlPath = '/' + entry
+  const problem = canonicalProblem(urlPath)
+  if (problem !== undefined) return invalid(problem)
+  return { kind: 'exact', entry, segments, urlPath }
+}
