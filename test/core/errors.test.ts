@@ -98,3 +98,17 @@ describe('errors', () => {
     expect(new HttpError(502).expose).toBe(false)
   })
 })
+
+describe('request bodies', () => {
+  it('a body-less request reads as empty, on every request of a connection', async () => {
+    const { port } = await serve(async ctx => {
+      ctx.res.body = `[${await ctx.req.text()}]`
+    })
+    const c = await RawClient.connect(port)
+    for (let i = 0; i < 3; i++) {
+      c.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n')
+      expect((await c.readResponse()).body.toString()).toBe('[]')
+    }
+    c.close()
+  })
+})

@@ -62,7 +62,6 @@ interface Exchange {
   start: number
 }
 
-const IDLE_BODY = new RequestBody(0, null)
 const CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1')
 /** Bodies up to this size are copied next to the head so both leave in one write. */
 const COALESCE_LIMIT = 64 * 1024
@@ -205,7 +204,7 @@ export class Connection implements Timed {
       this.#stopReading()
     } else {
       const hasBody = head.chunked || head.contentLength > 0
-      const body = hasBody ? new RequestBody(head.chunked ? -1 : head.contentLength, this.#bodyHooks(exchange)) : IDLE_BODY
+      const body = hasBody ? new RequestBody(head.chunked ? -1 : head.contentLength, this.#bodyHooks(exchange)) : new RequestBody(0, null)
       exchange.body = body
       exchange.req = new Request(head, body, this.#remoteAddress, this.#secure)
       exchange.res = new Response()
