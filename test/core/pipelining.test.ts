@@ -95,3 +95,20 @@ describe('pipelining', () => {
     c.close()
   })
 })
+
+describe('pipelining: the queue bound', () => {
+  it('keeps serving after the parser paused exactly at the end of a read', async () => {
+    const { port } = await serve(async ctx => {
+      await sleep(5)
+      ctx.res.body = ctx.req.path
+    }, { maxPipelined: 1 })
+    const c = await RawClient.connect(port)
+    c.write('GET /1 HTTP/1.1\r\nHost: x\r\n\r\nGET /2 HTTP/1.1\r\nHost: x\r\n\r\n')
+    expect((await c.readResponse()).body.toString()).toBe('/1')
+    expect((await c.readResponse()).body.toString()).toBe('/2')
+    await sleep(20)
+    c.write('GET /3 HTTP/1.1\r\nHost: x\r\n\r\n')
+    expect((await c.readResponse()).body.toString()).toBe('/3')
+    c.close()
+  })
+})

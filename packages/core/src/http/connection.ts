@@ -318,11 +318,13 @@ export class Connection implements Timed {
 
   /** Feeds bytes held back by a parser pause once the queue has room again. */
   #resumeParsing(): void {
+    if (this.#readClosed || this.#queue.length > this.#options.maxPipelined) return
+    // The parser may have paused exactly at the end of a read, with nothing held back.
+    this.#parser.resume()
     const pending = this.#pendingInput
-    if (pending === null || this.#readClosed || this.#queue.length > this.#options.maxPipelined) return
+    if (pending === null) return
     this.#pendingInput = null
     if (this.#parser.idle) this.#msgStart = Date.now()
-    this.#parser.resume()
     this.#feed(pending)
     if (this.#pendingInput === null) this.#resumeReading()
   }
