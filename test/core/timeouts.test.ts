@@ -74,3 +74,18 @@ describe('timeouts', () => {
     c.close()
   })
 })
+
+describe('timeouts: trickles', () => {
+  it('empty lines before a request-line do not extend the headers deadline', async () => {
+    const { port } = await serve(ok, { headersTimeout: 200, keepAliveTimeout: 5000 })
+    const c = await RawClient.connect(port)
+    c.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n')
+    expect((await c.readResponse()).status).toBe(200)
+    const started = Date.now()
+    const trickle = setInterval(() => c.write('\r\n'), 30)
+    const closed = await c.waitForEnd(3000)
+    clearInterval(trickle)
+    expect(closed).toBe(true)
+    expect(Date.now() - started).toBeLessThan(1500)
+  })
+})

@@ -98,6 +98,8 @@ export class Connection implements Timed {
   #waitingDrain = false
   #drainSince = 0
   #msgStart: number
+  /** Whether bytes of the current message have arrived (its headers deadline is running). */
+  #msgOpen = true
   #idleSince: number
   #served = 0
 
@@ -178,7 +180,12 @@ export class Connection implements Timed {
       this.#pauseReading()
       return
     }
-    if (this.#parser.idle) this.#msgStart = Date.now()
+    if (!this.#msgOpen) {
+      // First bytes of a new message (empty lines before a request-line count too, so a client
+      // cannot keep a connection alive with a trickle of CRLFs).
+      this.#msgOpen = true
+      this.#msgStart = Date.now()
+    }
     this.#feed(chunk)
     this.#updateDeadline()
   }
@@ -226,6 +233,8 @@ export class Connection implements Timed {
   }
 
   #onComplete(): boolean {
+    this.#msgOpen = false
+    this.#msgStart = Date.now()
     const exchange = this.#parsing
     if (exchange !== null) {
       this.#parsing = null
@@ -324,7 +333,6 @@ export class Connection implements Timed {
     const pending = this.#pendingInput
     if (pending === null) return
     this.#pendingInput = null
-    if (this.#parser.idle) this.#msgStart = Date.now()
     this.#feed(pending)
     if (this.#pendingInput === null) this.#resumeReading()
   }
@@ -619,7 +627,7 @@ export class Connection implements Timed {
     else if (this.#parsing !== null) this.deadline = this.#parsing.start + o.requestTimeout
     else if (!this.#parser.idle || this.#pendingInput !== null) this.deadline = this.#msgStart + o.headersTimeout
     else if (!this.#active && this.#queue.length === 0) {
-      this.deadline = this.#served === 0 ? this.#msgStart + o.headersTimeout : this.#idleSince + o.keepAliveTimeout
+      this.deadline = this.#msgOpen ? this.#msgStart + o.headersTimeout : this.#idleSince + o.keepAliveTimeout
     } else this.deadline = 0
   }
 
