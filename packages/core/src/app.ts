@@ -137,25 +137,24 @@ export class App {
    * Runs the chain for one request and renders what it threw; resolves once the response is ready.
    * @internal
    */
-  handle(ctx: Context): Promise<void> {
+  async handle(ctx: Context): Promise<void> {
     const composed = (this.#composed ??= compose(this.#middleware))
-    return composed(ctx).then(
-      () => {
-        const res = ctx.res
-        if (!res.statusSet && res.body === null && !res.committed) {
-          // Nothing answered: 404.
-          res.status = 404
-          res.headers.set('Content-Type', 'text/plain; charset=utf-8')
-          res.headers.set('X-Content-Type-Options', 'nosniff')
-          res.body = 'Not Found'
-        }
-      },
-      (err: unknown) => {
-        if (ctx.res.committed) throw err
-        const status = renderError(ctx.res, err)
-        if (status >= 500) this.#onError(err, ctx)
-      },
-    )
+    try {
+      await composed(ctx)
+    } catch (err) {
+      if (ctx.res.committed) throw err
+      const status = renderError(ctx.res, err)
+      if (status >= 500) this.#onError(err, ctx)
+      return
+    }
+    const res = ctx.res
+    if (!res.statusSet && res.body === null && !res.committed) {
+      // Nothing answered: 404.
+      res.status = 404
+      res.headers.set('Content-Type', 'text/plain; charset=utf-8')
+      res.headers.set('X-Content-Type-Options', 'nosniff')
+      res.body = 'Not Found'
+    }
   }
 
   /**

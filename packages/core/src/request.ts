@@ -2,7 +2,7 @@ import { HttpError } from './errors.js'
 import type { RequestHead } from './http/request-head.js'
 import { RequestHeaders } from './http/request-headers.js'
 import { canonicalizePath, type CanonicalPath } from './path/canonical-path.js'
-import type { RequestBody } from './request-body.js'
+import { RequestBody } from './request-body.js'
 
 /** Default limit of {@link Request.body}, {@link Request.text} and {@link Request.json}: 1 MiB. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024
@@ -39,16 +39,16 @@ export class Request implements AsyncIterable<Buffer> {
   readonly #rawQuery: string
   #query: URLSearchParams | undefined
   #canonical: CanonicalPath | undefined
-  readonly #body: RequestBody
+  #body: RequestBody | null
 
   /**
    * @param head - the parsed head
-   * @param body - the body as it arrives
+   * @param body - the body as it arrives, or null when the request has none
    * @param remoteAddress - the peer address
    * @param secure - whether the socket is TLS
    * @internal
    */
-  constructor(head: RequestHead, body: RequestBody, remoteAddress: string | undefined, secure: boolean) {
+  constructor(head: RequestHead, body: RequestBody | null, remoteAddress: string | undefined, secure: boolean) {
     this.method = head.method
     this.target = head.target
     this.path = head.path
@@ -92,12 +92,12 @@ export class Request implements AsyncIterable<Buffer> {
 
   /** The body stream (also available by iterating the request itself). */
   get bodyStream(): RequestBody {
-    return this.#body
+    return (this.#body ??= new RequestBody(0, null))
   }
 
   /** Reads the body as it arrives. */
   [Symbol.asyncIterator](): AsyncIterator<Buffer> {
-    return this.#body[Symbol.asyncIterator]()
+    return this.bodyStream[Symbol.asyncIterator]()
   }
 
   /**
@@ -108,11 +108,12 @@ export class Request implements AsyncIterable<Buffer> {
    * @throws HttpError 413 when the body is larger than `limit`
    */
   async body(limit = DEFAULT_BODY_LIMIT): Promise<Buffer> {
-    const declared = this.#body.expectedLength
+    const stream = this.bodyStream
+    const declared = stream.expectedLength
     if (declared > limit) throw new HttpError(413, 'Content Too Large', { reason: 'body-limit' })
     const chunks: Buffer[] = []
     let total = 0
-    for await (const chunk of this.#body) {
+    for await (const chunk of stream) {
       total += chunk.length
       if (total > limit) throw new HttpError(413, 'Content Too Large', { reason: 'body-limit' })
       chunks.push(chunk)

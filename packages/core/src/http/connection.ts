@@ -210,12 +210,13 @@ export class Connection implements Timed {
       exchange.errorStatus = 417
       this.#stopReading()
     } else {
-      const hasBody = head.chunked || head.contentLength > 0
-      const body = hasBody ? new RequestBody(head.chunked ? -1 : head.contentLength, this.#bodyHooks(exchange)) : new RequestBody(0, null)
-      exchange.body = body
-      exchange.req = new Request(head, body, this.#remoteAddress, this.#secure)
+      if (head.chunked || head.contentLength > 0) {
+        const body = new RequestBody(head.chunked ? -1 : head.contentLength, this.#bodyHooks(exchange))
+        exchange.body = body
+        this.#parsing = exchange
+      }
+      exchange.req = new Request(head, exchange.body, this.#remoteAddress, this.#secure)
       exchange.res = new Response()
-      if (hasBody) this.#parsing = exchange
     }
     this.#queue.push(exchange)
     this.#pump()
@@ -352,14 +353,19 @@ export class Connection implements Timed {
       return
     }
     const ctx = new Context(exchange.req as Request, exchange.res as Response)
-    this.#host.handle(ctx).then(
-      () => this.#send(exchange),
-      (err: unknown) => {
-        // The response was already on the wire: the only honest thing left is to cut the connection.
-        debug('error after commit: %o', err)
-        this.#socket.destroy()
-      },
-    )
+    // One exchange runs at a time, so the handlers find it at the head of the queue (no closures).
+    this.#host.handle(ctx).then(this.#onHandled, this.#onHandlerFailed)
+  }
+
+  readonly #onHandled = (): void => {
+    const exchange = this.#queue[0]
+    if (exchange !== undefined) this.#send(exchange)
+  }
+
+  readonly #onHandlerFailed = (err: unknown): void => {
+    // The response was already on the wire: the only honest thing left is to cut the connection.
+    debug('error after commit: %o', err)
+    this.#socket.destroy()
   }
 
   #send(exchange: Exchange): void {
@@ -369,10 +375,10 @@ export class Connection implements Timed {
     }
     const head = exchange.head as RequestHead
     const res = exchange.res as Response
-    const body = exchange.body as RequestBody
+    const body = exchange.body
     const max = this.#options.maxRequestsPerSocket
     this.#served++
-    const bodyUnfinished = !body.complete
+    const bodyUnfinished = body !== null && !body.complete
     // Close after this answer when the client asked, the App is shutting down, the body is still coming,
     // the per-socket budget is spent, or nothing more will be read and nothing else is queued.
     const keepAlive =

@@ -3,9 +3,17 @@ import { isSafeFieldValue, isToken } from './field-validation.js'
 /** Fields the core owns: a middleware may not set them, the writer derives them. */
 const FRAMING_FIELDS = new Set(['content-length', 'transfer-encoding', 'connection', 'date', 'keep-alive', 'upgrade'])
 
+/** Field names already validated, with their lower-cased form (names are nearly always constants). */
+const validNames = new Map<string, string>()
+const VALID_NAMES_MAX = 512
+
 function checkName(name: string): string {
+  const known = validNames.get(name)
+  if (known !== undefined) return known
   if (typeof name !== 'string' || !isToken(name)) throw new TypeError(`Invalid header name: ${JSON.stringify(name)}`)
-  return name.toLowerCase()
+  const lower = name.toLowerCase()
+  if (validNames.size < VALID_NAMES_MAX) validNames.set(name, lower)
+  return lower
 }
 
 function checkValue(name: string, value: string | number): string {
@@ -72,9 +80,8 @@ export class PreparedHeaders {
  */
 export class ResponseHeaders {
   #base: PreparedHeaders | null = null
-  #lower: string[] = []
-  #names: string[] = []
-  #values: string[] = []
+  /** Flat `[lower, name, value, lower, name, value, …]`, created on the first field. */
+  #fields: string[] | null = null
 
   /**
    * Replaces every field of that name with one value.
@@ -89,9 +96,7 @@ export class ResponseHeaders {
     const text = checkValue(name, value)
     if (FRAMING_FIELDS.has(key)) throw new TypeError(`${name} is set by the core from the response body and connection state`)
     this.#remove(key)
-    this.#lower.push(key)
-    this.#names.push(name)
-    this.#values.push(text)
+    ;(this.#fields ??= []).push(key, name, text)
     return this
   }
 
@@ -107,9 +112,7 @@ export class ResponseHeaders {
     const key = checkName(name)
     const text = checkValue(name, value)
     if (FRAMING_FIELDS.has(key)) throw new TypeError(`${name} is set by the core from the response body and connection state`)
-    this.#lower.push(key)
-    this.#names.push(name)
-    this.#values.push(text)
+    ;(this.#fields ??= []).push(key, name, text)
     return this
   }
 
@@ -131,11 +134,13 @@ export class ResponseHeaders {
         }
       }
     }
-    const lower = this.#lower
-    for (let i = 0; i < lower.length; i++) {
-      if (lower[i] === key) {
-        const v = this.#values[i] as string
-        result = result === undefined ? v : `${result}, ${v}`
+    const fields = this.#fields
+    if (fields !== null) {
+      for (let i = 0; i < fields.length; i += 3) {
+        if (fields[i] === key) {
+          const v = fields[i + 2] as string
+          result = result === undefined ? v : `${result}, ${v}`
+        }
       }
     }
     return result
@@ -148,7 +153,7 @@ export class ResponseHeaders {
    */
   has(name: string): boolean {
     const key = name.toLowerCase()
-    return this.#lower.includes(key) || (this.#base !== null && this.#base.lower.includes(key))
+    return this.#indexOf(key) !== -1 || (this.#base !== null && this.#base.lower.includes(key))
   }
 
   /**
@@ -164,9 +169,7 @@ export class ResponseHeaders {
   /** Removes every field, prepared ones included. */
   clear(): void {
     this.#base = null
-    this.#lower = []
-    this.#names = []
-    this.#values = []
+    this.#fields = null
   }
 
   /**
@@ -183,7 +186,8 @@ export class ResponseHeaders {
   *entries(): IterableIterator<[string, string]> {
     const base = this.#base
     if (base !== null) for (const [n, v] of base.fields) yield [n, v]
-    for (let i = 0; i < this.#names.length; i++) yield [this.#names[i] as string, this.#values[i] as string]
+    const fields = this.#fields
+    if (fields !== null) for (let i = 0; i < fields.length; i += 3) yield [fields[i + 1] as string, fields[i + 2] as string]
   }
 
   /** Same as {@link ResponseHeaders.entries}. */
@@ -197,10 +201,16 @@ export class ResponseHeaders {
    */
   serialize(): string {
     let text = this.#base === null ? '' : this.#base.text
-    const names = this.#names
-    const values = this.#values
-    for (let i = 0; i < names.length; i++) text += `${names[i]}: ${values[i]}\r\n`
+    const fields = this.#fields
+    if (fields !== null) for (let i = 0; i < fields.length; i += 3) text += `${fields[i + 1]}: ${fields[i + 2]}\r\n`
     return text
+  }
+
+  #indexOf(key: string): number {
+    const fields = this.#fields
+    if (fields === null) return -1
+    for (let i = 0; i < fields.length; i += 3) if (fields[i] === key) return i
+    return -1
   }
 
   #remove(key: string): boolean {
@@ -209,29 +219,18 @@ export class ResponseHeaders {
     if (base !== null && base.lower.includes(key)) {
       // Materialize the shared block so one of its fields can go.
       this.#base = null
-      const lower: string[] = []
-      const names: string[] = []
-      const values: string[] = []
+      const flat: string[] = []
       for (let i = 0; i < base.fields.length; i++) {
-        const [n, v] = base.fields[i] as readonly [string, string]
         if (base.lower[i] === key) continue
-        lower.push(base.lower[i] as string)
-        names.push(n)
-        values.push(v)
+        const [n, v] = base.fields[i] as readonly [string, string]
+        flat.push(base.lower[i] as string, n, v)
       }
-      this.#lower = lower.concat(this.#lower)
-      this.#names = names.concat(this.#names)
-      this.#values = values.concat(this.#values)
+      this.#fields = this.#fields === null ? flat : flat.concat(this.#fields)
       removed = true
     }
-    if (!this.#lower.includes(key)) return removed
-    for (let i = this.#lower.length - 1; i >= 0; i--) {
-      if (this.#lower[i] === key) {
-        this.#lower.splice(i, 1)
-        this.#names.splice(i, 1)
-        this.#values.splice(i, 1)
-      }
-    }
+    if (this.#indexOf(key) === -1) return removed
+    const fields = this.#fields as string[]
+    for (let i = fields.length - 3; i >= 0; i -= 3) if (fields[i] === key) fields.splice(i, 3)
     return true
   }
 }
