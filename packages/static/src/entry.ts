@@ -1,0 +1,206 @@
+/**
+ * A cache entry: everything needed to answer requests for one canonical path — the original file and
+ * its precompressed variants, each with its own ETag, length and header blocks.
+ *
+ * @module
+ */
+import type { Stats } from 'node:fs'
+import { CODING_SUFFIX, type Coding } from './accept-encoding.js'
+import { isNotFound, sameVersion, statPath } from './fs-ops.js'
+import { loadRepresentation, type HeaderConfig, type Representation } from './representation.js'
+import { containedRealPath } from './resolve.js'
+
+/**
+ * Everything known about one canonical path.
+ *
+ * @example
+ * ```ts
+ * const entry: Entry = await loadEntry('/a.txt', ['a.txt'], false, file, real, stats, realRoot, config)
+ * entry.identity.size // bytes of a.txt
+ * ```
+ */
+export interface Entry {
+  /** The canonical path (the cache key). */
+  readonly key: string
+  /** Canonical segments and trailing slash, to resolve the path again on revalidation. */
+  readonly segments: readonly string[]
+  readonly trailingSlash: boolean
+  /** Absolute path of the original file (joined, as requested; given to `setHeaders`). */
+  readonly file: string
+  /** The original. */
+  readonly identity: Representation
+  /** The variants that exist, in server preference order, index-aligned with {@link Entry.codings}. */
+  readonly variants: readonly Representation[]
+  readonly codings: readonly Coding[]
+  /** Whether some representation is streamed from disk (requests may then open a descriptor). */
+  readonly onDisk: boolean
+  /** Bytes charged to the cache budget. */
+  readonly cost: number
+  /** Whether some file was modified so recently that a rewrite within the same timestamp tick could go unseen. */
+  readonly racy: boolean
+  /** Last time the files were checked (ms); revalidation runs at most once per second. */
+  checkedAt: number
+  /** A revalidation is in flight. */
+  checking: boolean
+  /** Used since the eviction hand last passed (second-chance eviction). */
+  referenced: boolean
+}
+
+/**
+ * Fixed per-representation overhead charged to the budget (headers, objects).
+ *
+ * @example
+ * ```ts
+ * const cost = REPRESENTATION_OVERHEAD + body.length
+ * ```
+ */
+export const REPRESENTATION_OVERHEAD = 512
+
+/**
+ * Configuration needed to load entries.
+ *
+ * @example
+ * ```ts
+ * const config: EntryConfig = { cacheControl: 'no-cache', etag: true, lastModified: true, acceptRanges: true,
+ *   codings: ['br', 'gzip'], followSymlinks: false, contentTypeOf: createContentTypeLookup(), inMemoryLimit: 65536 }
+ * ```
+ */
+export interface EntryConfig extends HeaderConfig {
+  readonly codings: readonly Coding[]
+  readonly followSymlinks: boolean
+  readonly contentTypeOf: (fileName: string) => string
+  /** Largest file kept in memory; -1 when nothing is kept in memory. */
+  readonly inMemoryLimit: number
+}
+
+/** A sibling file `file + suffix`, if it is a regular file whose realpath is acceptable. */
+async function findVariant(file: string, coding: Coding, realRoot: string, followSymlinks: boolean): Promise<{ real: string; stats: Stats } | undefined> {
+  const variant = file + CODING_SUFFIX[coding]
+  let stats: Stats
+  try {
+    stats = await statPath(variant)
+  } catch (err) {
+    if (isNotFound(err)) return undefined
+    throw err
+  }
+  if (!stats.isFile()) return undefined
+  const real = await containedRealPath(variant, realRoot, followSymlinks)
+  return real === undefined ? undefined : { real, stats }
+}
+
+/**
+ * Loads the entry of a canonical path that resolved to a regular file: the original plus each
+ * configured precompressed sibling that exists as a regular file inside the root. A variant exists only
+ * beside a servable original: `secret.js.gz` is never served for `/secret.js` when `secret.js` is not.
+ *
+ * @param key - the canonical path
+ * @param segments - its segments
+ * @param trailingSlash - whether it ends with `/`
+ * @param file - the original's joined path
+ * @param real - its realpath
+ * @param stats - its stat
+ * @param realRoot - the root's realpath
+ * @param config - configuration
+ * @returns the entry (not yet in any cache)
+ * @throws FileChanged when a file was replaced while loading
+ * @example
+ * ```ts
+ * const r = await resolvePath(root, realRoot, ['app.js'], false, resolveOptions)
+ * if (r.kind === 'file') await loadEntry('/app.js', ['app.js'], false, r.file, r.real, r.stats, realRoot, config)
+ * ```
+ */
+export async function loadEntry(
+  key: string,
+  segments: readonly string[],
+  trailingSlash: boolean,
+  file: string,
+  real: string,
+  stats: Stats,
+  realRoot: string,
+  config: EntryConfig,
+): Promise<Entry> {
+  const contentType = config.contentTypeOf(file)
+  const found: Array<{ coding: Coding; real: string; stats: Stats }> = []
+  for (const coding of config.codings) {
+    const v = await findVariant(file, coding, realRoot, config.followSymlinks)
+    if (v !== undefined) found.push({ coding, ...v })
+  }
+  const vary = found.length > 0
+  const limit = config.inMemoryLimit
+  const identity = await loadRepresentation(
+    { real, stats, encoding: 'identity', contentType, vary, inMemory: stats.size <= limit },
+    config,
+    limit,
+  )
+  const variants: Representation[] = []
+  for (const v of found) {
+    variants.push(
+      await loadRepresentation({ real: v.real, stats: v.stats, encoding: v.coding, contentType, vary, inMemory: v.stats.size <= limit }, config, limit),
+    )
+  }
+  const all = [identity, ...variants]
+  let cost = 0
+  let onDisk = false
+  let racy = false
+  for (const r of all) {
+    cost += REPRESENTATION_OVERHEAD + (r.body === null ? 0 : r.body.length)
+    if (r.body === null) onDisk = true
+    // Like git's "racily clean" entries: a file modified within 2 s of being read may be rewritten in the
+    // same timestamp tick without any visible metadata change, so it is re-read on the next check.
+    if (r.body !== null && r.stats.mtimeMs >= r.loadedAt - 2000) racy = true
+  }
+  return {
+    key,
+    segments,
+    trailingSlash,
+    file,
+    identity,
+    variants,
+    codings: found.map(v => v.coding),
+    onDisk,
+    cost,
+    racy,
+    checkedAt: Date.now(),
+    checking: false,
+    referenced: true,
+  }
+}
+
+/** `stat`, or undefined when the path does not exist. */
+async function statOrNone(file: string): Promise<Stats | undefined> {
+  try {
+    return await statPath(file)
+  } catch (err) {
+    if (isNotFound(err)) return undefined
+    throw err
+  }
+}
+
+/**
+ * Whether an entry still describes the files on disk: the original and every variant have the same
+ * device, inode, size, mtime and ctime, no configured variant appeared or vanished, and no in-memory file
+ * is "racy" (modified too shortly before it was read to trust its metadata).
+ *
+ * @param entry - the entry
+ * @param codings - the configured codings
+ * @returns true when nothing changed
+ * @example
+ * ```ts
+ * if (!(await entryIsFresh(entry, ['br', 'gzip']))) cache.delete(entry.key, entry)
+ * ```
+ */
+export async function entryIsFresh(entry: Entry, codings: readonly Coding[]): Promise<boolean> {
+  if (entry.racy) return false
+  const base = await statOrNone(entry.file)
+  if (base === undefined || !sameVersion(base, entry.identity.stats)) return false
+  for (const coding of codings) {
+    const current = await statOrNone(entry.file + CODING_SUFFIX[coding])
+    const index = entry.codings.indexOf(coding)
+    if (index < 0) {
+      if (current !== undefined && current.isFile()) return false
+    } else if (current === undefined || !sameVersion(current, (entry.variants[index] as Representation).stats)) {
+      return false
+    }
+  }
+  return true
+}

@@ -1,0 +1,208 @@
+/**
+ * The public options of `serveStatic` and their validation into a normalized configuration.
+ *
+ * @module
+ */
+import type { Stats } from 'node:fs'
+import path from 'node:path'
+import { isSafeFieldValue, type Response } from 'tinyhttp-core'
+import { CODING_ORDER, type Coding } from './accept-encoding.js'
+import { createContentTypeLookup, type ContentTypeLookup } from './content-type.js'
+import { DEFAULT_MAX_RANGES } from './range.js'
+
+/**
+ * Options of {@link serveStatic}.
+ *
+ * @example
+ * ```ts
+ * const options: ServeStaticOptions = { maxAge: 31536000, immutable: true, precompressed: true }
+ * app.use(serveStatic('./dist', options))
+ * ```
+ */
+export interface ServeStaticOptions {
+  /** File that `/dir/` maps to (and that `/dir` redirects to), or false for none. @defaultValue 'index.html' */
+  index?: string | false
+  /** Seconds: `Cache-Control: public, max-age=N`. Without it the default is `no-cache`. */
+  maxAge?: number
+  /** Adds `, immutable` (needs `maxAge`). @defaultValue false */
+  immutable?: boolean
+  /** An explicit `Cache-Control` value (overrides `maxAge`/`immutable`), or false to send none. */
+  cacheControl?: string | false
+  /** Send a strong `ETag` and honour entity-tag conditions. @defaultValue true */
+  etag?: boolean
+  /** Send `Last-Modified` and honour date conditions. @defaultValue true */
+  lastModified?: boolean
+  /** Honour `Range` and send `Accept-Ranges: bytes`. @defaultValue true */
+  acceptRanges?: boolean
+  /** Most range-specs in one `Range` header; more → the whole file with 200. @defaultValue 16 */
+  maxRanges?: number
+  /** Serve `file.br` / `file.gz` siblings by `Accept-Encoding`; `true` = `['br', 'gzip']`. @defaultValue false */
+  precompressed?: boolean | Array<'br' | 'gzip'>
+  /** Extension (no dot) → `Content-Type` overrides, e.g. `{ ts: 'text/plain' }`. */
+  mimeTypes?: Record<string, string>
+  /**
+   * Called for every response about a served file (200, 206, 304, 412, 416) before the preconditions
+   * are evaluated, so an `ETag` or `Last-Modified` it sets is the one the conditions are checked against.
+   * `path` is the absolute path of the requested (uncompressed) file; `stat` describes the file whose bytes
+   * are sent (the precompressed variant when one is chosen).
+   */
+  setHeaders?: (res: Response, path: string, stat: Stats) => void
+  /** Files up to this many bytes are kept in memory with their headers precomputed. @defaultValue 65536 */
+  memoryCacheMaxFileSize?: number
+  /** Budget of the in-memory cache in bytes (0 disables caching). @defaultValue 67108864 (64 MiB) */
+  memoryCacheMaxBytes?: number
+  /** Serve files whose realpath lies outside the root. @defaultValue false */
+  followSymlinks?: boolean
+  /** Serve paths with a segment starting with `.`. @defaultValue false */
+  dotfiles?: boolean
+  /** For methods other than GET/HEAD on a served path: 405 + `Allow: GET, HEAD`, or fall through. @defaultValue 'respond' */
+  methodNotAllowed?: 'respond' | 'next'
+}
+
+/**
+ * The validated, normalized configuration.
+ *
+ * @example
+ * ```ts
+ * const config: StaticConfig = normalizeOptions('./public', { maxAge: 60 })
+ * ```
+ */
+export interface StaticConfig {
+  readonly root: string
+  readonly index: string | false
+  readonly cacheControl: string | undefined
+  readonly etag: boolean
+  readonly lastModified: boolean
+  readonly acceptRanges: boolean
+  readonly maxRanges: number
+  readonly codings: readonly Coding[]
+  readonly contentTypeOf: ContentTypeLookup
+  readonly setHeaders: ((res: Response, path: string, stat: Stats) => void) | undefined
+  readonly memoryCacheMaxFileSize: number
+  readonly memoryCacheMaxBytes: number
+  readonly followSymlinks: boolean
+  readonly dotfiles: boolean
+  readonly methodNotAllowed: 'respond' | 'next'
+}
+
+const KNOWN = new Set([
+  'index',
+  'maxAge',
+  'immutable',
+  'cacheControl',
+  'etag',
+  'lastModified',
+  'acceptRanges',
+  'maxRanges',
+  'precompressed',
+  'mimeTypes',
+  'setHeaders',
+  'memoryCacheMaxFileSize',
+  'memoryCacheMaxBytes',
+  'followSymlinks',
+  'dotfiles',
+  'methodNotAllowed',
+])
+
+function fail(message: string): never {
+  throw new TypeError(`serveStatic: ${message}`)
+}
+
+function bool(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback
+  if (typeof value !== 'boolean') fail(`${name} must be a boolean`)
+  return value
+}
+
+function count(name: string, value: unknown, fallback: number, min: number): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) fail(`${name} must be an integer >= ${min}`)
+  return value
+}
+
+/**
+ * The `Cache-Control` value the options ask for.
+ *
+ * @param options - `cacheControl`, `maxAge`, `immutable`
+ * @returns the value, or undefined for none
+ * @throws TypeError for a negative or non-finite `maxAge`, `immutable` without `maxAge`, or an unsafe value
+ * @example
+ * ```ts
+ * cacheControlFor({})                                   // 'no-cache'
+ * cacheControlFor({ maxAge: 3600 })                     // 'public, max-age=3600'
+ * cacheControlFor({ maxAge: 31536000, immutable: true }) // 'public, max-age=31536000, immutable'
+ * cacheControlFor({ cacheControl: false })              // undefined
+ * ```
+ */
+export function cacheControlFor(options: Pick<ServeStaticOptions, 'cacheControl' | 'maxAge' | 'immutable'>): string | undefined {
+  const { cacheControl, maxAge } = options
+  const immutable = bool('immutable', options.immutable, false)
+  if (maxAge !== undefined && (typeof maxAge !== 'number' || !Number.isFinite(maxAge) || maxAge < 0)) {
+    fail('maxAge must be a non-negative number of seconds')
+  }
+  if (immutable && maxAge === undefined && cacheControl === undefined) fail('immutable needs maxAge')
+  if (cacheControl !== undefined) {
+    if (cacheControl === false) return undefined
+    if (typeof cacheControl !== 'string' || cacheControl.trim() === '' || !isSafeFieldValue(cacheControl)) {
+      fail('cacheControl must be a non-empty header value or false')
+    }
+    return cacheControl
+  }
+  if (maxAge === undefined) return 'no-cache'
+  return `public, max-age=${Math.floor(maxAge)}${immutable ? ', immutable' : ''}`
+}
+
+function codingsFor(value: unknown): Coding[] {
+  if (value === undefined || value === false) return []
+  if (value === true) return CODING_ORDER.slice()
+  if (!Array.isArray(value)) fail("precompressed must be a boolean or an array of 'br' | 'gzip'")
+  for (const c of value) if (c !== 'br' && c !== 'gzip') fail(`precompressed: unknown coding ${JSON.stringify(c)}`)
+  // Server preference order is fixed (br before gzip); the array only says which are looked for.
+  return CODING_ORDER.filter(c => value.includes(c))
+}
+
+/**
+ * Validates the options and fills in the defaults.
+ *
+ * @param root - the folder to serve
+ * @param options - the options
+ * @returns the configuration
+ * @throws TypeError for a bad root, an unknown option or a bad value
+ * @example
+ * ```ts
+ * normalizeOptions('./public', { maxAge: 60 }).cacheControl // 'public, max-age=60'
+ * ```
+ */
+export function normalizeOptions(root: string, options: ServeStaticOptions = {}): StaticConfig {
+  if (typeof root !== 'string' || root === '' || root.includes('\0')) fail('root must be a non-empty path')
+  if (options === null || typeof options !== 'object') fail('options must be an object')
+  for (const key of Object.keys(options)) if (!KNOWN.has(key)) fail(`unknown option ${JSON.stringify(key)}`)
+  const index = options.index ?? 'index.html'
+  if (
+    index !== false &&
+    (typeof index !== 'string' || index === '' || index === '.' || index === '..' || /[/\\\0]/.test(index))
+  ) {
+    fail('index must be a file name (no separators) or false')
+  }
+  const setHeaders = options.setHeaders
+  if (setHeaders !== undefined && typeof setHeaders !== 'function') fail('setHeaders must be a function')
+  const methodNotAllowed = options.methodNotAllowed ?? 'respond'
+  if (methodNotAllowed !== 'respond' && methodNotAllowed !== 'next') fail("methodNotAllowed must be 'respond' or 'next'")
+  return {
+    root: path.resolve(root),
+    index,
+    cacheControl: cacheControlFor(options),
+    etag: bool('etag', options.etag, true),
+    lastModified: bool('lastModified', options.lastModified, true),
+    acceptRanges: bool('acceptRanges', options.acceptRanges, true),
+    maxRanges: count('maxRanges', options.maxRanges, DEFAULT_MAX_RANGES, 1),
+    codings: codingsFor(options.precompressed),
+    contentTypeOf: createContentTypeLookup(options.mimeTypes ?? {}),
+    setHeaders,
+    memoryCacheMaxFileSize: count('memoryCacheMaxFileSize', options.memoryCacheMaxFileSize, 64 * 1024, 0),
+    memoryCacheMaxBytes: count('memoryCacheMaxBytes', options.memoryCacheMaxBytes, 64 * 1024 * 1024, 0),
+    followSymlinks: bool('followSymlinks', options.followSymlinks, false),
+    dotfiles: bool('dotfiles', options.dotfiles, false),
+    methodNotAllowed,
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * Canonical request path → file under the root: dotfile rule, directory/index rule, realpath containment.
+ *
+ * @module
+ */
+import type { Stats } from 'node:fs'
+import path from 'node:path'
+import { isNotFound, realPath, statPath } from './fs-ops.js'
+
+/**
+ * What a canonical path maps to.
+ *
+ * @example
+ * ```ts
+ * const r: Resolution = await resolvePath(root, realRoot, ['docs'], false, options) // { kind: 'redirect' }
+ * ```
+ */
+export type Resolution =
+  /** A regular file to serve (`file` is the joined path, `real` its realpath inside the root). */
+  | { kind: 'file'; file: string; real: string; stats: Stats }
+  /** A directory with a servable index, asked for without the trailing slash: redirect to `path + '/'`. */
+  | { kind: 'redirect' }
+  /** A file asked for with a trailing slash (`/file.txt/`): 404. */
+  | { kind: 'not-a-directory' }
+  /** Nothing servable: missing, refused (dotfile, outside the root), or not a regular file. */
+  | { kind: 'none' }
+
+/**
+ * Options of {@link resolvePath}.
+ *
+ * @example
+ * ```ts
+ * const options: ResolveOptions = { index: 'index.html', followSymlinks: false, dotfiles: false }
+ * ```
+ */
+export interface ResolveOptions {
+  /** Index file name for directories, or false. */
+  index: string | false
+  /** Serve files whose realpath leaves the root. */
+  followSymlinks: boolean
+  /** Serve path segments that start with a dot. */
+  dotfiles: boolean
+}
+
+const NONE: Resolution = Object.freeze({ kind: 'none' })
+const REDIRECT: Resolution = Object.freeze({ kind: 'redirect' })
+const NOT_A_DIRECTORY: Resolution = Object.freeze({ kind: 'not-a-directory' })
+
+/**
+ * Whether a segment list contains a dotfile or dot-directory name (`.env`, `.git`, `.well-known`).
+ *
+ * @param segments - canonical path segments
+ * @returns true when one starts with `.`
+ * @example
+ * ```ts
+ * hasDotSegment(['.git', 'config']) // true
+ * hasDotSegment(['a.txt'])          // false
+ * ```
+ */
+export function hasDotSegment(segments: readonly string[]): boolean {
+  for (const s of segments) if (s.charCodeAt(0) === 0x2e) return true
+  return false
+}
+
+/**
+ * Whether `real` is `root` or lies below it. Sibling-prefix safe: `/srv/www-secret` is not inside
+ * `/srv/www`, because the comparison is against `root + path.sep`.
+ *
+ * @param root - the real root (no trailing separator except for the file-system root itself)
+ * @param real - a realpath
+ * @returns whether it is inside
+ * @example
+ * ```ts
+ * isInside('/srv/www', '/srv/www/a.txt')          // true
+ * isInside('/srv/www', '/srv/www-secret/s.txt')   // false
+ * ```
+ */
+export function isInside(root: string, real: string): boolean {
+  if (real === root) return true
+  const prefix = root.endsWith(path.sep) ? root : root + path.sep
+  return real.startsWith(prefix)
+}
+
+/**
+ * Joins canonical segments below a root. Segments from `canonicalizePath` contain no separator, no
+ * `.`/`..` and no NUL, so this cannot climb out; containment of symlinks is checked separately.
+ *
+ * @param root - absolute root
+ * @param segments - canonical segments
+ * @returns the absolute path
+ * @example
+ * ```ts
+ * joinSegments('/srv/www', ['css', 'a.css']) // '/srv/www/css/a.css'
+ * ```
+ */
+export function joinSegments(root: string, segments: readonly string[]): string {
+  return segments.length === 0 ? root : path.join(root, ...segments)
+}
+
+/**
+ * Checks that a path's realpath stays inside the root (unless symlinks may leave it).
+ *
+ * @param file - the path to check
+ * @param realRoot - the root's realpath
+ * @param followSymlinks - accept a realpath outside the root
+ * @returns the realpath, or undefined when refused or missing
+ * @example
+ * ```ts
+ * await containedRealPath('/srv/www/link.txt', '/srv/www', false) // undefined when it points outside
+ * ```
+ */
+export async function containedRealPath(file: string, realRoot: string, followSymlinks: boolean): Promise<string | undefined> {
+  let real: string
+  try {
+    real = await realPath(file)
+  } catch (err) {
+    if (isNotFound(err)) return undefined
+    throw err
+  }
+  return followSymlinks || isInside(realRoot, real) ? real : undefined
+}
+
+/**
+ * Maps a canonical path to what should be served.
+ *
+ * - A dot segment (unless `dotfiles`) → none.
+ * - A regular file: with a trailing slash → not-a-directory, else file.
+ * - A directory: its index must be a regular file inside the root; then `/dir/` → that file and `/dir`
+ *   → redirect; without a servable index → none.
+ * - Anything whose realpath leaves the root (unless `followSymlinks`), missing files, `ENOTDIR`,
+ *   `ENAMETOOLONG`, FIFOs, sockets, devices → none.
+ *
+ * Other errors (EACCES, ELOOP, EMFILE…) are thrown.
+ *
+ * @param root - the absolute root
+ * @param realRoot - its realpath
+ * @param segments - canonical segments
+ * @param trailingSlash - whether the canonical path ends with `/`
+ * @param options - index, symlink and dotfile rules
+ * @returns the resolution
+ * @example
+ * ```ts
+ * await resolvePath('/srv/www', '/srv/www', ['docs'], false, { index: 'index.html', followSymlinks: false, dotfiles: false })
+ * // { kind: 'redirect' } when /srv/www/docs/index.html exists
+ * ```
+ */
+export async function resolvePath(
+  root: string,
+  realRoot: string,
+  segments: readonly string[],
+  trailingSlash: boolean,
+  options: ResolveOptions,
+): Promise<Resolution> {
+  if (!options.dotfiles && hasDotSegment(segments)) return NONE
+  const joined = joinSegments(root, segments)
+  let stats: Stats
+  try {
+    stats = await statPath(joined)
+  } catch (err) {
+    if (isNotFound(err)) return NONE
+    throw err
+  }
+  if (stats.isFile()) {
+    const real = await containedRealPath(joined, realRoot, options.followSymlinks)
+    if (real === undefined) return NONE
+    if (trailingSlash) return NOT_A_DIRECTORY
+    return { kind: 'file', file: joined, real, stats }
+  }
+  if (!stats.isDirectory() || options.index === false) return NONE
+  const indexFile = path.join(joined, options.index)
+  let indexStats: Stats
+  try {
+    indexStats = await statPath(indexFile)
+  } catch (err) {
+    if (isNotFound(err)) return NONE
+    throw err
+  }
+  if (!indexStats.isFile()) return NONE
+  const real = await containedRealPath(indexFile, realRoot, options.followSymlinks)
+  if (real === undefined) return NONE
+  if (!trailingSlash && segments.length > 0) return REDIRECT
+  return { kind: 'file', file: indexFile, real, stats: indexStats }
+}

@@ -1,0 +1,369 @@
+/**
+ * The `serveStatic` middleware.
+ *
+ * @module
+ */
+import createDebug from 'debug'
+import { FileBody, PreparedHeaders, type CanonicalPath, type Context, type Middleware, type Next, type Response } from 'tinyhttp-core'
+import { negotiateEncoding } from './accept-encoding.js'
+import { evaluatePreconditions, ifRangeMatches, type Validators } from './conditional.js'
+import { entryIsFresh, loadEntry, type Entry, type EntryConfig } from './entry.js'
+import { FileCache } from './file-cache.js'
+import { closeFile, fstat, isOutOfDescriptors, openFile, realPath } from './fs-ops.js'
+import { parseHttpDate } from './http-date.js'
+import { redirectLocation } from './location.js'
+import { MultipartFileStream } from './multipart-stream.js'
+import { multipartFromBuffer, planMultipart } from './multipart.js'
+import { normalizeOptions, type ServeStaticOptions, type StaticConfig } from './options.js'
+import { contentRange, parseRange, unsatisfiedRange, type ByteRange } from './range.js'
+import { readRequestFields, type RequestFields } from './request-fields.js'
+import { FileChanged, type Representation } from './representation.js'
+import { resolvePath, type Resolution } from './resolve.js'
+
+const debug = createDebug('tinyhttp:static')
+
+/**
+ * The middleware returned by {@link serveStatic}: a middleware plus `close()`.
+ *
+ * @example
+ * ```ts
+ * const mw: ServeStaticMiddleware = serveStatic('./public')
+ * app.use(mw)
+ * // on shutdown:
+ * mw.close()
+ * ```
+ */
+export type ServeStaticMiddleware = Middleware & {
+  /** Drops the in-memory cache and stops background revalidation. */
+  close(): void
+}
+
+type Ok = Extract<CanonicalPath, { ok: true }>
+
+const ALLOW = new PreparedHeaders([['Allow', 'GET, HEAD']])
+const RETRY_AFTER = '1'
+
+/** Fields that describe the representation itself; a 304 should not carry them (RFC 9110 §15.4.5). */
+const NOT_FOR_304 = ['content-type', 'content-encoding', 'content-language', 'content-range', 'accept-ranges', 'x-content-type-options']
+/** …and a 412/416 carries no validators or freshness either (an error must not become cacheable). */
+const NOT_FOR_FAILURE = [...NOT_FOR_304, 'etag', 'last-modified', 'cache-control', 'expires']
+
+/**
+ * Serves the files below `root`: GET and HEAD with `Content-Type`, strong `ETag`, `Last-Modified`,
+ * `Cache-Control`; conditional requests (RFC 9110 §13.2.2), byte ranges including multipart (§14),
+ * precompressed `.br`/`.gz` siblings, directory index and a safe `/dir` → `/dir/` redirect. Small files
+ * are kept in memory with their headers prepared, so a hit is one Map lookup.
+ *
+ * @remarks
+ * Per request: canonical path (not ok → 400) → resolve → method (405 + `Allow`) → preconditions →
+ * Range → body. A path that maps to nothing (missing, dotfile, outside the root) falls through to
+ * `next()`. A descriptor is opened only when bytes are sent from disk (never for 304/412/416/HEAD), is
+ * checked with `fstat` against the metadata the response was built from, and is owned by the core from
+ * then on. Running out of descriptors answers 503 with `Retry-After`.
+ *
+ * @param root - the folder to serve
+ * @param options - see {@link ServeStaticOptions}
+ * @returns the middleware, with `close()` to drop its cache
+ * @throws TypeError for a bad root or option
+ * @example
+ * ```ts
+ * import { createApp } from 'tinyhttp-core'
+ * import { serveStatic } from 'tinyhttp-static'
+ *
+ * const app = createApp()
+ * app.use(serveStatic('./public', { maxAge: 3600, precompressed: true }))
+ * await app.listen(8080, '127.0.0.1')
+ * ```
+ */
+export function serveStatic(root: string, options?: ServeStaticOptions): ServeStaticMiddleware {
+  const config: StaticConfig = normalizeOptions(root, options)
+  const hook = config.setHeaders
+  const acceptRanges = config.acceptRanges
+  const maxRanges = config.maxRanges
+  const cachingOn = config.memoryCacheMaxBytes > 0
+  const entryConfig: EntryConfig = {
+    cacheControl: config.cacheControl,
+    etag: config.etag,
+    lastModified: config.lastModified,
+    acceptRanges: config.acceptRanges,
+    codings: config.codings,
+    followSymlinks: config.followSymlinks,
+    contentTypeOf: config.contentTypeOf,
+    inMemoryLimit: cachingOn ? Math.min(config.memoryCacheMaxFileSize, config.memoryCacheMaxBytes) : -1,
+  }
+  const resolveOptions = { index: config.index, followSymlinks: config.followSymlinks, dotfiles: config.dotfiles }
+
+  // The root's realpath, refreshed at most once per second: a root that is itself a symlink switched by
+  // a deploy (`current -> releases/v2`) must not keep confining look-ups to the previous target.
+  let realRoot: string | undefined
+  let realRootAt = 0
+  async function getRealRoot(): Promise<string | undefined> {
+    const now = Date.now()
+    if (realRoot !== undefined && now - realRootAt < 1000) return realRoot
+    try {
+      realRoot = await realPath(config.root)
+      realRootAt = now
+    } catch (err) {
+      realRoot = undefined
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+      throw err
+    }
+    return realRoot
+  }
+
+  /** Resolves a canonical path and loads its entry (no cache involved). */
+  async function lookup(key: string, segments: readonly string[], trailingSlash: boolean): Promise<Entry | Resolution> {
+    const real = await getRealRoot()
+    if (real === undefined) return { kind: 'none' }
+    const resolution = await resolvePath(config.root, real, segments, trailingSlash, resolveOptions)
+    if (resolution.kind !== 'file') return resolution
+    return loadEntry(key, segments, trailingSlash, resolution.file, resolution.real, resolution.stats, real, entryConfig)
+  }
+
+  const cache = new FileCache({
+    maxBytes: config.memoryCacheMaxBytes,
+    async revalidate(entry) {
+      if (await entryIsFresh(entry, config.codings)) return 'fresh'
+      const result = await lookup(entry.key, entry.segments, entry.trailingSlash)
+      return 'key' in result ? result : null
+    },
+  })
+
+  /** Concurrent misses on one path share one load. */
+  const loading = new Map<string, Promise<Entry | Resolution>>()
+  function sharedLookup(cp: Ok): Promise<Entry | Resolution> {
+    let pending = loading.get(cp.path)
+    if (pending === undefined) {
+      pending = lookup(cp.path, cp.segments, cp.trailingSlash).then(
+        result => {
+          loading.delete(cp.path)
+          if ('key' in result && cachingOn) cache.set(result)
+          return result
+        },
+        (err: unknown) => {
+          loading.delete(cp.path)
+          throw err
+        },
+      )
+      loading.set(cp.path, pending)
+    }
+    return pending
+  }
+
+  function methodNotAllowed(ctx: Context, next: Next): void | Promise<void> {
+    if (config.methodNotAllowed === 'next') return next()
+    const res = ctx.res
+    res.status = 405
+    res.headers.usePrepared(ALLOW)
+    res.reason = 'static:method-not-allowed'
+  }
+
+  /** Validators as the response carries them after the hook (which may have changed or removed them). */
+  function validatorsAfterHook(res: Response): Validators {
+    const lastModified = res.headers.get('last-modified')
+    return { etag: res.headers.get('etag'), lastModified, lastModifiedSeconds: parseHttpDate(lastModified) }
+  }
+
+  function strip(res: Response, names: readonly string[]): void {
+    for (const name of names) res.headers.delete(name)
+  }
+
+  /** Opens the file of a representation and checks it is still the version the headers describe. */
+  async function openVerified(rep: Representation): Promise<number> {
+    const fd = await openFile(rep.real)
+    try {
+      const st = await fstat(fd)
+      const expected = rep.stats
+      if (!st.isFile() || st.dev !== expected.dev || st.ino !== expected.ino || st.size !== expected.size || st.mtimeMs !== expected.mtimeMs) {
+        throw new FileChanged(rep.real)
+      }
+    } catch (err) {
+      closeFile(fd)
+      throw err
+    }
+    return fd
+  }
+
+  async function sendFromDisk(res: Response, rep: Representation, start: number, length: number): Promise<void> {
+    const fd = await openVerified(rep)
+    res.body = new FileBody({ fd, start, length })
+    res.reason = 'static:disk'
+  }
+
+  async function sendMultipartFromDisk(res: Response, rep: Representation, ranges: ByteRange[]): Promise<void> {
+    const fd = await openVerified(rep)
+    const plan = planMultipart(ranges, rep.size, rep.contentType)
+    res.headers.set('Content-Type', plan.contentType)
+    res.body = new MultipartFileStream(fd, plan)
+    res.reason = 'static:multipart'
+  }
+
+  /**
+   * Answers from an entry. Synchronous (returns undefined) unless bytes must come from disk.
+   */
+  function serveEntry(ctx: Context, next: Next, entry: Entry, fields: RequestFields): void | Promise<void> {
+    const method = ctx.req.method
+    const isGet = method === 'GET'
+    if (!isGet && method !== 'HEAD') return methodNotAllowed(ctx, next)
+    const res = ctx.res
+    let rep = entry.identity
+    if (entry.codings.length > 0) {
+      const coding = negotiateEncoding(fields.acceptEncoding, entry.codings)
+      if (coding !== 'identity') rep = entry.variants[entry.codings.indexOf(coding)] as Representation
+    }
+    res.headers.usePrepared(rep.headers200)
+    let validators = rep.validators
+    if (hook !== undefined) {
+      hook(res, entry.file, rep.stats)
+      validators = validatorsAfterHook(res)
+    }
+
+    if (fields.conditional) {
+      const decision = evaluatePreconditions(method, fields, validators)
+      if (decision === 304) {
+        res.status = 304
+        if (hook === undefined) res.headers.usePrepared(rep.headers304)
+        else strip(res, validators.etag === undefined ? NOT_FOR_304 : [...NOT_FOR_304, 'last-modified'])
+        res.reason = 'static:not-modified'
+        return
+      }
+      if (decision === 412) {
+        res.status = 412
+        if (hook === undefined) res.headers.usePrepared(rep.headersFail)
+        else strip(res, NOT_FOR_FAILURE)
+        res.reason = 'static:precondition-failed'
+        return
+      }
+    }
+
+    if (isGet && fields.range !== undefined && acceptRanges) {
+      if (fields.ifRange === undefined || ifRangeMatches(fields.ifRange, validators, Date.now())) {
+        const ranges = parseRange(fields.range, rep.size, maxRanges)
+        if (ranges === 'unsatisfiable') {
+          res.status = 416
+          if (hook === undefined) res.headers.usePrepared(rep.headersFail)
+          else strip(res, NOT_FOR_FAILURE)
+          res.headers.set('Content-Range', unsatisfiedRange(rep.size))
+          res.headers.set('Accept-Ranges', 'bytes')
+          res.reason = 'static:range-not-satisfiable'
+          return
+        }
+        // Several ranges of an encoded variant: a multipart body with Content-Encoding would be ambiguous,
+        // so those get the whole variant (200) instead.
+        if (ranges !== 'ignore' && (ranges.length === 1 || rep.encoding === 'identity')) {
+          res.status = 206
+          if (ranges.length === 1) {
+            const range = ranges[0] as ByteRange
+            res.headers.set('Content-Range', contentRange(range, rep.size))
+            if (rep.body !== null) {
+              res.body = rep.body.subarray(range.start, range.end + 1)
+              res.reason = 'static:partial'
+              return
+            }
+            return sendFromDisk(res, rep, range.start, range.end - range.start + 1)
+          }
+          if (rep.body !== null) {
+            const plan = planMultipart(ranges, rep.size, rep.contentType)
+            res.headers.set('Content-Type', plan.contentType)
+            res.body = multipartFromBuffer(plan, rep.body)
+            res.reason = 'static:multipart'
+            return
+          }
+          return sendMultipartFromDisk(res, rep, ranges)
+        }
+      }
+    }
+
+    res.status = 200
+    if (rep.body !== null) {
+      res.body = rep.body
+      res.reason = 'static:hit'
+      return
+    }
+    if (!isGet) {
+      // HEAD: the length without a descriptor (the core never opens a path body for HEAD).
+      res.body = new FileBody({ path: rep.real, length: rep.size })
+      res.reason = 'static:head'
+      return
+    }
+    return sendFromDisk(res, rep, 0, rep.size)
+  }
+
+  function outOfDescriptors(res: Response): void {
+    res.status = 503
+    res.headers.set('Retry-After', RETRY_AFTER)
+    res.reason = 'static:out-of-descriptors'
+  }
+
+  /** Puts back the header fields that were there before this middleware touched the response. */
+  function restore(res: Response, snapshot: Array<[string, string]>): void {
+    res.headers.clear()
+    for (const [name, value] of snapshot) res.headers.append(name, value)
+  }
+
+  /** The slow path: a miss, or an entry whose bytes come from disk. Retries once when a file changed. */
+  async function serveSlow(ctx: Context, next: Next, cp: Ok, cached: Entry | undefined, fields: RequestFields): Promise<void> {
+    const res = ctx.res
+    const snapshot = [...res.headers.entries()]
+    for (let attempt = 0; ; attempt++) {
+      let current: Entry | Resolution | undefined = attempt === 0 ? cached : undefined
+      try {
+        if (current === undefined) {
+          current = attempt === 0 ? await sharedLookup(cp) : await lookup(cp.path, cp.segments, cp.trailingSlash)
+          if (attempt > 0 && 'key' in current && cachingOn) cache.set(current)
+        }
+        if ('key' in current) {
+          await serveEntry(ctx, next, current, fields)
+          return
+        }
+        switch (current.kind) {
+          case 'none':
+            return await next()
+          case 'not-a-directory':
+            res.status = 404
+            res.reason = 'static:not-a-directory'
+            return
+          case 'redirect': {
+            const method = ctx.req.method
+            if (method !== 'GET' && method !== 'HEAD') return await methodNotAllowed(ctx, next)
+            res.status = 301
+            res.headers.set('Location', redirectLocation(cp.path, ctx.req.rawQuery))
+            res.reason = 'static:redirect'
+            return
+          }
+          default:
+            return
+        }
+      } catch (err) {
+        if (err instanceof FileChanged && attempt === 0) {
+          debug('%s changed while being served; retrying', cp.path)
+          if (current !== undefined && 'key' in current) cache.delete(current.key, current)
+          restore(res, snapshot)
+          continue
+        }
+        if (isOutOfDescriptors(err)) {
+          debug('out of file descriptors serving %s', cp.path)
+          restore(res, snapshot)
+          outOfDescriptors(res)
+          return
+        }
+        throw err
+      }
+    }
+  }
+
+  const middleware = function serveStatic(ctx: Context, next: Next): void | Promise<void> {
+    const cp = ctx.req.canonicalPath
+    if (!cp.ok) {
+      ctx.res.status = 400
+      ctx.res.reason = `reject:${cp.reason}`
+      return
+    }
+    const fields = readRequestFields(ctx.req.headers.raw)
+    const entry = cachingOn ? cache.get(cp.path, Date.now()) : undefined
+    if (entry !== undefined && !entry.onDisk) return serveEntry(ctx, next, entry, fields)
+    return serveSlow(ctx, next, cp, entry, fields)
+  } as ServeStaticMiddleware
+  middleware.close = () => cache.close()
+  return middleware
+}

@@ -1,0 +1,125 @@
+import type { Stats } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import type { Entry } from '../src/entry.js'
+import { FileCache } from '../src/file-cache.js'
+
+function entry(key: string, cost: number, checkedAt = Date.now()): Entry {
+  return {
+    key,
+    segments: [key.slice(1)],
+    trailingSlash: false,
+    file: `/srv${key}`,
+    identity: { stats: {} as Stats } as Entry['identity'],
+    variants: [],
+    codings: [],
+    onDisk: false,
+    cost,
+    racy: false,
+    checkedAt,
+    checking: false,
+    referenced: true,
+  }
+}
+
+const never = async (): Promise<'fresh'> => 'fresh'
+const tick = (): Promise<void> => new Promise(resolve => setTimeout(resolve, 0))
+
+describe('FileCache', () => {
+  it('stores, finds, counts bytes', () => {
+    const cache = new FileCache({ maxBytes: 1000, revalidate: never })
+    expect(cache.set(entry('/a', 100))).toBe(true)
+    expect(cache.get('/a', Date.now())?.key).toBe('/a')
+    expect(cache.get('/b', Date.now())).toBeUndefined()
+    expect(cache.bytes).toBe(100)
+    cache.set(entry('/a', 300))
+    expect(cache.bytes).toBe(300)
+    expect(cache.size).toBe(1)
+  })
+
+  it('refuses an entry larger than the budget', () => {
+    const cache = new FileCache({ maxBytes: 100, revalidate: never })
+    expect(cache.set(entry('/big', 101))).toBe(false)
+    expect(cache.size).toBe(0)
+  })
+
+  it('evicts second-chance: recently used entries survive, the bytes stay within budget', () => {
+    const cache = new FileCache({ maxBytes: 300, revalidate: never })
+    cache.set(entry('/a', 100))
+    cache.set(entry('/b', 100))
+    cache.set(entry('/c', 100))
+    // First pass clears the flags (all were just inserted); then /a, /b, /c in order lose their chance.
+    cache.set(entry('/d', 100))
+    expect(cache.bytes).toBeLessThanOrEqual(300)
+    expect(cache.size).toBe(3)
+    // Now use /b and /d; inserting /e must evict an unused one (/c), not /b.
+    cache.get('/b', Date.now())
+    cache.get('/d', Date.now())
+    const before = ['/a', '/b', '/c', '/d'].filter(k => cache.peek(k) !== undefined)
+    cache.set(entry('/e', 100))
+    expect(cache.peek('/b')).toBeDefined()
+    expect(cache.peek('/d')).toBeDefined()
+    expect(cache.peek('/e')).toBeDefined()
+    expect(cache.peek('/a')).toBeUndefined()
+    expect(cache.peek('/c')).toBeUndefined()
+    expect(cache.size).toBe(3)
+    expect(before.length).toBe(3)
+  })
+
+  it('revalidates at most once per interval, in the background, and replaces atomically', async () => {
+    let calls = 0
+    let release: (value: Entry | 'fresh' | null) => void = () => {}
+    const replacement = entry('/a', 50)
+    const cache = new FileCache({
+      maxBytes: 1000,
+      intervalMs: 1000,
+      revalidate: () => {
+        calls++
+        return new Promise(resolve => (release = resolve))
+      },
+    })
+    const old = entry('/a', 100, 0)
+    cache.set(old)
+    const now = Date.now()
+    expect(cache.get('/a', now)).toBe(old) // due: check starts, the hit is still served from `old`
+    expect(cache.get('/a', now)).toBe(old) // in flight: no second check
+    expect(calls).toBe(1)
+    release(replacement)
+    await tick()
+    expect(cache.get('/a', Date.now())).toBe(replacement)
+    expect(cache.bytes).toBe(50)
+    expect(calls).toBe(1) // the replacement was checked just now
+  })
+
+  it('drops an entry whose revalidation says null or fails', async () => {
+    const cache = new FileCache({ maxBytes: 1000, revalidate: async e => (e.key === '/gone' ? null : Promise.reject(new Error('x'))) })
+    cache.set(entry('/gone', 10, 0))
+    cache.set(entry('/err', 10, 0))
+    cache.get('/gone', Date.now())
+    cache.get('/err', Date.now())
+    await tick()
+    expect(cache.peek('/gone')).toBeUndefined()
+    expect(cache.peek('/err')).toBeUndefined()
+    expect(cache.bytes).toBe(0)
+  })
+
+  it('a fresh result only updates the check time', async () => {
+    let calls = 0
+    const cache = new FileCache({ maxBytes: 1000, revalidate: async () => (calls++, 'fresh') })
+    const e = entry('/a', 10, 0)
+    cache.set(e)
+    cache.get('/a', Date.now())
+    await tick()
+    expect(cache.peek('/a')).toBe(e)
+    expect(Date.now() - e.checkedAt).toBeLessThan(1000)
+    cache.get('/a', Date.now())
+    expect(calls).toBe(1)
+  })
+
+  it('close empties and refuses new entries', () => {
+    const cache = new FileCache({ maxBytes: 1000, revalidate: never })
+    cache.set(entry('/a', 10))
+    cache.close()
+    expect(cache.size).toBe(0)
+    expect(cache.set(entry('/b', 10))).toBe(false)
+  })
+})

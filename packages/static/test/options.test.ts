@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest'
+import { cacheControlFor, normalizeOptions, type ServeStaticOptions } from '../src/options.js'
+
+describe('options', () => {
+  it('defaults', () => {
+    const c = normalizeOptions('/srv/www')
+    expect(c).toMatchObject({
+      root: '/srv/www',
+      index: 'index.html',
+      cacheControl: 'no-cache',
+      etag: true,
+      lastModified: true,
+      acceptRanges: true,
+      maxRanges: 16,
+      codings: [],
+      memoryCacheMaxFileSize: 65536,
+      memoryCacheMaxBytes: 64 * 1024 * 1024,
+      followSymlinks: false,
+      dotfiles: false,
+      methodNotAllowed: 'respond',
+    })
+  })
+  it('Cache-Control from maxAge / immutable / cacheControl', () => {
+    expect(cacheControlFor({})).toBe('no-cache')
+    expect(cacheControlFor({ maxAge: 0 })).toBe('public, max-age=0')
+    expect(cacheControlFor({ maxAge: 3600.7 })).toBe('public, max-age=3600')
+    expect(cacheControlFor({ maxAge: 31536000, immutable: true })).toBe('public, max-age=31536000, immutable')
+    expect(cacheControlFor({ cacheControl: 'private, max-age=5', maxAge: 9 })).toBe('private, max-age=5')
+    expect(cacheControlFor({ cacheControl: false })).toBeUndefined()
+  })
+  it('precompressed: true → br, gzip; arrays keep the server order', () => {
+    expect(normalizeOptions('.', { precompressed: true }).codings).toEqual(['br', 'gzip'])
+    expect(normalizeOptions('.', { precompressed: ['gzip', 'br'] }).codings).toEqual(['br', 'gzip'])
+    expect(normalizeOptions('.', { precompressed: ['gzip'] }).codings).toEqual(['gzip'])
+    expect(normalizeOptions('.', { precompressed: false }).codings).toEqual([])
+  })
+  it.each([
+    ['empty root', '', {}],
+    ['unknown option', '.', { maxage: 1 }],
+    ['negative maxAge', '.', { maxAge: -1 }],
+    ['NaN maxAge', '.', { maxAge: NaN }],
+    ['immutable without maxAge', '.', { immutable: true }],
+    ['unsafe cacheControl', '.', { cacheControl: 'a\r\nb: c' }],
+    ['index with a slash', '.', { index: 'a/b.html' }],
+    ['index ..', '.', { index: '..' }],
+    ['bad maxRanges', '.', { maxRanges: 0 }],
+    ['fractional cache size', '.', { memoryCacheMaxBytes: 1.5 }],
+    ['bad precompressed', '.', { precompressed: ['zstd'] }],
+    ['bad methodNotAllowed', '.', { methodNotAllowed: 'ignore' }],
+    ['bad setHeaders', '.', { setHeaders: 'x' }],
+    ['bad boolean', '.', { etag: 'yes' }],
+  ])('%s → TypeError', (_name, root, options) => {
+    expect(() => normalizeOptions(root, options as ServeStaticOptions)).toThrow(TypeError)
+  })
+})
