@@ -174,12 +174,17 @@ export class ResponseHeaders {
 
   /**
    * Uses a prepared header block as the base of this response (fields added later go after it).
-   * Replaces any prepared block used before; fields set individually are kept.
+   * Replaces any prepared block used before; fields set individually before are kept unless the block
+   * has a field of the same name (then the block's value wins, as with {@link ResponseHeaders.set}).
    *
    * @param prepared - the shared block
    */
   usePrepared(prepared: PreparedHeaders): void {
     this.#base = prepared
+    const fields = this.#fields
+    if (fields === null) return
+    // Like set(): a prepared field replaces the lines of that name set before.
+    for (let i = fields.length - 3; i >= 0; i -= 3) if (prepared.lower.includes(fields[i] as string)) fields.splice(i, 3)
   }
 
   /** Iterates `[name, value]` per field line, prepared ones first. */

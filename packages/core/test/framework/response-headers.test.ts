@@ -54,3 +54,14 @@ describe('ResponseHeaders', () => {
     expect(() => new PreparedHeaders([['Content-Length', '5']])).toThrow(TypeError)
   })
 })
+
+describe('ResponseHeaders.usePrepared', () => {
+  it('replaces fields of the same name set before, keeps the others', () => {
+    const h = new ResponseHeaders()
+    h.set('Cache-Control', 'no-store')
+    h.set('X-Early', '1')
+    h.usePrepared(new PreparedHeaders([['Cache-Control', 'no-cache']]))
+    expect(h.get('cache-control')).toBe('no-cache')
+    expect(h.serialize()).toBe('Cache-Control: no-cache\r\nX-Early: 1\r\n')
+  })
+})
