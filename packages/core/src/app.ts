@@ -256,7 +256,8 @@ export class App {
         if (Date.now() - started >= gracePeriod) {
           for (const conn of this.#connections) conn.destroy()
         }
-        setTimeout(check, 20).unref()
+        // Referenced on purpose: a process that is only closing must not exit before close() resolves.
+        setTimeout(check, 20)
       }
       check()
     })

@@ -1,0 +1,247 @@
+import { Duplex } from 'node:stream'
+import type { AllowlistReport } from 'tinyhttp-allowlist'
+import { encodePath, type App, type Middleware } from 'tinyhttp-core'
+
+/** One URL as `--check` sees it, from a real HEAD request through the whole chain. */
+export interface CheckedUrl {
+  /** The URL path as a client sends it (percent-encoded). */
+  url: string
+  /** The same path decoded. */
+  path: string
+  /** The status the server answers (200 when served). */
+  status: number
+  /** `Content-Type`. */
+  type: string | null
+  /** `Content-Length` in bytes. */
+  size: number | null
+  /** `ETag`. */
+  etag: string | null
+  /** `Cache-Control`. */
+  cacheControl: string | null
+  /** Precompressed variants served for this URL (`br`, `gzip`) and their sizes. */
+  variants: Array<{ encoding: string; size: number | null; etag: string | null }>
+  /** `ctx.res.reason` of the answer. */
+  reason: string | null
+}
+
+/** What `--check` prints. */
+export interface CheckReport {
+  /** The root folder. */
+  root: string
+  /** URLs answered with 200. */
+  served: CheckedUrl[]
+  /** Allowed files the server would not answer with 200 (e.g. removed since the table was built). */
+  failing: CheckedUrl[]
+  /** Allow entries refused, with the reason. */
+  rejected: Array<{ entry: string; reason: string }>
+  /** Allow entries that matched no file. */
+  unmatched: string[]
+}
+
+/** A parsed response head. */
+interface Head {
+  status: number
+  headers: Map<string, string>
+}
+
+function parseHead(bytes: Buffer): Head {
+  const end = bytes.indexOf('\r\n\r\n')
+  const text = bytes.subarray(0, end === -1 ? bytes.length : end).toString('latin1')
+  const [statusLine = '', ...lines] = text.split('\r\n')
+  const headers = new Map<string, string>()
+  for (const line of lines) {
+    const i = line.indexOf(':')
+    if (i > 0) headers.set(line.slice(0, i).trim().toLowerCase(), line.slice(i + 1).trim())
+  }
+  return { status: Number(statusLine.split(' ')[1] ?? 0), headers }
+}
+
+/**
+ * Sends one request to the app over an in-memory connection (no socket, no port) and returns every
+ * byte it answered.
+ *
+ * @param app - the app
+ * @param request - the raw request (latin1)
+ * @param timeoutMs - bound on the exchange
+ * @returns the raw response bytes
+ */
+export function exchange(app: App, request: string, timeoutMs = 5000): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let settled = false
+    const finish = (): void => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      resolve(Buffer.concat(chunks))
+    }
+    const socket = new Duplex({
+      allowHalfOpen: true,
+      read() {},
+      write(chunk: Buffer, _encoding, callback) {
+        chunks.push(Buffer.from(chunk))
+        callback()
+      },
+      final(callback) {
+        callback()
+        // The answer is complete: close the connection so the app releases it.
+        socket.destroy()
+      },
+    })
+    socket.on('error', () => {})
+    const timer = setTimeout(() => {
+      if (settled) return
+      settled = true
+      socket.destroy()
+      reject(new Error('no answer from the app within the time limit'))
+    }, timeoutMs)
+    app.handleConnection(socket)
+    // Registered after the app's own listener: by then the app has released the connection.
+    socket.once('close', finish)
+    socket.push(Buffer.from(request, 'latin1'))
+    socket.push(null)
+  })
+}
+
+/**
+ * A middleware that records `ctx.res.reason` by the `x-check-id` request header, installed outermost in
+ * the app that `--check` probes.
+ *
+ * @param reasons - filled with id → reason
+ * @returns the middleware
+ */
+export function recordReasons(reasons: Map<string, string | null>): Middleware {
+  return async function recordReasons(ctx, next) {
+    try {
+      await next()
+    } finally {
+      const id = ctx.req.headers.get('x-check-id')
+      if (id !== undefined && id !== null) reasons.set(id, ctx.res.reason ?? null)
+    }
+  }
+}
+
+/**
+ * Probes every allowed file (and the folder URL of each index file) with HEAD requests through the
+ * app, the same way a client would, and builds the report.
+ *
+ * @param app - an app built with {@link recordReasons} outermost (not listening)
+ * @param reasons - the map that middleware fills
+ * @param table - the allowlist table
+ * @param options - root, index file name, whether precompressed variants are served
+ * @returns the report
+ */
+export async function runCheck(
+  app: App,
+  reasons: Map<string, string | null>,
+  table: AllowlistReport,
+  options: { root: string; index?: string; precompressed: boolean },
+): Promise<CheckReport> {
+  const index = options.index ?? 'index.html'
+  const paths: string[] = []
+  const seen = new Set<string>()
+  const add = (p: string): void => {
+    if (!seen.has(p)) {
+      seen.add(p)
+      paths.push(p)
+    }
+  }
+  for (const file of [...table.allowed].sort((a, b) => (a.urlPath < b.urlPath ? -1 : a.urlPath > b.urlPath ? 1 : 0))) {
+    if (file.urlPath === '/' + index || file.urlPath.endsWith('/' + index)) add(file.urlPath.slice(0, -index.length))
+    add(file.urlPath)
+  }
+
+  let nextId = 0
+  const head = async (url: string, encoding?: string): Promise<Head & { reason: string | null }> => {
+    const id = String(nextId++)
+    const request =
+      `HEAD ${url} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nX-Check-Id: ${id}\r\n` +
+      `Accept-Encoding: ${encoding ?? 'identity'}\r\n\r\n`
+    const parsed = parseHead(await exchange(app, request))
+    const reason = reasons.get(id) ?? null
+    reasons.delete(id)
+    return { ...parsed, reason }
+  }
+  const num = (v: string | undefined): number | null => (v === undefined ? null : Number(v))
+
+  const results: CheckedUrl[] = new Array(paths.length)
+  let cursor = 0
+  const worker = async (): Promise<void> => {
+    while (cursor < paths.length) {
+      const i = cursor++
+      const path = paths[i] as string
+      const url = encodePath(path)
+      const r = await head(url)
+      const variants: CheckedUrl['variants'] = []
+      if (options.precompressed && r.status === 200) {
+        for (const encoding of ['br', 'gzip']) {
+          const v = await head(url, encoding)
+          if (v.status === 200 && v.headers.get('content-encoding') === encoding) {
+            variants.push({ encoding, size: num(v.headers.get('content-length')), etag: v.headers.get('etag') ?? null })
+          }
+        }
+      }
+      results[i] = {
+        url,
+        path,
+        status: r.status,
+        type: r.headers.get('content-type') ?? null,
+        size: num(r.headers.get('content-length')),
+        etag: r.headers.get('etag') ?? null,
+        cacheControl: r.headers.get('cache-control') ?? null,
+        variants,
+        reason: r.reason,
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(8, paths.length) }, worker))
+
+  return {
+    root: options.root,
+    served: results.filter(r => r.status === 200),
+    failing: results.filter(r => r.status !== 200),
+    rejected: table.rejected.map(r => ({ entry: r.entry, reason: r.reason })),
+    unmatched: [...table.unmatched],
+  }
+}
+
+function table(rows: string[][], indent = '  '): string[] {
+  const widths: number[] = []
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)))
+  return rows.map(row => indent + row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd((widths[i] as number) + 2))).join('').trimEnd())
+}
+
+/**
+ * Renders the report as aligned text tables.
+ *
+ * @param report - from {@link runCheck}
+ * @param allowText - how the allow entries were given, for the header
+ * @returns the text, ending with a newline
+ */
+export function formatCheck(report: CheckReport, allowText: string): string {
+  const lines: string[] = [`Root: ${report.root}`, `Allow: ${allowText}`, '']
+  lines.push(`Served (${report.served.length} URL${report.served.length === 1 ? '' : 's'}):`)
+  if (report.served.length > 0) {
+    const rows = [['URL', 'TYPE', 'SIZE', 'ETAG', 'CACHE-CONTROL', 'VARIANTS']]
+    for (const r of report.served) {
+      const variants = r.variants.length === 0 ? '-' : r.variants.map(v => `${v.encoding} (${v.size ?? '?'})`).join(', ')
+      rows.push([r.url, r.type ?? '-', r.size === null ? '-' : String(r.size), r.etag ?? '-', r.cacheControl ?? '-', variants])
+    }
+    lines.push(...table(rows))
+  } else {
+    lines.push('  (nothing)')
+  }
+  if (report.failing.length > 0) {
+    lines.push('', `Allowed but not served (${report.failing.length}):`)
+    lines.push(...table([['URL', 'STATUS', 'REASON'], ...report.failing.map(r => [r.url, String(r.status), r.reason ?? '-'])]))
+  }
+  if (report.rejected.length > 0) {
+    lines.push('', `Rejected (${report.rejected.length}):`)
+    lines.push(...table([['ENTRY', 'REASON'], ...report.rejected.map(r => [JSON.stringify(r.entry), r.reason])]))
+  }
+  if (report.unmatched.length > 0) {
+    lines.push('', `Unmatched (${report.unmatched.length}):`)
+    lines.push(...table([['ENTRY', 'REASON'], ...report.unmatched.map(e => [JSON.stringify(e), 'matched no file'])]))
+  }
+  return lines.join('\n') + '\n'
+}

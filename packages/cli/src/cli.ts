@@ -1,0 +1,115 @@
+/**
+ * tinyhttp-cli: serve a folder safely from the command line, only the files you allow.
+ *
+ * The bin (`tinyhttp-cli`) is a thin wrapper around {@link run}; {@link start} serves in-process.
+ *
+ * @example
+ * ```ts
+ * import { run, start } from 'tinyhttp-cli'
+ *
+ * // Like the command line: resolves with the exit code once the server has shut down.
+ * process.exitCode = await run(['public', '--port', '8080'])
+ *
+ * // In-process, e.g. in tests:
+ * const server = await start(['public', '--port', '0', '-q'])
+ * console.log(server.url) // http://127.0.0.1:<port>
+ * await server.close()
+ * ```
+ *
+ * @packageDocumentation
+ */
+import cluster from 'node:cluster'
+import { helpText, parseArgs } from './args.js'
+import { formatCheck, recordReasons, runCheck } from './check.js'
+import { resolveConfig, type CliConfig } from './config.js'
+import { CliError, EXIT_RUNTIME, oneLine, runtimeError } from './errors.js'
+import { printError, processIo, type CliIo } from './output.js'
+import { startWith } from './serve.js'
+import { awaitTable, buildApp } from './server.js'
+import { serveUntilShutdown, type RunOptions } from './shutdown.js'
+import { version } from './version.js'
+import { runPrimary, runWorker } from './workers.js'
+
+export { FLAGS, helpText, parseArgs, type FlagKind, type FlagName, type FlagSpec, type FlagValue, type ParsedArgs } from './args.js'
+export { resolveConfig, parseAllowFile, parseCorsOrigins, type CliConfig, type ConfigContext, type TlsConfig } from './config.js'
+export { CliError, EXIT_RUNTIME, EXIT_USAGE } from './errors.js'
+export { accessLog, responseBytes, type AccessLogOptions } from './access-log.js'
+export { LineWriter, painter, processIo, useColor, type CliIo, type OutputStream, type Painter, type Style } from './output.js'
+export { serverUrls, isLoopback, type ServerUrls } from './server.js'
+export { exchange, type CheckReport, type CheckedUrl } from './check.js'
+export { start, startWith, printBanner, type StartOptions, type StartedServer } from './serve.js'
+export { serveUntilShutdown, keepingAlive, type Closable, type RunOptions } from './shutdown.js'
+export { version } from './version.js'
+
+function allowDescription(config: CliConfig): string {
+  if (config.allowSource === 'default') return '**/* (default: every file that is not a dotfile)'
+  const list = config.allow.map(e => JSON.stringify(e)).join(', ')
+  return config.allowFile === undefined ? list : `${list} (with ${config.allowFile})`
+}
+
+/**
+ * `--check`: builds the chain without listening, probes every allowed URL with an in-memory HEAD
+ * request, prints the table (JSON with `--log-format json`).
+ *
+ * @param config - the configuration
+ * @param io - streams
+ * @returns 0 when something would be served, else 1
+ */
+export async function checkCommand(config: CliConfig, io: CliIo): Promise<number> {
+  const reasons = new Map<string, string | null>()
+  const built = buildApp(config, recordReasons(reasons))
+  try {
+    const table = await awaitTable(built, config).catch((err: unknown) => {
+      throw err instanceof CliError ? err : runtimeError(`cannot read the root ${config.root}: ${oneLine(err)}`)
+    })
+    const report = await runCheck(built.app, reasons, table, { root: config.root, precompressed: config.precompressed })
+    io.stdout.write(config.logFormat === 'json' ? JSON.stringify(report, null, 2) + '\n' : formatCheck(report, allowDescription(config)))
+    if (report.served.length === 0) {
+      printError(io, `nothing would be served from ${config.rootArg}`)
+      return EXIT_RUNTIME
+    }
+    return 0
+  } finally {
+    await built.close(0)
+  }
+}
+
+/**
+ * Runs the command line: `--help`, `--version`, `--check`, or serves until SIGINT/SIGTERM (with
+ * `--workers`, as the cluster primary or one of its workers). Never throws: errors are printed as one
+ * line on stderr and turned into the exit code.
+ *
+ * @param argv - the arguments, without `node` and the script
+ * @param io - streams and environment @defaultValue the process's
+ * @param options - signal handling
+ * @returns the exit code: 0 (done, or shut down by a signal), 1 (runtime error), 2 (usage error)
+ * @example
+ * ```ts
+ * process.exitCode = await run(process.argv.slice(2))
+ * ```
+ */
+export async function run(argv: readonly string[], io: CliIo = processIo(), options: RunOptions = {}): Promise<number> {
+  try {
+    const args = parseArgs(argv)
+    if (args.options.help === true) {
+      io.stdout.write(helpText(version()))
+      return 0
+    }
+    if (args.options.version === true) {
+      io.stdout.write(version() + '\n')
+      return 0
+    }
+    if (cluster.isWorker) return await runWorker(argv, io)
+    const config = await resolveConfig(args, io)
+    if (config.check) return await checkCommand(config, io)
+    if (config.workers > 1) return await runPrimary(config, argv, io, options)
+    return await serveUntilShutdown(() => startWith(config, io), io, options)
+  } catch (err) {
+    if (err instanceof CliError) {
+      printError(io, err.message)
+      return err.exitCode
+    }
+    printError(io, oneLine(err))
+    return EXIT_RUNTIME
+  }
+}

@@ -1,0 +1,152 @@
+import cluster from 'node:cluster'
+import type { App } from 'tinyhttp-core'
+import { accessLog } from './access-log.js'
+import { parseArgs } from './args.js'
+import { resolveConfig, type CliConfig } from './config.js'
+import { CliError, oneLine, runtimeError, usageError } from './errors.js'
+import { LineWriter, painter, printWarning, processIo, useColor, type CliIo } from './output.js'
+import { awaitTable, buildApp, listen, serverUrls } from './server.js'
+import { version } from './version.js'
+
+/** Options of {@link start}. */
+export interface StartOptions {
+  /** Print the start-up lines (`Local: …`). @defaultValue true */
+  banner?: boolean
+  /** Print warnings about rejected or unmatched allow entries. @defaultValue true */
+  warnings?: boolean
+  /** Add `pid` to JSON access log lines (cluster workers). */
+  pid?: number
+}
+
+/** A server started by {@link start}. */
+export interface StartedServer {
+  /** The app (its servers are listening). */
+  app: App
+  /** The `Local:` URL, e.g. `http://127.0.0.1:7878`. */
+  url: string
+  /** The `Network:` URLs (empty unless exposed). */
+  network: string[]
+  /** The bound port. */
+  port: number
+  /** Number of files allowed at start-up. */
+  files: number
+  /** The configuration it runs with. */
+  config: CliConfig
+  /**
+   * Stops accepting, drains in-flight requests, closes the plugins and flushes the access log.
+   *
+   * @param gracePeriod - milliseconds before connections still busy are destroyed (default 5000)
+   */
+  close(gracePeriod?: number): Promise<void>
+}
+
+/**
+ * Prints the start-up lines. Not a terminal (or `NO_COLOR`): only plain parseable lines, `Local:`
+ * first (`Local: http://127.0.0.1:7878`, then any `Network: …`); a terminal: a coloured banner with
+ * the root and the number of files allowed.
+ *
+ * @param io - the streams
+ * @param config - the configuration
+ * @param urls - `local` and `network`
+ * @param files - number of files allowed
+ * @param workers - number of worker processes (cluster)
+ */
+export function printBanner(io: CliIo, config: CliConfig, urls: { local: string; network: string[] }, files: number, workers = 1): void {
+  const tty = useColor(io.stdout, io.env)
+  const paint = painter(tty)
+  const lines: string[] = []
+  const what = `${files} file${files === 1 ? '' : 's'} allowed${workers > 1 ? `, ${workers} workers` : ''}`
+  if (tty) {
+    if (!config.quiet) lines.push('', `  ${paint('bold', 'tinyhttp-cli')} ${version()}  serving ${paint('cyan', config.root)} ${paint('dim', `(${what})`)}`, '')
+    lines.push(`  ${paint('bold', 'Local:')}   ${paint('cyan', urls.local)}`)
+    for (const n of urls.network) lines.push(`  ${paint('bold', 'Network:')} ${paint('cyan', n)}`)
+    if (!config.quiet) lines.push('')
+  } else {
+    // Machine-readable: `Local:` is always the first line, nothing but URLs before the access log.
+    lines.push(`Local: ${urls.local}`)
+    for (const n of urls.network) lines.push(`Network: ${n}`)
+  }
+  io.stdout.write(lines.join('\n') + '\n')
+}
+
+/**
+ * Starts serving as the command line would (without signal handling), for in-process use and tests.
+ *
+ * @param argv - the arguments, without `node` and the script (`--help`, `--version`, `--check` are refused)
+ * @param io - streams and environment @defaultValue the process's
+ * @param options - banner, warnings, pid
+ * @returns the running server; call `close()` to stop it
+ * @throws CliError with `exitCode` 2 (usage) or 1 (runtime: port in use, unreadable file)
+ * @example
+ * ```ts
+ * const server = await start(['site', '--port', '0', '--allow', 'index.html'])
+ * const res = await fetch(server.url + '/index.html')
+ * await server.close()
+ * ```
+ */
+export async function start(argv: readonly string[], io: CliIo = processIo(), options: StartOptions = {}): Promise<StartedServer> {
+  const args = parseArgs(argv)
+  const o = args.options
+  if (o.help === true || o.version === true || o.check === true) {
+    throw usageError('start() serves a folder; use run() for --help, --version and --check')
+  }
+  const config = await resolveConfig(args, io)
+  return startWith(config, io, options)
+}
+
+/**
+ * Starts serving a resolved configuration.
+ *
+ * @param config - from {@link resolveConfig}
+ * @param io - streams and environment
+ * @param options - banner, warnings, pid
+ * @returns the running server
+ */
+export async function startWith(config: CliConfig, io: CliIo, options: StartOptions = {}): Promise<StartedServer> {
+  const writer = new LineWriter(io.stdout, cluster.isWorker)
+  const log = config.quiet
+    ? undefined
+    : accessLog({
+        format: config.logFormat,
+        writer,
+        ...(config.logFormat === 'text' && useColor(io.stdout, io.env) ? { paint: painter(true) } : {}),
+        ...(options.pid !== undefined ? { pid: options.pid } : {}),
+      })
+  const built = buildApp(config, log)
+  let files: number
+  let port: number
+  try {
+    const table = await awaitTable(built, config).catch((err: unknown) => {
+      throw err instanceof CliError ? err : runtimeError(`cannot read the root ${config.root}: ${oneLine(err)}`)
+    })
+    files = table.allowed.length
+    if (options.warnings !== false) {
+      for (const r of table.rejected) printWarning(io, `allow entry ${JSON.stringify(r.entry)} rejected: ${r.reason}`)
+      for (const e of table.unmatched) printWarning(io, `allow entry ${JSON.stringify(e)} matches no file`)
+      if (files === 0) printWarning(io, `nothing is allowed under ${config.root}: every request will be refused`)
+    }
+    port = (await listen(built, config)).port
+  } catch (err) {
+    await built.close(0)
+    writer.flush()
+    throw err
+  }
+  for (const server of built.app.servers) {
+    server.on('error', err => printWarning(io, `server error: ${oneLine(err)}`))
+  }
+  const urls = serverUrls(config.host, port, config.tls !== undefined)
+  if (options.banner !== false) printBanner(io, config, urls, files)
+  return {
+    app: built.app,
+    url: urls.local,
+    network: urls.network,
+    port,
+    files,
+    config,
+    async close(gracePeriod?: number) {
+      await built.close(gracePeriod)
+      writer.flush()
+    },
+  }
+}
+

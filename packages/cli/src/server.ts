@@ -1,0 +1,225 @@
+import type { AddressInfo } from 'node:net'
+import { networkInterfaces } from 'node:os'
+import { createServer as createTlsServer } from 'node:tls'
+import { allowlist, type AllowlistMiddleware, type AllowlistReport } from 'tinyhttp-allowlist'
+import { createApp, type App, type Middleware } from 'tinyhttp-core'
+import { cors } from 'tinyhttp-cors'
+import { fallback, type FallbackOptions } from 'tinyhttp-fallback'
+import { serveStatic, type ServeStaticOptions } from 'tinyhttp-static'
+import type { CliConfig } from './config.js'
+import { oneLine, runtimeError, usageError } from './errors.js'
+
+/** An app built from a {@link CliConfig}, not listening yet. */
+export interface BuiltApp {
+  /** The app with the whole chain installed. */
+  app: App
+  /** The allowlist (its `ready` promise resolves with the table). */
+  allowlist: AllowlistMiddleware
+  /** Closes the app (draining in-flight requests), then the plugins (watchers, caches). */
+  close(gracePeriod?: number): Promise<void>
+}
+
+/**
+ * Turns a refusal of the allowlist (403, `deny:*`, no body) into 404, for `--not-found 404`: then
+ * nothing tells a path that is not served from one that does not exist (both answer 404).
+ *
+ * @returns the middleware, placed between `fallback` and `allowlist`
+ */
+export function denyAsNotFound(): Middleware {
+  return async function denyAsNotFound(ctx, next) {
+    await next()
+    const res = ctx.res
+    if (res.status === 403 && res.body === null && !res.committed && res.reason?.startsWith('deny:') === true) res.status = 404
+  }
+}
+
+/** Calls a plugin factory; its `TypeError` (a bad option) becomes a usage error. */
+function plugin<T>(name: string, make: () => T): T {
+  try {
+    return make()
+  } catch (err) {
+    throw usageError(`${name}: ${oneLine(err).replace(new RegExp(`^${name}: `), '')}`)
+  }
+}
+
+/**
+ * Builds the app: `[access log] → cors → fallback → [deny as 404] → allowlist → static`.
+ *
+ * @param config - the validated configuration
+ * @param log - the access log middleware, outermost; omitted when quiet
+ * @returns the app and its allowlist
+ * @throws CliError (exit code 2) when a plugin refuses its options
+ * @example
+ * ```ts
+ * const built = buildApp(config)
+ * await built.allowlist.ready
+ * await built.app.listen(0)
+ * ```
+ */
+export function buildApp(config: CliConfig, log?: Middleware): BuiltApp {
+  const staticOptions: ServeStaticOptions = {
+    etag: config.etag,
+    precompressed: config.precompressed,
+    ...(config.maxAge !== undefined ? { maxAge: config.maxAge } : {}),
+    ...(config.immutable ? { immutable: true } : {}),
+    ...(config.seedMethods ? { methodNotAllowed: 'next' as const } : {}),
+  }
+  const fallbackOptions: FallbackOptions = {
+    status: config.notFound,
+    ...(config.seedMethods ? { methodStatus: 400 as const } : {}),
+    ...(config.spa !== undefined ? { spa: { file: config.spa, root: config.root } } : {}),
+  }
+  const corsMw = config.cors === false ? undefined : plugin('cors', () => cors({ origin: config.cors as '*' | string[] }))
+  const fallbackMw = plugin('fallback', () => fallback(fallbackOptions))
+  const allow = plugin('allowlist', () => allowlist(config.allow, { root: config.root, watch: config.watch && !config.check }))
+  let files: ReturnType<typeof serveStatic>
+  try {
+    files = plugin('static', () => serveStatic(config.root, staticOptions))
+  } catch (err) {
+    allow.close()
+    throw err
+  }
+
+  const app = createApp()
+  if (log !== undefined) app.use(log)
+  if (corsMw !== undefined) app.use(corsMw)
+  app.use(fallbackMw)
+  if (config.notFound === 404) app.use(denyAsNotFound())
+  app.use(allow, files)
+
+  let closed: Promise<void> | null = null
+  return {
+    app,
+    allowlist: allow,
+    close(gracePeriod?: number) {
+      closed ??= app.close(gracePeriod).finally(() => {
+        allow.close()
+        files.close()
+      })
+      return closed
+    },
+  }
+}
+
+/**
+ * Waits for the allowlist and checks that the `--spa` file is served.
+ *
+ * @param built - from {@link buildApp}
+ * @param config - the configuration
+ * @returns the allowlist table
+ * @throws CliError (exit code 2) when an allow entry resolves outside the root or the SPA file is not allowed
+ */
+export async function awaitTable(built: BuiltApp, config: CliConfig): Promise<AllowlistReport> {
+  const report = await built.allowlist.ready
+  const explicit = new Set(config.allowSource === 'default' ? [] : config.allow.map(e => e.replace(/^\.?\//, '')))
+  for (const r of report.rejected) {
+    if ((r.reason === 'outside-root' || r.reason === 'symlink-outside-root') && explicit.has(r.entry)) {
+      throw usageError(`allow entry ${JSON.stringify(r.entry)} is outside the root ${config.root} (${r.reason})`)
+    }
+  }
+  if (config.spa !== undefined) {
+    const url = '/' + config.spa
+    if (!report.allowed.some(f => f.urlPath === url)) {
+      throw usageError(`--spa file ${config.spa} is not allowed: add --allow ${JSON.stringify(config.spa)}`)
+    }
+  }
+  return report
+}
+
+/**
+ * Listens as configured: plain HTTP through `app.listen`, or HTTPS through a `tls.Server` attached to
+ * the app.
+ *
+ * @param built - the app
+ * @param config - port, host and TLS material
+ * @returns the bound address
+ * @throws CliError (exit code 1) for a port in use, a permission problem or an unknown address
+ */
+export async function listen(built: BuiltApp, config: CliConfig): Promise<AddressInfo> {
+  try {
+    if (config.tls === undefined) return await built.app.listen(config.port, config.host)
+    const server = createTlsServer({ cert: config.tls.cert, key: config.tls.key, allowHalfOpen: true, noDelay: true })
+    built.app.attach(server)
+    return await new Promise<AddressInfo>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject)
+        resolve(server.address() as AddressInfo)
+      })
+    })
+  } catch (err) {
+    throw listenError(err, config)
+  }
+}
+
+function listenError(err: unknown, config: CliConfig): Error {
+  const code = (err as NodeJS.ErrnoException).code
+  const where = `${formatHost(config.host)}:${config.port}`
+  switch (code) {
+    case 'EADDRINUSE':
+      return runtimeError(`port ${config.port} is already in use on ${config.host} (try --port 0 for a free one)`)
+    case 'EACCES':
+      return runtimeError(`permission denied to listen on ${where} (ports below 1024 need privileges)`)
+    case 'EADDRNOTAVAIL':
+      return runtimeError(`address ${config.host} is not available on this machine`)
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return runtimeError(`cannot resolve host ${config.host}`)
+    default:
+      return runtimeError(`cannot listen on ${where}: ${oneLine(err)}`)
+  }
+}
+
+/** Brackets an IPv6 literal for use in a URL. */
+function formatHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host
+}
+
+/**
+ * Whether a bind address is only reachable from this machine.
+ *
+ * @param host - the `--host` value
+ * @returns true for `localhost`, `127.0.0.0/8`, `::1` and their IPv4-mapped forms
+ */
+export function isLoopback(host: string): boolean {
+  const h = host.toLowerCase()
+  return h === 'localhost' || h === '::1' || /^(::ffff:)?127\./.test(h)
+}
+
+/** The URLs to print at start-up. */
+export interface ServerUrls {
+  /** The URL to use on this machine. */
+  local: string
+  /** URLs other machines can use; empty unless the server is exposed. */
+  network: string[]
+}
+
+/**
+ * Computes the `Local:` URL and, when exposed (wildcard or non-loopback host), the `Network:` URLs
+ * (the machine's IPv4 addresses for a wildcard bind). No network access: only `os.networkInterfaces`.
+ *
+ * @param host - the bind address
+ * @param port - the bound port
+ * @param secure - HTTPS
+ * @returns the URLs
+ * @example
+ * ```ts
+ * serverUrls('127.0.0.1', 7878, false) // { local: 'http://127.0.0.1:7878', network: [] }
+ * ```
+ */
+export function serverUrls(host: string, port: number, secure: boolean): ServerUrls {
+  const scheme = secure ? 'https' : 'http'
+  const url = (h: string): string => `${scheme}://${formatHost(h)}:${port}`
+  const wildcard = host === '0.0.0.0' || host === '::' || host === '0:0:0:0:0:0:0:0'
+  if (wildcard) {
+    const network: string[] = []
+    for (const list of Object.values(networkInterfaces())) {
+      for (const info of list ?? []) {
+        if (info.family === 'IPv4' && !info.internal) network.push(url(info.address))
+      }
+    }
+    return { local: url(host === '0.0.0.0' ? '127.0.0.1' : '::1'), network }
+  }
+  if (isLoopback(host)) return { local: url(host), network: [] }
+  return { local: url(host), network: [url(host)] }
+}

@@ -1,0 +1,94 @@
+import { EXIT_RUNTIME, oneLine } from './errors.js'
+import { printError, type CliIo } from './output.js'
+
+/** Options of `run()`: how the server is told to shut down. */
+export interface RunOptions {
+  /** Handle SIGINT/SIGTERM (drain, exit 0; a second one forces exit 1). @defaultValue true */
+  signals?: boolean
+  /** Shuts the server down when aborted, like SIGTERM (for in-process use). */
+  signal?: AbortSignal
+  /** What a second signal does. @defaultValue `process.exit(1)` at once */
+  forceExit?: (code: number) => void
+}
+
+/** Something that can be drained and closed. */
+export interface Closable {
+  /** Drains and closes; resolves when done. */
+  close(): Promise<void>
+}
+
+/**
+ * Keeps the event loop alive while `promise` settles (waiting for a signal or an abort in-process
+ * holds no handle of its own).
+ *
+ * @param promise - the work to wait for
+ * @returns the same result
+ */
+export async function keepingAlive<T>(promise: Promise<T>): Promise<T> {
+  const timer = setInterval(() => {}, 60_000)
+  try {
+    return await promise
+  } finally {
+    clearInterval(timer)
+  }
+}
+
+/**
+ * Starts a server and serves until SIGINT/SIGTERM (or an abort). The handlers are installed before the
+ * server starts, so a signal that arrives while it starts is not lost (the server then closes as soon
+ * as it is up). The first signal drains (`close()`), a second forces exit 1 at once.
+ *
+ * @param startServer - starts the server (prints the `Local:` line)
+ * @param io - streams (a note on a terminal)
+ * @param options - signal handling
+ * @returns the exit code once shut down: 0, or 1 when forced or when closing failed
+ * @throws whatever `startServer` throws (the handlers are removed first)
+ */
+export async function serveUntilShutdown(startServer: () => Promise<Closable>, io: CliIo, options: RunOptions = {}): Promise<number> {
+  let signals = 0
+  let onFirst!: () => void
+  let onForced!: () => void
+  const first = new Promise<void>(resolve => (onFirst = resolve))
+  const forced = new Promise<number>(resolve => (onForced = () => resolve(EXIT_RUNTIME)))
+  const forceExit = options.forceExit ?? ((code: number) => process.exit(code))
+
+  const onSignal = (): void => {
+    signals++
+    if (signals === 1) {
+      if (io.stderr.isTTY === true) io.stderr.write('\nShutting down (press Ctrl-C again to force)\n')
+      onFirst()
+      return
+    }
+    cleanup()
+    forceExit(EXIT_RUNTIME)
+    onForced()
+  }
+  const cleanup = (): void => {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+    options.signal?.removeEventListener('abort', onSignal)
+  }
+  if (options.signals !== false) {
+    process.on('SIGINT', onSignal)
+    process.on('SIGTERM', onSignal)
+  }
+  if (options.signal !== undefined) {
+    if (options.signal.aborted) onSignal()
+    else options.signal.addEventListener('abort', onSignal)
+  }
+
+  try {
+    const server = await startServer()
+    await keepingAlive(first)
+    const closed = keepingAlive(server.close()).then(
+      () => 0,
+      (err: unknown) => {
+        printError(io, `shutdown failed: ${oneLine(err)}`)
+        return EXIT_RUNTIME
+      },
+    )
+    return await Promise.race([closed, forced])
+  } finally {
+    cleanup()
+  }
+}

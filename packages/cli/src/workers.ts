@@ -1,0 +1,214 @@
+import cluster, { type Worker } from 'node:cluster'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from './args.js'
+import type { StartedServer } from './serve.js'
+import type { RunOptions } from './shutdown.js'
+import { resolveConfig, type CliConfig } from './config.js'
+import { CliError, EXIT_RUNTIME, oneLine } from './errors.js'
+import { printError, printWarning, type CliIo } from './output.js'
+import { printBanner, startWith } from './serve.js'
+
+/** Messages between the primary and its workers (IPC). */
+export type WorkerMessage =
+  | { tinyhttp: 'listening'; url: string; network: string[]; files: number }
+  | { tinyhttp: 'fatal'; code: number; message: string }
+  | { tinyhttp: 'shutdown' }
+
+/** Environment variable set for the first worker only: it prints the allowlist warnings. */
+const FIRST_WORKER_ENV = 'TINYHTTP_CLI_FIRST_WORKER'
+/** Crashes within this window count towards the back-off. */
+const CRASH_WINDOW_MS = 10_000
+/** Longest wait before replacing a worker that keeps crashing. */
+const MAX_BACKOFF_MS = 10_000
+/** How long the primary waits for workers to drain before killing them. */
+const SHUTDOWN_LIMIT_MS = 15_000
+
+function isMessage(value: unknown): value is WorkerMessage {
+  return typeof value === 'object' && value !== null && typeof (value as { tinyhttp?: unknown }).tinyhttp === 'string'
+}
+
+/**
+ * The delay before replacing a crashed worker: none for an isolated crash, then doubling from 200 ms
+ * up to 10 s while crashes keep coming within 10 s of each other.
+ *
+ * @param recentCrashes - crashes within the window, this one included
+ * @returns milliseconds to wait
+ * @example
+ * ```ts
+ * backoff(1) // 0
+ * backoff(4) // 800
+ * ```
+ */
+export function backoff(recentCrashes: number): number {
+  if (recentCrashes <= 1) return 0
+  return Math.min(MAX_BACKOFF_MS, 100 * 2 ** (recentCrashes - 1))
+}
+
+/**
+ * The cluster primary: forks `config.workers` processes running the same command line, prints the
+ * start-up lines when the first one listens, replaces crashed workers (with back-off, never while
+ * shutting down), and on SIGINT/SIGTERM asks every worker to drain; resolves 0 when all have exited.
+ * A second signal kills them and resolves 1. A worker that cannot start (port in use, …) stops all.
+ *
+ * @param config - the validated configuration (checked once here, before forking)
+ * @param argv - the arguments the workers get
+ * @param io - streams
+ * @param options - signal handling
+ * @returns the exit code
+ */
+export async function runPrimary(config: CliConfig, argv: readonly string[], io: CliIo, options: RunOptions = {}): Promise<number> {
+  cluster.setupPrimary({ exec: fileURLToPath(new URL('./bin.js', import.meta.url)), args: [...argv], cwd: io.cwd })
+
+  const live = new Set<Worker>()
+  const crashes: number[] = []
+  const timers = new Set<NodeJS.Timeout>()
+  let shuttingDown = false
+  let announced = false
+  let exitCode = 0
+  let signals = 0
+  let first = true
+  let resolveDone!: (code: number) => void
+  const done = new Promise<number>(resolve => (resolveDone = resolve))
+  let hardLimit: NodeJS.Timeout | undefined
+
+  const finishIfIdle = (): void => {
+    if (shuttingDown && live.size === 0) resolveDone(exitCode)
+  }
+
+  const shutdown = (code: number): void => {
+    if (shuttingDown) return
+    shuttingDown = true
+    exitCode = code
+    for (const t of timers) clearTimeout(t)
+    timers.clear()
+    for (const w of live) {
+      try {
+        w.send({ tinyhttp: 'shutdown' } satisfies WorkerMessage)
+      } catch {
+        w.process.kill('SIGTERM')
+      }
+    }
+    hardLimit = setTimeout(() => {
+      printError(io, `workers did not stop within ${SHUTDOWN_LIMIT_MS / 1000}s; killing them`)
+      exitCode = EXIT_RUNTIME
+      for (const w of live) w.process.kill('SIGKILL')
+    }, SHUTDOWN_LIMIT_MS)
+    hardLimit.unref()
+    finishIfIdle()
+  }
+
+  const fork = (): void => {
+    const env: Record<string, string> = first ? { [FIRST_WORKER_ENV]: '1' } : {}
+    first = false
+    const worker = cluster.fork(env)
+    live.add(worker)
+    worker.on('message', (message: unknown) => {
+      if (!isMessage(message)) return
+      if (message.tinyhttp === 'listening' && !announced && !shuttingDown) {
+        announced = true
+        printBanner(io, config, { local: message.url, network: message.network }, message.files, config.workers)
+      } else if (message.tinyhttp === 'fatal' && !shuttingDown) {
+        printError(io, message.message)
+        shutdown(message.code)
+      }
+    })
+    worker.on('error', () => {})
+    worker.once('exit', (code, signal) => {
+      live.delete(worker)
+      if (shuttingDown) return finishIfIdle()
+      const now = Date.now()
+      crashes.push(now)
+      while (crashes.length > 0 && (crashes[0] as number) < now - CRASH_WINDOW_MS) crashes.shift()
+      const delay = backoff(crashes.length)
+      const how = signal !== null ? signal : `code ${code}`
+      printWarning(io, `worker ${worker.process.pid} exited (${how}); starting a new one${delay > 0 ? ` in ${delay} ms` : ''}`)
+      const timer = setTimeout(() => {
+        timers.delete(timer)
+        if (!shuttingDown) fork()
+      }, delay)
+      timers.add(timer)
+    })
+  }
+
+  const onSignal = (): void => {
+    signals++
+    if (signals === 1) {
+      if (io.stderr.isTTY === true) io.stderr.write('\nShutting down (press Ctrl-C again to force)\n')
+      shutdown(0)
+      return
+    }
+    for (const w of live) w.process.kill('SIGKILL')
+    resolveDone(EXIT_RUNTIME)
+    ;(options.forceExit ?? ((code: number) => process.exit(code)))(EXIT_RUNTIME)
+  }
+  const onAbort = (): void => onSignal()
+  if (options.signals !== false) {
+    process.on('SIGINT', onSignal)
+    process.on('SIGTERM', onSignal)
+  }
+  options.signal?.addEventListener('abort', onAbort)
+
+  for (let i = 0; i < config.workers; i++) fork()
+  const code = await done
+  if (hardLimit !== undefined) clearTimeout(hardLimit)
+  for (const t of timers) clearTimeout(t)
+  process.off('SIGINT', onSignal)
+  process.off('SIGTERM', onSignal)
+  options.signal?.removeEventListener('abort', onAbort)
+  return code
+}
+
+function send(message: WorkerMessage): Promise<void> {
+  return new Promise(resolve => {
+    if (process.send === undefined || !process.connected) return resolve()
+    process.send(message, undefined, {}, () => resolve())
+  })
+}
+
+/**
+ * A cluster worker: serves the same command line without printing the start-up lines, tells the
+ * primary when it listens (or why it cannot start), and drains on the primary's `shutdown` message or
+ * on SIGINT/SIGTERM (a second signal exits 1 at once).
+ *
+ * @param argv - the arguments
+ * @param io - streams (shared with the primary)
+ * @returns the exit code
+ */
+export async function runWorker(argv: readonly string[], io: CliIo): Promise<number> {
+  // Listen for the way out before starting, so an early signal or message is not lost.
+  let stop!: () => void
+  const stopped = new Promise<void>(resolve => (stop = resolve))
+  let signals = 0
+  const onSignal = (): void => {
+    signals++
+    if (signals > 1) process.exit(EXIT_RUNTIME)
+    stop()
+  }
+  const onMessage = (message: unknown): void => {
+    if (isMessage(message) && message.tinyhttp === 'shutdown') stop()
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  process.on('message', onMessage)
+  try {
+    let server: StartedServer
+    try {
+      const config = await resolveConfig(parseArgs(argv), io)
+      server = await startWith(config, io, { banner: false, warnings: io.env[FIRST_WORKER_ENV] === '1', pid: process.pid })
+    } catch (err) {
+      const code = err instanceof CliError ? err.exitCode : EXIT_RUNTIME
+      await send({ tinyhttp: 'fatal', code, message: err instanceof CliError ? err.message : oneLine(err) })
+      cluster.worker?.disconnect()
+      return code
+    }
+    await send({ tinyhttp: 'listening', url: server.url, network: server.network, files: server.files })
+    await stopped
+    await server.close()
+    cluster.worker?.disconnect()
+    return 0
+  } finally {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+    process.off('message', onMessage)
+  }
+}
