@@ -47,7 +47,7 @@ export function contentEtag(content: Uint8Array): string {
  * It is only as strong as the file system's timestamp resolution: two writes of the same size within
  * one timestamp tick share a tag. On file systems with nanosecond times (ext4, XFS, btrfs, APFS, tmpfs)
  * that needs two writes within a microsecond. Returns undefined when the time is not useful
- * ({@link usefulMtime}): then the response carries no ETag at all rather than a tag that collides.
+ * (see `usefulMtime`): then the response carries no ETag at all rather than a tag that collides.
  *
  * @param size - file size in bytes
  * @param mtimeMs - modification time in milliseconds (fractional part kept to the microsecond)
