@@ -63,10 +63,20 @@ interface Exchange {
 }
 
 const CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1')
-/** Bodies up to this size are copied next to the head so both leave in one write. */
+/** Pending output up to this size is copied into one buffer (one write); larger output is written as is. */
 const COALESCE_LIMIT = 64 * 1024
 /** Largest read from a file per write. */
-const FILE_CHUNK = 256 * 1024
+const FILE_CHUNK = 512 * 1024
+/** Read buffers for file bodies, reused once the kernel has the bytes (bounded: at most 8 kept). */
+const fileChunks: Buffer[] = []
+
+function takeFileChunk(): Buffer {
+  return fileChunks.pop() ?? Buffer.allocUnsafeSlow(FILE_CHUNK)
+}
+
+function giveFileChunk(buf: Buffer): void {
+  if (fileChunks.length < 8) fileChunks.push(buf)
+}
 
 /**
  * The only code that reads or writes a socket: feeds bytes to the parser, queues pipelined requests and
@@ -393,16 +403,11 @@ export class Connection implements Timed {
       this.#closing = true
       this.#stopReading()
     }
+    // Head and body are queued as they are; #flush copies small ones into one buffer and hands large
+    // ones to the kernel as they are (one writev), so nothing is copied twice.
+    this.#write(plan.head)
     const bytes = plan.bytes
-    if (bytes !== null && bytes.length > 0 && bytes.length <= COALESCE_LIMIT) {
-      const buf = Buffer.allocUnsafe(plan.head.length + bytes.length)
-      buf.write(plan.head, 0, 'latin1')
-      buf.set(bytes, plan.head.length)
-      this.#write(buf)
-    } else {
-      this.#write(plan.head)
-      if (bytes !== null && bytes.length > 0) this.#write(bytes)
-    }
+    if (bytes !== null && bytes.length > 0) this.#write(bytes)
     if (plan.file !== null) {
       this.#flush()
       this.#sendFile(exchange, plan.file)
@@ -498,13 +503,23 @@ export class Connection implements Timed {
     if (stream.isPaused()) stream.resume()
   }
 
+  /**
+   * Streams a file range: reads ahead one chunk while the previous one is being written, so the disk
+   * and the socket work at the same time; never more than two chunks are in memory per transfer.
+   */
   #sendFile(exchange: Exchange, file: FileBody): void {
     let fd = file.fd
     let position = file.start
     let remaining = file.length
+    let reading = false
     let done = false
+    /** A chunk read while the socket was full, written on `drain`. */
+    let stashed: Buffer | null = null
+    let stashedLength = 0
     const release = (): void => {
       this.#abortBody = null
+      if (stashed !== null) giveFileChunk(stashed)
+      stashed = null
       if (fd >= 0) {
         const toClose = fd
         fd = -1
@@ -518,25 +533,44 @@ export class Connection implements Timed {
       release()
       this.#socket.destroy()
     }
-    const pump = (): void => {
-      if (done) return
-      if (remaining === 0) {
+    const write = (buf: Buffer, n: number): void => {
+      this.#flush() // the head (and anything else pending) leaves first
+      const ok = this.#socket.write(buf.subarray(0, n), () => giveFileChunk(buf))
+      if (remaining > 0) read()
+      else {
         done = true
         release()
         this.#finish(exchange, false)
         return
       }
+      if (!ok) this.#waitForDrain(null)
+    }
+    const writeStashed = (): void => {
+      const buf = stashed
+      if (done || buf === null) return
+      stashed = null
+      write(buf, stashedLength)
+    }
+    const read = (): void => {
+      if (done || reading) return
+      reading = true
       const size = Math.min(remaining, FILE_CHUNK)
-      const buf = Buffer.allocUnsafe(size)
+      const buf = takeFileChunk()
       readFile(fd, buf, 0, size, position, (err, n) => {
-        if (done) return
-        if (err !== null) return fail(err.message)
-        if (n === 0) return fail('file shorter than announced')
+        reading = false
+        // The buffer goes back to the pool only once no read and no write uses it any more.
+        if (done || err !== null || n === 0) {
+          giveFileChunk(buf)
+          if (done) return
+          return fail(err !== null ? err.message : 'file shorter than announced')
+        }
         position += n
         remaining -= n
-        this.#write(n === size ? buf : buf.subarray(0, n))
-        if (this.#flush()) pump()
-        else this.#afterDrain = pump
+        if (this.#waitingDrain) {
+          stashed = buf
+          stashedLength = n
+          this.#waitForDrain(writeStashed)
+        } else write(buf, n)
       })
     }
     this.#abortBody = () => {
@@ -544,7 +578,11 @@ export class Connection implements Timed {
       done = true
       release()
     }
-    if (fd >= 0) pump()
+    if (remaining === 0) {
+      done = true
+      release()
+      this.#finish(exchange, false)
+    } else if (fd >= 0) read()
     else {
       openFile(file.path as string, 'r', (err, opened) => {
         if (err !== null) return fail(err.message)
@@ -553,7 +591,7 @@ export class Connection implements Timed {
           return
         }
         fd = opened
-        pump()
+        read()
       })
     }
   }
@@ -589,10 +627,12 @@ export class Connection implements Timed {
     if (out.length === 1) {
       const only = out[0] as string | Uint8Array
       ok = typeof only === 'string' ? socket.write(only, 'latin1') : socket.write(only)
-    } else if (total <= COALESCE_LIMIT * 4) {
+    } else if (total <= COALESCE_LIMIT) {
+      // Small pieces (heads, small bodies, a pipelined burst): one buffer, one write, one syscall.
       const buf = Buffer.allocUnsafe(total)
       let offset = 0
-      for (const part of out) {
+      for (let i = 0; i < out.length; i++) {
+        const part = out[i] as string | Uint8Array
         if (typeof part === 'string') offset += buf.write(part, offset, 'latin1')
         else {
           buf.set(part, offset)
@@ -601,17 +641,23 @@ export class Connection implements Timed {
       }
       ok = socket.write(buf)
     } else {
+      // Large bodies are not copied: corked writes leave as one writev.
       socket.cork()
       ok = true
       for (const part of out) ok = (typeof part === 'string' ? socket.write(part, 'latin1') : socket.write(part)) && ok
       socket.uncork()
     }
-    if (!ok && !this.#waitingDrain) {
-      this.#waitingDrain = true
-      this.#drainSince = Date.now()
-      this.#updateDeadline()
-    }
+    if (!ok) this.#waitForDrain(null)
     return ok
+  }
+
+  /** Marks the socket as full: nothing more is produced until `drain` (then `next` runs, if given). */
+  #waitForDrain(next: (() => void) | null): void {
+    if (next !== null) this.#afterDrain = next
+    if (this.#waitingDrain) return
+    this.#waitingDrain = true
+    this.#drainSince = Date.now()
+    this.#updateDeadline()
   }
 
   #onDrain(): void {

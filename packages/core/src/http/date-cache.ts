@@ -1,4 +1,5 @@
-let cachedSecond = -1
+/** Epoch ms at which the cached line goes stale (the start of the next second). */
+let staleAt = 0
 let cachedLine = ''
 
 /**
@@ -12,10 +13,10 @@ let cachedLine = ''
  */
 export function dateLine(): string {
   const now = Date.now()
-  const second = Math.floor(now / 1000)
-  if (second !== cachedSecond) {
-    cachedSecond = second
-    cachedLine = `Date: ${new Date(second * 1000).toUTCString()}\r\n`
+  if (now >= staleAt || now < staleAt - 1000) {
+    const second = now - (now % 1000)
+    staleAt = second + 1000
+    cachedLine = `Date: ${new Date(second).toUTCString()}\r\n`
   }
   return cachedLine
 }

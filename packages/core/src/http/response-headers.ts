@@ -16,11 +16,17 @@ function checkName(name: string): string {
   return lower
 }
 
+/** Short values already validated (most are constants: `*`, `bytes`, `nosniff`, joined header lists). */
+const validValues = new Set<string>()
+const VALID_VALUES_MAX = 1024
+
 function checkValue(name: string, value: string | number): string {
   const text = typeof value === 'number' ? String(value) : value
+  if (validValues.has(text)) return text
   if (typeof text !== 'string' || !isSafeFieldValue(text)) {
     throw new TypeError(`Invalid value for header ${name}: CR, LF, NUL, other control characters and characters above U+00FF are refused`)
   }
+  if (text.length <= 256 && validValues.size < VALID_VALUES_MAX) validValues.add(text)
   return text
 }
 
