@@ -3,7 +3,7 @@ import { HttpError, type Middleware } from 'tinyhttp-core'
 import { cors } from 'tinyhttp-cors'
 import { fallback } from 'tinyhttp-fallback'
 import { closeAll, serve } from '../helpers/serve.js'
-import { send } from './wire.js'
+import { send } from '../helpers/wire.js'
 
 afterEach(closeAll)
 

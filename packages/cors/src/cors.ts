@@ -3,7 +3,6 @@ import { renderError, type Context, type Middleware, type Next } from 'tinyhttp-
 import { isTokenList } from './header-list.js'
 import { MAX_ORIGIN_LENGTH } from './origin.js'
 import { resolveCorsOptions, type CorsOptions, type ResolvedCors } from './options.js'
-import { appendVary } from './vary.js'
 
 const debug = createDebug('tinyhttp:cors')
 
@@ -61,7 +60,7 @@ function wildcardCors(c: ResolvedCors): Middleware {
       const res = ctx.res
       res.status = 204
       res.reason = 'cors:preflight'
-      if (varyPreflight) appendVary(res.headers, VARY_ACRH, VARY_ACRH[0])
+      if (varyPreflight) res.headers.vary(VARY_ACRH)
       answerPreflight(ctx, c, '*')
       return
     }
@@ -81,7 +80,6 @@ function wildcardCors(c: ResolvedCors): Middleware {
 function dynamicCors(c: ResolvedCors): Middleware {
   const { match, userFunction, credentials, allowNullOrigin, exposeHeaders } = c
   const varyPreflight = c.allowHeaders === null ? VARY_BOTH : VARY_ORIGIN
-  const varyPreflightJoined = varyPreflight.join(', ')
   return async function cors(ctx: Context, next: Next): Promise<void> {
     const req = ctx.req
     const res = ctx.res
@@ -98,7 +96,7 @@ function dynamicCors(c: ResolvedCors): Middleware {
             if (res.committed) throw err
             renderError(res, err)
             debug('origin function threw → 500: %O', err)
-            appendVary(res.headers, VARY_ORIGIN, 'Origin')
+            res.headers.vary(VARY_ORIGIN)
             return
           }
         } else {
@@ -108,7 +106,7 @@ function dynamicCors(c: ResolvedCors): Middleware {
       if (req.method === 'OPTIONS' && req.headers.has('access-control-request-method')) {
         res.status = 204
         res.reason = allowed ? 'cors:preflight' : 'cors:preflight-denied'
-        appendVary(res.headers, varyPreflight, varyPreflightJoined)
+        res.headers.vary(varyPreflight)
         if (allowed) answerPreflight(ctx, c, origin)
         return
       }
@@ -120,7 +118,7 @@ function dynamicCors(c: ResolvedCors): Middleware {
     }
     if (res.committed) return
     const headers = res.headers
-    appendVary(headers, VARY_ORIGIN, 'Origin')
+    headers.vary(VARY_ORIGIN)
     if (allowed) {
       headers.set(ACAO, origin as string)
       if (credentials) headers.set(ACAC, 'true')

@@ -3,7 +3,6 @@ import { isHttpError, renderError, type Context, type Middleware, type Next, typ
 import { acceptsHtmlExplicitly, negotiateFormat } from './accept.js'
 import { BodyCache, renderBody, type FallbackBody } from './bodies.js'
 import { resolveFallbackOptions, type FallbackOptions, type FileBodyBytes } from './options.js'
-import { appendVary } from './vary.js'
 
 const debug = createDebug('tinyhttp:fallback')
 
@@ -85,7 +84,7 @@ export function fallback(options: FallbackOptions = {}): Middleware {
       applyBody(res, cache.get(status, 'text'))
       return
     }
-    appendVary(res.headers, VARY_ACCEPT, 'Accept')
+    res.headers.vary(VARY_ACCEPT)
     applyBody(res, cache.get(status, negotiateFormat(ctx.req.headers.get('accept'))))
   }
 
@@ -100,7 +99,7 @@ export function fallback(options: FallbackOptions = {}): Middleware {
     if (last !== undefined && last.includes('.')) return false
     // From here on the answer depends on Accept.
     const res = ctx.res
-    appendVary(res.headers, VARY_ACCEPT, 'Accept')
+    res.headers.vary(VARY_ACCEPT)
     if (!acceptsHtmlExplicitly(req.headers.get('accept'))) return false
     res.status = 200
     res.headers.set('Content-Type', HTML)
@@ -157,7 +156,7 @@ export function fallback(options: FallbackOptions = {}): Middleware {
     else if (mode === 'negotiate') {
       // renderError's body is the exposed message or the status text, never request data.
       const message = typeof res.body === 'string' ? res.body : ''
-      appendVary(res.headers, VARY_ACCEPT, 'Accept')
+      res.headers.vary(VARY_ACCEPT)
       applyBody(res, renderBody(status, negotiateFormat(ctx.req.headers.get('accept')), message))
     }
   }

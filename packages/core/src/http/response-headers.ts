@@ -172,6 +172,38 @@ export class ResponseHeaders {
     return this.#remove(name.toLowerCase())
   }
 
+  /**
+   * Adds field names to `Vary` without clobbering what is there: names already listed (any case) are
+   * skipped, nothing is added when `Vary: *` is present, and the rest goes on one new field line.
+   *
+   * @param names - the field names the response depends on, e.g. `['Origin']`
+   * @returns this, for chaining
+   * @example
+   * ```ts
+   * app.use(async (ctx, next) => {
+   *   await next()
+   *   ctx.res.headers.vary(['Origin']) // keeps a `Vary: Accept-Encoding` set by static
+   * })
+   * ```
+   */
+  vary(names: readonly string[]): this {
+    const existing = this.get('vary')
+    if (existing === undefined) return this.append('Vary', names.join(', '))
+    const present = existing.toLowerCase().split(',')
+    for (let i = 0; i < present.length; i++) {
+      const name = (present[i] as string).trim()
+      if (name === '*') return this
+      present[i] = name
+    }
+    let missing = ''
+    for (const name of names) {
+      if (present.includes(name.toLowerCase())) continue
+      missing = missing === '' ? name : `${missing}, ${name}`
+    }
+    if (missing !== '') this.append('Vary', missing)
+    return this
+  }
+
   /** Removes every field, prepared ones included. */
   clear(): void {
     this.#base = null

@@ -1,4 +1,4 @@
-import { rawRequest, type RawResponse } from '../helpers/raw-client.js'
+import { rawRequest, type RawResponse } from './raw-client.js'
 
 /** A response read off the wire, with a header getter. */
 export interface WireResponse extends RawResponse {
