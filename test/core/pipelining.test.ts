@@ -112,3 +112,29 @@ describe('pipelining: the queue bound', () => {
     c.close()
   })
 })
+
+describe('a broken request body', () => {
+  it.each([
+    ['a non-hex chunk size', 'zz\r\nhello\r\n0\r\n\r\n'],
+    ['a chunk longer than its size', '3\r\nhello\r\n0\r\n\r\n'],
+  ])('gets one answer and a close, never a second response (%s)', async (_name, body) => {
+    const { port } = await serve(ctx => {
+      ctx.res.body = 'ok'
+    })
+    const c = await RawClient.connect(port)
+    c.write(`GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n${body}`)
+    const text = (await c.readAll(3000)).toString('latin1')
+    expect(text.match(/HTTP\/1\.1 \d{3}/g)?.length).toBe(1)
+    expect(text).toMatch(/\r\nConnection: close\r\n/)
+  })
+
+  it('a handler that reads the broken body answers 400', async () => {
+    const { port } = await serve(async ctx => {
+      ctx.res.body = await ctx.req.text()
+    })
+    const c = await RawClient.connect(port)
+    c.write('POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n')
+    const text = (await c.readAll(3000)).toString('latin1')
+    expect(text.match(/HTTP\/1\.1 \d{3}/g)).toEqual(['HTTP/1.1 400'])
+  })
+})

@@ -278,11 +278,15 @@ export class Connection implements Timed {
     const status = PARSE_ERROR_STATUS[code] ?? 400
     debug('parse error %s → %d', code, status)
     const parsing = this.#parsing
+    this.#stopReading()
     if (parsing !== null) {
+      // The body of a request that is already queued is broken: that request gets exactly one answer
+      // (a 400 if its handler reads the body, else whatever it answers), then the connection closes.
       this.#parsing = null
       parsing.body?.fail(new HttpError(400, 'Bad Request', { reason: code }))
+      if (!this.#active && this.#queue.length === 0) this.#socket.destroy()
+      return
     }
-    this.#stopReading()
     this.#queue.push({ head: null, req: null, res: null, body: null, errorStatus: status, start: this.#msgStart })
     this.#pump()
   }
@@ -413,7 +417,7 @@ export class Connection implements Timed {
       this.#sendFile(exchange, plan.file)
     } else if (plan.stream !== null) {
       this.#flush()
-      this.#sendStream(exchange, plan.stream, plan.chunked)
+      this.#sendStream(exchange, plan.stream, plan.chunked, plan.streamLength)
     } else {
       this.#finish(exchange, plan.close)
     }
@@ -458,8 +462,9 @@ export class Connection implements Timed {
     }
   }
 
-  #sendStream(exchange: Exchange, stream: Readable, chunked: boolean): void {
+  #sendStream(exchange: Exchange, stream: Readable, chunked: boolean, length: number): void {
     let done = false
+    let sent = 0
     const cleanup = (): void => {
       stream.off('data', onData)
       stream.off('end', onEnd)
@@ -469,6 +474,8 @@ export class Connection implements Timed {
     const onData = (chunk: Buffer | string): void => {
       const data = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
       if (data.length === 0) return
+      sent += data.length
+      if (length >= 0 && sent > length) return onError(new Error('stream yielded more than its announced length'))
       if (chunked) this.#write(chunkHeader(data.length))
       this.#write(data)
       if (chunked) this.#write('\r\n')
@@ -479,6 +486,7 @@ export class Connection implements Timed {
     }
     const onEnd = (): void => {
       if (done) return
+      if (length >= 0 && sent !== length) return onError(new Error('stream ended before its announced length'))
       done = true
       cleanup()
       if (chunked) this.#write(LAST_CHUNK)
