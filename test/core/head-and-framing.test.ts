@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream'
+import { SizedStream } from 'tinyhttp-core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { RawClient, rawRequest } from '../helpers/raw-client.js'
 import { closeAll, serve } from '../helpers/serve.js'
@@ -87,5 +88,29 @@ describe('respond: framing and bodies (RFC 9110 §6.4.1, §8.6, §9.3.2; RFC 911
     expect(r.status).toBe(404)
     expect(r.headers.get('x-content-type-options')).toEqual(['nosniff'])
     expect(r.body.toString()).toBe('Not Found')
+  })
+})
+
+describe('SizedStream bodies', () => {
+  it('go out with Content-Length, not chunked', async () => {
+    const { port } = await serve(ctx => {
+      ctx.res.body = new SizedStream(Readable.from([Buffer.from('hello '), Buffer.from('world')]), 11)
+    })
+    const r = await rawRequest(port, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n')
+    expect(r.headers.get('content-length')).toEqual(['11'])
+    expect(r.headers.has('transfer-encoding')).toBe(false)
+    expect(r.body.toString()).toBe('hello world')
+  })
+
+  it('a stream that ends short of its length cuts the connection', async () => {
+    const { port } = await serve(ctx => {
+      ctx.res.body = new SizedStream(Readable.from([Buffer.from('short')]), 100)
+    })
+    const c = await RawClient.connect(port)
+    c.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n')
+    const text = (await c.readAll(3000)).toString('latin1')
+    expect(text).toMatch(/Content-Length: 100\r\n/)
+    expect(text.endsWith('short')).toBe(true)
+    expect(c.ended).toBe(true)
   })
 })

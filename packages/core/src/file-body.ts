@@ -65,5 +65,37 @@ export function disposeBody(body: unknown): void {
     if (body.fd >= 0) close(body.fd, () => {})
   } else if (body instanceof Readable) {
     body.destroy()
+  } else if (body instanceof SizedStream) {
+    body.stream.destroy()
+  }
+}
+
+/**
+ * A stream whose length is known up front: the core sends it with `Content-Length` instead of chunked
+ * coding, and cuts the connection if the stream ends early or yields more than announced.
+ *
+ * @example
+ * ```ts
+ * app.use(ctx => {
+ *   ctx.res.headers.set('Content-Type', 'multipart/byteranges; boundary=x')
+ *   ctx.res.body = new SizedStream(buildParts(), totalLength)
+ * })
+ * ```
+ */
+export class SizedStream {
+  /** The bytes. */
+  readonly stream: Readable
+  /** Exactly how many bytes the stream yields. */
+  readonly length: number
+
+  /**
+   * @param stream - a readable that yields exactly `length` bytes
+   * @param length - the byte count announced in `Content-Length`
+   * @throws TypeError for a negative or non-integer length
+   */
+  constructor(stream: Readable, length: number) {
+    if (!Number.isSafeInteger(length) || length < 0) throw new TypeError('SizedStream needs a non-negative integer length')
+    this.stream = stream
+    this.length = length
   }
 }

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream'
-import { disposeBody, FileBody } from './file-body.js'
+import { disposeBody, FileBody, SizedStream } from './file-body.js'
 import { dateLine } from './http/date-cache.js'
 import { statusHasNoBody } from './http/status-text.js'
 import { statusLine } from './http/writer.js'
@@ -17,6 +17,8 @@ export interface WirePlan {
   file: FileBody | null
   /** Whether `stream` is sent with chunked coding. */
   chunked: boolean
+  /** Bytes `stream` must yield exactly (a {@link SizedStream}), or -1. */
+  streamLength: number
   /** Whether the connection closes after this response. */
   close: boolean
 }
@@ -40,6 +42,7 @@ export function planResponse(res: Response, isHead: boolean, versionMinor: numbe
   let stream: Readable | null = null
   let file: FileBody | null = null
   let chunked = false
+  let streamLength = -1
   let close = !keepAlive || res.closeConnection
   let head = statusLine(status) + res.headers.serialize()
 
@@ -56,6 +59,10 @@ export function planResponse(res: Response, isHead: boolean, versionMinor: numbe
   } else if (body instanceof FileBody) {
     head += `Content-Length: ${body.length}\r\n`
     file = body
+  } else if (body instanceof SizedStream) {
+    head += `Content-Length: ${body.length}\r\n`
+    stream = body.stream
+    streamLength = body.length
   } else if (body instanceof Readable) {
     stream = body
     if (versionMinor === 1) {
@@ -85,5 +92,5 @@ export function planResponse(res: Response, isHead: boolean, versionMinor: numbe
   if (close) head += 'Connection: close\r\n'
   else if (versionMinor === 0) head += 'Connection: keep-alive\r\n'
   head += '\r\n'
-  return { head, bytes, stream, file, chunked, close }
+  return { head, bytes, stream, file, chunked, streamLength, close }
 }

@@ -1,12 +1,12 @@
 import type { Readable } from 'node:stream'
-import { disposeBody, type FileBody } from './file-body.js'
+import { disposeBody, type FileBody, type SizedStream } from './file-body.js'
 import { ResponseHeaders } from './http/response-headers.js'
 
 /**
- * What a response body may be: text (UTF-8), bytes, a stream of unknown length, a file range the core
- * streams from a descriptor, or nothing.
+ * What a response body may be: text (UTF-8), bytes, a stream of unknown length, a stream of known length,
+ * a file range the core streams from a descriptor, or nothing.
  */
-export type ResponseBody = string | Uint8Array | Readable | FileBody | null
+export type ResponseBody = string | Uint8Array | Readable | SizedStream | FileBody | null
 
 /**
  * The response a middleware builds. Nothing is written until the chain settles; then the core turns it

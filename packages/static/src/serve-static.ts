@@ -4,7 +4,7 @@
  * @module
  */
 import createDebug from 'debug'
-import { FileBody, PreparedHeaders, type CanonicalPath, type Context, type Middleware, type Next, type Response } from 'tinyhttp-core'
+import { FileBody, PreparedHeaders, SizedStream, type CanonicalPath, type Context, type Middleware, type Next, type Response } from 'tinyhttp-core'
 import { negotiateEncoding } from './accept-encoding.js'
 import { evaluatePreconditions, ifRangeMatches, type Validators } from './conditional.js'
 import { entryIsFresh, loadEntry, type Entry, type EntryConfig } from './entry.js'
@@ -194,7 +194,7 @@ export function serveStatic(root: string, options?: ServeStaticOptions): ServeSt
     const fd = await openVerified(rep)
     const plan = planMultipart(ranges, rep.size, rep.contentType)
     res.headers.set('Content-Type', plan.contentType)
-    res.body = new MultipartFileStream(fd, plan)
+    res.body = new SizedStream(new MultipartFileStream(fd, plan), plan.length)
     res.reason = 'static:multipart'
   }
 
