@@ -44,14 +44,19 @@ describe('bad configuration: one line on stderr, non-zero exit', () => {
     await fails(['public', '--port', '0', '--allow', '../secret.txt'], cwd, 2, /allow entry "\.\.\/secret\.txt" is outside the root/)
   })
 
-  it('an allowed symlink that leaves the root → 2; found by a glob it is only skipped (warning)', async () => {
+  it('a symlink that leaves the root is refused with a warning, listed or found by a glob: 403, never its bytes', async () => {
     const { cwd, root } = demoSite()
-    writeFileSync(join(cwd, 'secret.txt'), 'x')
+    writeFileSync(join(cwd, 'secret.txt'), 'outside secret')
     symlinkSync(join(cwd, 'secret.txt'), join(root, 'link.txt'))
-    await fails(['public', '--port', '0', '--allow', 'link.txt'], cwd, 2, /allow entry "link\.txt" is outside the root .*\(symlink-outside-root\)/)
-    const cli = await startCli(['public', '--port', '0', '-q'], { cwd })
-    await cli.waitForStderr(/^tinyhttp-cli: warning: allow entry "link\.txt" rejected: symlink-outside-root$/m)
-    expect((await rawRequest(cli.port, request('GET', '/link.txt'))).status).toBe(403)
+    for (const args of [['--allow', 'index.html', '--allow', 'link.txt'], []]) {
+      const cli = await startCli(['public', '--port', '0', '-q', ...args], { cwd })
+      await cli.waitForStderr(/^tinyhttp-cli: warning: allow entry "link\.txt" rejected: symlink-outside-root$/m)
+      const r = await rawRequest(cli.port, request('GET', '/link.txt'))
+      expect(r.status).toBe(403)
+      expect(r.body.toString()).not.toContain('outside secret')
+      cli.child.kill('SIGTERM')
+      await cli.exited()
+    }
   })
 
   it('allow file inside the root → 2', async () => {

@@ -110,13 +110,10 @@ export function buildApp(config: CliConfig, log?: Middleware): BuiltApp {
  * @throws CliError (exit code 2) when an allow entry resolves outside the root or the SPA file is not allowed
  */
 export async function awaitTable(built: BuiltApp, config: CliConfig): Promise<AllowlistReport> {
+  // An entry whose real path leaves the root (a symlink) is refused by the allowlist and reported as a
+  // warning; the server still starts and answers that path 403, like any path that is not listed.
+  // (Entries that name a path outside the root, like `../x`, were refused with exit code 2 already.)
   const report = await built.allowlist.ready
-  const explicit = new Set(config.allowSource === 'default' ? [] : config.allow.map(e => e.replace(/^\.?\//, '')))
-  for (const r of report.rejected) {
-    if ((r.reason === 'outside-root' || r.reason === 'symlink-outside-root') && explicit.has(r.entry)) {
-      throw usageError(`allow entry ${JSON.stringify(r.entry)} is outside the root ${config.root} (${r.reason})`)
-    }
-  }
   if (config.spa !== undefined) {
     const url = '/' + config.spa
     if (!report.allowed.some(f => f.urlPath === url)) {
