@@ -4,6 +4,26 @@ import { RequestHeaders } from './http/request-headers.js'
 import { canonicalizePath, type CanonicalPath } from './path/canonical-path.js'
 import { RequestBody } from './request-body.js'
 
+/**
+ * Canonical forms of recently seen raw paths (results are frozen, so sharing them is safe). Bounded: short
+ * paths only, and the whole map is dropped when full, so an attacker cycling paths costs nothing but hits.
+ */
+const canonicalCache = new Map<string, CanonicalPath>()
+const CANONICAL_CACHE_MAX = 1024
+const CANONICAL_CACHE_PATH_MAX = 256
+
+function canonicalOf(path: string): CanonicalPath {
+  let result = canonicalCache.get(path)
+  if (result === undefined) {
+    result = canonicalizePath(path)
+    if (path.length <= CANONICAL_CACHE_PATH_MAX) {
+      if (canonicalCache.size >= CANONICAL_CACHE_MAX) canonicalCache.clear()
+      canonicalCache.set(path, result)
+    }
+  }
+  return result
+}
+
 /** Default limit of {@link Request.body}, {@link Request.text} and {@link Request.json}: 1 MiB. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024
 
@@ -76,7 +96,7 @@ export class Request implements AsyncIterable<Buffer> {
    * Every plugin maps requests through this and nothing else.
    */
   get canonicalPath(): CanonicalPath {
-    return (this.#canonical ??= canonicalizePath(this.path))
+    return (this.#canonical ??= canonicalOf(this.path))
   }
 
   /**

@@ -2,12 +2,14 @@ import { Readable } from 'node:stream'
 import { disposeBody, FileBody, SizedStream } from './file-body.js'
 import { dateLine } from './http/date-cache.js'
 import { statusHasNoBody } from './http/status-text.js'
-import { statusLine } from './http/writer.js'
+import { statusLineBytes } from './http/writer.js'
 import type { Response } from './response.js'
 
 /** What the connection must put on the wire for one response. */
 export interface WirePlan {
-  /** Status line, header fields and the empty line, latin1. */
+  /** Status line (cached bytes), the prepared header block (cached bytes) or null, then the rest of the head as latin1 text. */
+  statusLine: Buffer
+  prepared: Buffer | null
   head: string
   /** Bytes that leave together with the head (a string or byte body), or null. */
   bytes: Uint8Array | null
@@ -44,7 +46,9 @@ export function planResponse(res: Response, isHead: boolean, versionMinor: numbe
   let chunked = false
   let streamLength = -1
   let close = !keepAlive || res.closeConnection
-  let head = statusLine(status) + res.headers.serialize()
+  // The status line and a prepared header block are copied as cached bytes; only the rest is text.
+  const prepared = res.headers.prepared
+  let head = res.headers.serializeOwn()
 
   if (statusHasNoBody(status)) {
     // 1xx, 204, 304: no content and no Content-Length (RFC 9110 §8.6, §15.4.5).
@@ -92,5 +96,5 @@ export function planResponse(res: Response, isHead: boolean, versionMinor: numbe
   if (close) head += 'Connection: close\r\n'
   else if (versionMinor === 0) head += 'Connection: keep-alive\r\n'
   head += '\r\n'
-  return { head, bytes, stream, file, chunked, streamLength, close }
+  return { statusLine: statusLineBytes(status), prepared: prepared === null ? null : prepared.bytes, head, bytes, stream, file, chunked, streamLength, close }
 }

@@ -409,6 +409,8 @@ export class Connection implements Timed {
     }
     // Head and body are queued as they are; #flush copies small ones into one buffer and hands large
     // ones to the kernel as they are (one writev), so nothing is copied twice.
+    this.#write(plan.statusLine)
+    if (plan.prepared !== null) this.#write(plan.prepared)
     this.#write(plan.head)
     const bytes = plan.bytes
     if (bytes !== null && bytes.length > 0) this.#write(bytes)

@@ -47,6 +47,8 @@ export class PreparedHeaders {
   readonly lower: readonly string[]
   /** The serialized field lines (`Name: value\r\n` each), latin1. */
   readonly text: string
+  /** {@link PreparedHeaders.text} encoded once, so a response copies bytes instead of encoding text. */
+  readonly bytes: Buffer
 
   /**
    * @param fields - name/value pairs; names must be tokens, values free of CR/LF/NUL
@@ -67,6 +69,7 @@ export class PreparedHeaders {
     this.fields = list
     this.lower = lower
     this.text = text
+    this.bytes = Buffer.from(text, 'latin1')
   }
 }
 
@@ -244,6 +247,25 @@ export class ResponseHeaders {
    */
   serialize(): string {
     let text = this.#base === null ? '' : this.#base.text
+    const fields = this.#fields
+    if (fields !== null) for (let i = 0; i < fields.length; i += 3) text += `${fields[i + 1]}: ${fields[i + 2]}\r\n`
+    return text
+  }
+
+  /**
+   * The prepared block in use, or null.
+   * @internal
+   */
+  get prepared(): PreparedHeaders | null {
+    return this.#base
+  }
+
+  /**
+   * The field lines set individually (after the prepared block), serialized.
+   * @internal
+   */
+  serializeOwn(): string {
+    let text = ''
     const fields = this.#fields
     if (fields !== null) for (let i = 0; i < fields.length; i += 3) text += `${fields[i + 1]}: ${fields[i + 2]}\r\n`
     return text

@@ -2,6 +2,22 @@ import { dateLine } from './date-cache.js'
 import { STATUS_TEXT } from './status-text.js'
 
 const statusLines = new Map<number, string>()
+const statusLineBuffers = new Map<number, Buffer>()
+
+/**
+ * {@link statusLine} as bytes, cached.
+ *
+ * @param status - 100–599
+ * @returns the status line including CRLF, latin1-encoded
+ */
+export function statusLineBytes(status: number): Buffer {
+  let bytes = statusLineBuffers.get(status)
+  if (bytes === undefined) {
+    bytes = Buffer.from(statusLine(status), 'latin1')
+    statusLineBuffers.set(status, bytes)
+  }
+  return bytes
+}
 
 /**
  * The status line for a status code, cached (`HTTP/1.1 200 OK\r\n`). The core always answers as
