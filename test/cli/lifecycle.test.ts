@@ -110,8 +110,9 @@ describe('--workers', () => {
       for (const pid of pids) extraPids.add(pid)
       return pids
     }
-    // Fresh connections are handed out round-robin by the primary.
-    for (let i = 0; i < 20 && pidsSeen().size < 2; i++) {
+    // Workers accept from the shared socket (SCHED_NONE): the kernel spreads fresh connections, not evenly,
+    // so keep connecting (bounded) until both have answered.
+    for (let i = 0; i < 200 && pidsSeen().size < 2; i++) {
       expect((await rawRequest(cli.port, request('GET', '/index.html'))).status).toBe(200)
       await sleep(20)
     }
