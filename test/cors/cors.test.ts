@@ -3,6 +3,7 @@ import { HttpError, type Middleware } from 'tinyhttp-core'
 import { cors } from 'tinyhttp-cors'
 import { fallback } from 'tinyhttp-fallback'
 import { closeAll, serve } from '../helpers/serve.js'
+import { allowlistStub } from '../helpers/stubs.js'
 import { send } from '../helpers/wire.js'
 
 afterEach(closeAll)
@@ -431,20 +432,6 @@ describe('cors: preflight (O8–O10)', () => {
 })
 
 describe('cors: in the CLI chain (cors → fallback → allowlist → static)', () => {
-  const allowlistStub: Middleware = async function allowlist(ctx, next) {
-    const canonical = ctx.req.canonicalPath
-    if (!canonical.ok) {
-      ctx.res.status = 400
-      ctx.res.reason = `reject:${canonical.reason}`
-      return
-    }
-    if (canonical.path !== '/index.html') {
-      ctx.res.status = 403
-      ctx.res.reason = 'deny:not-allowlisted'
-      return
-    }
-    await next()
-  }
   const staticStub: Middleware = function serveStatic(ctx) {
     ctx.res.headers.set('Content-Type', 'text/html; charset=utf-8')
     ctx.res.body = '<p>hi</p>'

@@ -6,6 +6,7 @@ import { HttpError, type Middleware } from 'tinyhttp-core'
 import { cors } from 'tinyhttp-cors'
 import { fallback } from 'tinyhttp-fallback'
 import { closeAll, serve } from '../helpers/serve.js'
+import { allowlistStub } from '../helpers/stubs.js'
 import { send } from '../helpers/wire.js'
 
 afterEach(closeAll)
@@ -24,22 +25,6 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8'
-
-/** Refuses what is not /index.html, like the allowlist; answers 400 for rejected paths. */
-const allowlistStub: Middleware = async function allowlist(ctx, next) {
-  const canonical = ctx.req.canonicalPath
-  if (!canonical.ok) {
-    ctx.res.status = 400
-    ctx.res.reason = `reject:${canonical.reason}`
-    return
-  }
-  if (canonical.path !== '/index.html') {
-    ctx.res.status = 403
-    ctx.res.reason = 'deny:not-allowlisted'
-    return
-  }
-  await next()
-}
 
 /** One outcome per path. */
 const stubs: Middleware = function stubs(ctx) {

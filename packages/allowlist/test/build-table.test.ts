@@ -5,31 +5,11 @@ import createDebug from 'debug'
 import { afterEach, describe, expect, it } from 'vitest'
 import { buildTable, type Rule } from '../src/build-table.js'
 import { parseEntry } from '../src/entry.js'
-import { allowlist, type AllowlistMiddleware, type AllowlistReport } from '../src/index.js'
+import { allowlist, type AllowlistReport } from '../src/index.js'
 import { decide } from './fake-context.js'
-import { makeTree, type Tree } from './tree.js'
+import { useFixtures } from './tree.js'
 
-let trees: Tree[] = []
-let lists: AllowlistMiddleware[] = []
-
-afterEach(async () => {
-  for (const l of lists) l.close()
-  lists = []
-  await Promise.all(trees.map(t => t.cleanup()))
-  trees = []
-})
-
-async function tree(files: Record<string, string> = {}): Promise<Tree> {
-  const t = await makeTree(files)
-  trees.push(t)
-  return t
-}
-
-function list(entries: string[], options: Parameters<typeof allowlist>[1]): AllowlistMiddleware {
-  const l = allowlist(entries, options)
-  lists.push(l)
-  return l
-}
+const { tree, list } = useFixtures(afterEach, allowlist)
 
 const urls = (r: AllowlistReport): string[] => r.allowed.map(f => f.urlPath)
 const rejectedAs = (r: AllowlistReport): Record<string, string> => Object.fromEntries(r.rejected.map(x => [x.entry, x.reason]))

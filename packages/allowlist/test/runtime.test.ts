@@ -3,29 +3,9 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { allowlist, type AllowlistHit, type AllowlistMiddleware } from '../src/index.js'
 import { decide } from './fake-context.js'
-import { makeTree, waitFor, type Tree } from './tree.js'
+import { useFixtures, waitFor } from './tree.js'
 
-let trees: Tree[] = []
-let lists: AllowlistMiddleware[] = []
-
-afterEach(async () => {
-  for (const l of lists) l.close()
-  lists = []
-  await Promise.all(trees.map(t => t.cleanup()))
-  trees = []
-})
-
-async function tree(files: Record<string, string> = {}): Promise<Tree> {
-  const t = await makeTree(files)
-  trees.push(t)
-  return t
-}
-
-function list(entries: string[], options: Parameters<typeof allowlist>[1]): AllowlistMiddleware {
-  const l = allowlist(entries, options)
-  lists.push(l)
-  return l
-}
+const { tree, list } = useFixtures(afterEach, allowlist)
 
 const allowed = (mw: AllowlistMiddleware): string[] => mw.report.allowed.map(f => f.urlPath)
 

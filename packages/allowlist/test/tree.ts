@@ -68,3 +68,36 @@ export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs
     await new Promise(resolve => setTimeout(resolve, 25))
   }
 }
+
+/**
+ * Per-test fixtures: `tree()` makes a temporary tree and `list()` an allowlist, both cleaned up in an
+ * `afterEach` registered by this call.
+ *
+ * @param afterEach - vitest's afterEach
+ * @param allowlist - the factory under test
+ */
+export function useFixtures<L extends { close(): void }, O>(
+  afterEach: (fn: () => Promise<void>) => void,
+  allowlist: (entries: string[], options: O) => L,
+): { tree(files?: Record<string, string>): Promise<Tree>; list(entries: string[], options: O): L } {
+  let trees: Tree[] = []
+  let lists: L[] = []
+  afterEach(async () => {
+    for (const l of lists) l.close()
+    lists = []
+    await Promise.all(trees.map(t => t.cleanup()))
+    trees = []
+  })
+  return {
+    async tree(files = {}) {
+      const t = await makeTree(files)
+      trees.push(t)
+      return t
+    },
+    list(entries, options) {
+      const l = allowlist(entries, options)
+      lists.push(l)
+      return l
+    },
+  }
+}
