@@ -1,4 +1,6 @@
+import { Socket } from 'node:net'
 import { Readable } from 'node:stream'
+import { createApp } from 'tinyhttp-core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { RawClient } from '../helpers/raw-client.js'
 import { closeAll, serve, sleep } from '../helpers/serve.js'
@@ -70,5 +72,65 @@ describe('back-pressure', () => {
     const r = await c.readResponse({ timeoutMs: 10_000 })
     expect(r.body.toString()).toBe(String(size))
     c.close()
+  })
+
+  it("never lets one connection's output overwrite another's that the kernel has not taken yet", async () => {
+    // Small answers are copied into one buffer shared by all connections, which is free again once the
+    // kernel has copied a write. A socket that keeps a write pending (its client does not read) keeps
+    // that buffer: answers on another connection must go elsewhere, or the stalled client later reads
+    // the other client's bytes. The sockets here are net.Sockets whose "kernel" is in the test: it
+    // copies a write at once, or (stalled) holds on to the caller's bytes until released.
+    class TestSocket extends Socket {
+      stalled = false
+      readonly held: Array<{ chunk: Buffer; done: (err?: Error | null) => void }> = []
+      readonly sent: Buffer[] = []
+      override _write(chunk: Buffer, _encoding: BufferEncoding, done: (err?: Error | null) => void): void {
+        if (this.stalled) this.held.push({ chunk, done })
+        else {
+          this.sent.push(Buffer.from(chunk))
+          done()
+        }
+      }
+      release(): void {
+        this.stalled = false
+        for (const { chunk, done } of this.held.splice(0)) {
+          this.sent.push(Buffer.from(chunk))
+          done()
+        }
+      }
+    }
+    const bodyFor = (path: string): Buffer => Buffer.alloc(1500, path === '/a' ? 0x61 : 0x62)
+    const app = createApp()
+    app.use(ctx => {
+      ctx.res.headers.set('Content-Type', 'application/octet-stream')
+      ctx.res.body = bodyFor(ctx.req.path)
+    })
+    const settle = async (): Promise<void> => {
+      for (let i = 0; i < 5; i++) await new Promise(resolve => setImmediate(resolve))
+    }
+    const stalled = new TestSocket()
+    stalled.stalled = true
+    app.handleConnection(stalled)
+    stalled.emit('data', Buffer.from('GET /a HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(4)))
+    await settle()
+    expect(stalled.held.length).toBeGreaterThan(0)
+
+    const other = new TestSocket()
+    app.handleConnection(other)
+    for (let i = 0; i < 3; i++) {
+      other.emit('data', Buffer.from('GET /b HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(4)))
+      await settle()
+    }
+    expect(Buffer.concat(other.sent).toString('latin1').split('HTTP/1.1 200 OK').length - 1).toBe(12)
+
+    stalled.release()
+    await settle()
+    const received = Buffer.concat(stalled.sent).toString('latin1')
+    const responses = received.split('HTTP/1.1 200 OK\r\n').slice(1)
+    expect(responses).toHaveLength(4)
+    for (const response of responses) expect(response.slice(response.indexOf('\r\n\r\n') + 4)).toBe('a'.repeat(1500))
+    stalled.destroy()
+    other.destroy()
+    await app.close(100)
   })
 })

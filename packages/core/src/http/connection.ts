@@ -1,5 +1,5 @@
 import { close as closeFd, open as openFile, read as readFile } from 'node:fs'
-import type { Socket } from 'node:net'
+import { Socket as NetSocket, type Socket } from 'node:net'
 import type { Duplex, Readable } from 'node:stream'
 import createDebug from 'debug'
 import { Context } from '../context.js'
@@ -79,6 +79,13 @@ function giveFileChunk(buf: Buffer): void {
 }
 
 /**
+ * The buffer small pieces of output are copied into, shared by every plain TCP connection. A write
+ * that the kernel takes whole (the socket reports nothing pending right after it) leaves it free for
+ * the next one; otherwise the socket keeps it until the write completes and a new one is made.
+ */
+let scratch: Buffer | null = null
+
+/**
  * The only code that reads or writes a socket: feeds bytes to the parser, queues pipelined requests and
  * answers them strictly in order, decides keep-alive or close, applies back-pressure both ways and owns
  * every deadline of its socket.
@@ -95,6 +102,8 @@ export class Connection implements Timed {
   readonly #parser: RequestParser
   readonly #remoteAddress: string | undefined
   readonly #secure: boolean
+  /** A plain `net.Socket`: a write it reports as complete has been copied into the kernel. */
+  readonly #kernelCopies: boolean
 
   readonly #queue: Exchange[] = []
   /** The exchange whose body the parser is reading, if any. */
@@ -138,6 +147,7 @@ export class Connection implements Timed {
     const net = socket as Partial<Socket> & { encrypted?: boolean }
     this.#remoteAddress = net.remoteAddress
     this.#secure = net.encrypted === true
+    this.#kernelCopies = socket instanceof NetSocket && !this.#secure
     this.#parser = new RequestParser(
       {
         onHead: head => this.#onHead(head),
@@ -409,9 +419,8 @@ export class Connection implements Timed {
     }
     // Head and body are queued as they are; #flush copies small ones into one buffer and hands large
     // ones to the kernel as they are (one writev), so nothing is copied twice.
-    this.#write(plan.statusLine)
-    if (plan.prepared !== null) this.#write(plan.prepared)
     this.#write(plan.head)
+    if (plan.headText !== '') this.#write(plan.headText)
     const bytes = plan.bytes
     if (bytes !== null && bytes.length > 0) this.#write(bytes)
     if (plan.file !== null) {
@@ -639,7 +648,8 @@ export class Connection implements Timed {
       ok = typeof only === 'string' ? socket.write(only, 'latin1') : socket.write(only)
     } else if (total <= COALESCE_LIMIT) {
       // Small pieces (heads, small bodies, a pipelined burst): one buffer, one write, one syscall.
-      const buf = Buffer.allocUnsafe(total)
+      const shared = this.#kernelCopies && socket.writableLength === 0
+      const buf = shared ? (scratch ??= Buffer.allocUnsafeSlow(COALESCE_LIMIT)) : Buffer.allocUnsafe(total)
       let offset = 0
       for (let i = 0; i < out.length; i++) {
         const part = out[i] as string | Uint8Array
@@ -649,7 +659,8 @@ export class Connection implements Timed {
           offset += part.length
         }
       }
-      ok = socket.write(buf)
+      ok = socket.write(shared ? buf.subarray(0, total) : buf)
+      if (shared && socket.writableLength !== 0) scratch = null
     } else {
       // Large bodies are not copied: corked writes leave as one writev.
       socket.cork()

@@ -1,4 +1,5 @@
 import { isSafeFieldValue, isToken } from './field-validation.js'
+import type { HeadMemo } from './head-memo.js'
 
 /** Fields the core owns: a middleware may not set them, the writer derives them. */
 const FRAMING_FIELDS = new Set(['content-length', 'transfer-encoding', 'connection', 'date', 'keep-alive', 'upgrade'])
@@ -47,8 +48,13 @@ export class PreparedHeaders {
   readonly lower: readonly string[]
   /** The serialized field lines (`Name: value\r\n` each), latin1. */
   readonly text: string
-  /** {@link PreparedHeaders.text} encoded once, so a response copies bytes instead of encoding text. */
+  /** {@link PreparedHeaders.text} encoded once. */
   readonly bytes: Buffer
+  /**
+   * Whole response heads built on this block, reused while nothing that went into them changes.
+   * @internal
+   */
+  memo: HeadMemo | null = null
 
   /**
    * @param fields - name/value pairs; names must be tokens, values free of CR/LF/NUL
@@ -258,6 +264,15 @@ export class ResponseHeaders {
    */
   get prepared(): PreparedHeaders | null {
     return this.#base
+  }
+
+  /**
+   * The fields set individually (after the prepared block), flat `[lower, name, value, …]`, or null.
+   * Read-only for the caller.
+   * @internal
+   */
+  get ownFields(): readonly string[] | null {
+    return this.#fields
   }
 
   /**
