@@ -2,7 +2,7 @@ import { Server, type AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { Server as TlsServer } from 'node:tls'
 import createDebug from 'debug'
-import { compose } from './compose.js'
+import { completedSynchronously, compose } from './compose.js'
 import type { Context } from './context.js'
 import { Connection, type ConnectionOptions } from './http/connection.js'
 import { DEFAULT_PARSER_LIMITS, type ParserLimits } from './http/parser-limits.js'
@@ -134,27 +134,28 @@ export class App {
   }
 
   /**
-   * Runs the chain for one request and renders what it threw; resolves once the response is ready.
+   * Runs the chain for one request and renders what it threw. Returns undefined when the response is
+   * ready now (every middleware ran synchronously), else a promise that resolves once it is ready and
+   * rejects only when the response was already committed.
    * @internal
    */
-  async handle(ctx: Context): Promise<void> {
+  handle(ctx: Context): Promise<void> | undefined {
     const composed = (this.#composed ??= compose(this.#middleware))
-    try {
-      await composed(ctx)
-    } catch (err) {
-      if (ctx.res.committed) throw err
-      const status = renderError(ctx.res, err)
-      if (status >= 500) this.#onError(err, ctx)
-      return
+    const done = composed(ctx)
+    if (completedSynchronously(done)) {
+      answerUnhandled(ctx)
+      return undefined
     }
-    const res = ctx.res
-    if (!res.statusSet && res.body === null && !res.committed) {
-      // Nothing answered: 404.
-      res.status = 404
-      res.headers.set('Content-Type', 'text/plain; charset=utf-8')
-      res.headers.set('X-Content-Type-Options', 'nosniff')
-      res.body = 'Not Found'
-    }
+    return done.then(
+      () => answerUnhandled(ctx),
+      (err: unknown) => this.#renderFailure(ctx, err),
+    )
+  }
+
+  #renderFailure(ctx: Context, err: unknown): void {
+    if (ctx.res.committed) throw err
+    const status = renderError(ctx.res, err)
+    if (status >= 500) this.#onError(err, ctx)
   }
 
   /**
@@ -281,4 +282,15 @@ export class App {
  */
 export function createApp(options?: AppOptions): App {
   return new App(options)
+}
+
+/** A chain that set neither a status nor a body gets a plain 404. */
+function answerUnhandled(ctx: Context): void {
+  const res = ctx.res
+  if (!res.statusSet && res.body === null && !res.committed) {
+    res.status = 404
+    res.headers.set('Content-Type', 'text/plain; charset=utf-8')
+    res.headers.set('X-Content-Type-Options', 'nosniff')
+    res.body = 'Not Found'
+  }
 }

@@ -1,7 +1,29 @@
 import type { Context } from './context.js'
 import type { Middleware, Next } from './types.js'
 
+/** What `next()` returns when the rest of the chain finished before `next()` returned. */
 const RESOLVED = Promise.resolve()
+
+/**
+ * Whether a promise returned by `next()` (or by a composed chain) stands for a rest of the chain that
+ * had already finished when `next()` returned: every middleware below ran synchronously. Code after
+ * `next()` may then run at once instead of in a later microtask, which is how the plugins keep a
+ * request that is answered from memory free of promise round-trips.
+ *
+ * @param promise - what `next()` returned
+ * @returns true when the response is already complete below
+ * @example
+ * ```ts
+ * const poweredBy: Middleware = (ctx, next) => {
+ *   const rest = next()
+ *   if (completedSynchronously(rest)) return void ctx.res.headers.set('X-Powered-By', 'tinyhttp')
+ *   return rest.then(() => void ctx.res.headers.set('X-Powered-By', 'tinyhttp'))
+ * }
+ * ```
+ */
+export function completedSynchronously(promise: Promise<void>): boolean {
+  return promise === RESOLVED
+}
 
 function nameOf(fn: Middleware<never>, index: number): string {
   return `#${index} (${fn.name || 'anonymous'})`
@@ -22,7 +44,8 @@ export interface ComposeOptions {
 /**
  * Composes middleware into one function, onion-style (the koa-compose algorithm): `next()` twice
  * rejects with a message naming the middleware, synchronous throws become rejections, and errors travel
- * up through every `await next()`. Any returned thenable counts as a promise.
+ * up through every `await next()`. Any returned thenable counts as a promise. When every middleware
+ * ran synchronously the result satisfies {@link completedSynchronously}.
  *
  * @param middleware - the chain, in order
  * @param options - development checks

@@ -21,7 +21,7 @@
  * @packageDocumentation
  */
 export { App, createApp, type AppOptions } from './app.js'
-export { compose, type ComposeOptions } from './compose.js'
+export { completedSynchronously, compose, type ComposeOptions } from './compose.js'
 export { Context } from './context.js'
 export { HttpError, isHttpError, type HttpErrorOptions } from './errors.js'
 export { FileBody, SizedStream, disposeBody, type FileBodyOptions } from './file-body.js'

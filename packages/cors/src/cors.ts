@@ -1,5 +1,5 @@
 import createDebug from 'debug'
-import { renderError, type Context, type Middleware, type Next } from 'tinyhttp-core'
+import { completedSynchronously, renderError, type Context, type Middleware, type Next } from 'tinyhttp-core'
 import { isTokenList } from './header-list.js'
 import { MAX_ORIGIN_LENGTH } from './origin.js'
 import { resolveCorsOptions, type CorsOptions, type ResolvedCors } from './options.js'
@@ -51,11 +51,25 @@ function answerPreflight(ctx: Context, c: ResolvedCors, allowOrigin: string): vo
   if (c.privateNetwork && ctx.req.headers.get('access-control-request-private-network') === 'true') headers.set(ACAPN, 'true')
 }
 
-/** `origin: '*'`: the hot path. No allocation beyond the chain's own; two `headers.set` at most. */
+/** `origin: '*'`: the hot path. No promise of its own when everything below answered synchronously. */
 function wildcardCors(c: ResolvedCors): Middleware {
   const exposeHeaders = c.exposeHeaders
   const varyPreflight = c.allowHeaders === null
-  return async function cors(ctx: Context, next: Next): Promise<void> {
+
+  /** On the way out: the headers every response gets. */
+  function decorate(ctx: Context): void {
+    const res = ctx.res
+    if (res.committed) return
+    res.headers.set(ACAO, '*')
+    if (exposeHeaders !== '') res.headers.set(ACEH, exposeHeaders)
+  }
+
+  function failed(ctx: Context, err: unknown): void {
+    renderBelow(ctx, err)
+    decorate(ctx)
+  }
+
+  return function cors(ctx: Context, next: Next): void | Promise<void> {
     if (ctx.req.method === 'OPTIONS' && isPreflight(ctx)) {
       const res = ctx.res
       res.status = 204
@@ -64,15 +78,17 @@ function wildcardCors(c: ResolvedCors): Middleware {
       answerPreflight(ctx, c, '*')
       return
     }
+    let rest: Promise<void>
     try {
-      await next()
+      rest = next()
     } catch (err) {
-      renderBelow(ctx, err)
+      return failed(ctx, err)
     }
-    const res = ctx.res
-    if (res.committed) return
-    res.headers.set(ACAO, '*')
-    if (exposeHeaders !== '') res.headers.set(ACEH, exposeHeaders)
+    if (completedSynchronously(rest)) return decorate(ctx)
+    return rest.then(
+      () => decorate(ctx),
+      (err: unknown) => failed(ctx, err),
+    )
   }
 }
 
@@ -80,42 +96,10 @@ function wildcardCors(c: ResolvedCors): Middleware {
 function dynamicCors(c: ResolvedCors): Middleware {
   const { match, userFunction, credentials, allowNullOrigin, exposeHeaders } = c
   const varyPreflight = c.allowHeaders === null ? VARY_BOTH : VARY_ORIGIN
-  return async function cors(ctx: Context, next: Next): Promise<void> {
-    const req = ctx.req
+
+  /** On the way out: `Vary: Origin`, and the grant or the removal of any grant made below. */
+  function decorate(ctx: Context, origin: string | undefined, allowed: boolean): void {
     const res = ctx.res
-    const origin = req.headers.get('origin')
-    let allowed = false
-    if (origin !== undefined) {
-      if (origin === 'null') allowed = allowNullOrigin
-      else if (origin.length <= MAX_ORIGIN_LENGTH) {
-        if (userFunction) {
-          try {
-            allowed = (await match(origin, ctx)) === true
-          } catch (err) {
-            // A broken origin function is a server error, not a silent refusal.
-            if (res.committed) throw err
-            renderError(res, err)
-            debug('origin function threw → 500: %O', err)
-            res.headers.vary(VARY_ORIGIN)
-            return
-          }
-        } else {
-          allowed = match(origin, ctx) === true
-        }
-      }
-      if (req.method === 'OPTIONS' && req.headers.has('access-control-request-method')) {
-        res.status = 204
-        res.reason = allowed ? 'cors:preflight' : 'cors:preflight-denied'
-        res.headers.vary(varyPreflight)
-        if (allowed) answerPreflight(ctx, c, origin)
-        return
-      }
-    }
-    try {
-      await next()
-    } catch (err) {
-      renderBelow(ctx, err)
-    }
     if (res.committed) return
     const headers = res.headers
     headers.vary(VARY_ORIGIN)
@@ -128,6 +112,61 @@ function dynamicCors(c: ResolvedCors): Middleware {
       headers.delete(ACAO)
       headers.delete(ACAC)
     }
+  }
+
+  function failed(ctx: Context, err: unknown, origin: string | undefined, allowed: boolean): void {
+    renderBelow(ctx, err)
+    decorate(ctx, origin, allowed)
+  }
+
+  /** Answers a preflight, or runs the rest of the chain and decorates its response. */
+  function proceed(ctx: Context, next: Next, origin: string | undefined, allowed: boolean): void | Promise<void> {
+    const req = ctx.req
+    if (origin !== undefined && req.method === 'OPTIONS' && req.headers.has('access-control-request-method')) {
+      const res = ctx.res
+      res.status = 204
+      res.reason = allowed ? 'cors:preflight' : 'cors:preflight-denied'
+      res.headers.vary(varyPreflight)
+      if (allowed) answerPreflight(ctx, c, origin)
+      return
+    }
+    let rest: Promise<void>
+    try {
+      rest = next()
+    } catch (err) {
+      return failed(ctx, err, origin, allowed)
+    }
+    if (completedSynchronously(rest)) return decorate(ctx, origin, allowed)
+    return rest.then(
+      () => decorate(ctx, origin, allowed),
+      (err: unknown) => failed(ctx, err, origin, allowed),
+    )
+  }
+
+  /** The user's origin function decides (it may be async and may throw). */
+  async function askThenProceed(ctx: Context, next: Next, origin: string): Promise<void> {
+    let allowed: boolean
+    try {
+      allowed = (await match(origin, ctx)) === true
+    } catch (err) {
+      // A broken origin function is a server error, not a silent refusal.
+      const res = ctx.res
+      if (res.committed) throw err
+      renderError(res, err)
+      debug('origin function threw → 500: %O', err)
+      res.headers.vary(VARY_ORIGIN)
+      return
+    }
+    return proceed(ctx, next, origin, allowed)
+  }
+
+  return function cors(ctx: Context, next: Next): void | Promise<void> {
+    const origin = ctx.req.headers.get('origin')
+    if (origin === undefined) return proceed(ctx, next, undefined, false)
+    if (origin === 'null') return proceed(ctx, next, origin, allowNullOrigin)
+    if (origin.length > MAX_ORIGIN_LENGTH) return proceed(ctx, next, origin, false)
+    if (userFunction) return askThenProceed(ctx, next, origin)
+    return proceed(ctx, next, origin, match(origin, ctx) === true)
   }
 }
 

@@ -1,5 +1,5 @@
 import createDebug from 'debug'
-import { isHttpError, renderError, type Context, type Middleware, type Next, type Response } from 'tinyhttp-core'
+import { completedSynchronously, isHttpError, renderError, type Context, type Middleware, type Next, type Response } from 'tinyhttp-core'
 import { acceptsHtmlExplicitly, negotiateFormat } from './accept.js'
 import { BodyCache, renderBody, type FallbackBody } from './bodies.js'
 import { resolveFallbackOptions, type FallbackOptions, type FileBodyBytes } from './options.js'
@@ -161,17 +161,30 @@ export function fallback(options: FallbackOptions = {}): Middleware {
     }
   }
 
-  return async function fallback(ctx: Context, next: Next): Promise<void> {
-    try {
-      await next()
-    } catch (err) {
-      if (ctx.res.committed) throw err
-      thrown(ctx, err)
-      return
-    }
+  /** On the way out: fills in what the chain below left unanswered or refused without a body. */
+  function settle(ctx: Context): void {
     const res = ctx.res
     if (res.committed || res.body !== null) return
     if (!res.statusSet) unhandled(ctx)
     else if (res.status >= 400) refused(ctx)
+  }
+
+  function caught(ctx: Context, err: unknown): void {
+    if (ctx.res.committed) throw err
+    thrown(ctx, err)
+  }
+
+  return function fallback(ctx: Context, next: Next): void | Promise<void> {
+    let rest: Promise<void>
+    try {
+      rest = next()
+    } catch (err) {
+      return caught(ctx, err)
+    }
+    if (completedSynchronously(rest)) return settle(ctx)
+    return rest.then(
+      () => settle(ctx),
+      (err: unknown) => caught(ctx, err),
+    )
   }
 }

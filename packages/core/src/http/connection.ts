@@ -42,8 +42,11 @@ export interface ConnectionOptions {
 
 /** What a connection needs from the App that owns it. */
 export interface ConnectionHost {
-  /** Runs the middleware chain and renders errors; never rejects unless the response is committed. */
-  handle(ctx: Context): Promise<void>
+  /**
+   * Runs the middleware chain and renders errors: undefined when the response is ready at once, else a
+   * promise that never rejects unless the response is committed.
+   */
+  handle(ctx: Context): Promise<void> | undefined
   /** Whether the App is shutting down (answers get `Connection: close`). */
   readonly closing: boolean
   /** The connection finished (socket closed). */
@@ -110,6 +113,10 @@ export class Connection implements Timed {
   #parsing: Exchange | null = null
   /** Whether the head of the queue is running or being written. */
   #active = false
+  /** Whether the parser is inside `execute` (handlers then wait until it returns). */
+  #parsingInput = false
+  /** Whether {@link Connection.#pump}'s loop is running (a nested call leaves the work to it). */
+  #pumping = false
   #pendingInput: Buffer | null = null
   #out: Array<string | Uint8Array> = []
   #outBytes = 0
@@ -211,16 +218,17 @@ export class Connection implements Timed {
   }
 
   #feed(chunk: Buffer): void {
+    this.#parsingInput = true
     const consumed = this.#parser.execute(chunk)
+    this.#parsingInput = false
     const error = this.#parser.error
-    if (error !== null) {
-      this.#onParseError(error)
-      return
-    }
-    if (consumed < chunk.length && !this.#readClosed) {
+    if (error !== null) this.#onParseError(error)
+    else if (consumed < chunk.length && !this.#readClosed) {
       this.#pendingInput = chunk.subarray(consumed)
       this.#pauseReading()
     }
+    // Requests parsed from this input are answered now, in order, outside the parser.
+    this.#pump()
   }
 
   #onHead(head: RequestHead): void {
@@ -364,21 +372,40 @@ export class Connection implements Timed {
 
   // ── answering ────────────────────────────────────────────────────────────
 
+  /**
+   * Answers queued requests in order, one at a time: a chain that finishes synchronously is written
+   * and the loop goes on to the next request; an asynchronous one ends the loop until it settles.
+   * Never runs inside the parser (requests parsed from one input wait until `execute` returns) and
+   * never nests (a call from inside the loop returns, the loop picks the work up), so the stack stays
+   * flat however many requests one read brings.
+   */
   #pump(): void {
-    if (this.#active || this.#closed || this.#waitingDrain) return
-    const exchange = this.#queue[0]
-    if (exchange === undefined) return
-    this.#active = true
-    if (exchange.errorStatus !== 0) {
-      this.#closing = true
-      this.#stopReading()
-      this.#write(minimalResponse(exchange.errorStatus))
-      this.#finish(exchange, true)
-      return
+    if (this.#pumping || this.#parsingInput) return
+    this.#pumping = true
+    try {
+      while (!this.#active && !this.#closed && !this.#waitingDrain) {
+        const exchange = this.#queue[0]
+        if (exchange === undefined) break
+        this.#active = true
+        if (exchange.errorStatus !== 0) {
+          this.#closing = true
+          this.#stopReading()
+          this.#write(minimalResponse(exchange.errorStatus))
+          this.#finish(exchange, true)
+          continue
+        }
+        const ctx = new Context(exchange.req as Request, exchange.res as Response)
+        // One exchange runs at a time, so the handlers find it at the head of the queue (no closures).
+        const pending = this.#host.handle(ctx)
+        if (pending !== undefined) {
+          pending.then(this.#onHandled, this.#onHandlerFailed)
+          break
+        }
+        this.#send(exchange)
+      }
+    } finally {
+      this.#pumping = false
     }
-    const ctx = new Context(exchange.req as Request, exchange.res as Response)
-    // One exchange runs at a time, so the handlers find it at the head of the queue (no closures).
-    this.#host.handle(ctx).then(this.#onHandled, this.#onHandlerFailed)
   }
 
   readonly #onHandled = (): void => {
