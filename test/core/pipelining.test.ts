@@ -48,6 +48,24 @@ describe('pipelining', () => {
     c.close()
   })
 
+  it('answers 20000 pipelined requests of a synchronous chain in order, from reads of many requests each (no recursion per request)', async () => {
+    // A chain that finishes synchronously is answered in a loop: one read can carry thousands of
+    // requests, and answering them must not grow the stack with each one.
+    const count = 20_000
+    const { port } = await serve(ctx => {
+      ctx.res.body = ctx.req.path
+    })
+    const c = await RawClient.connect(port)
+    let batch = ''
+    for (let i = 0; i < count; i++) batch += `GET /${i} HTTP/1.1\r\nHost: x\r\n\r\n`
+    c.write(batch)
+    const text = (await c.readAll(8000)).toString('latin1')
+    const bodies = text.split('HTTP/1.1 200 OK\r\n').slice(1).map(r => r.slice(r.indexOf('\r\n\r\n') + 4))
+    expect(bodies).toHaveLength(count)
+    for (let i = 0; i < count; i++) if (bodies[i] !== `/${i}`) throw new Error(`answer ${i} is ${JSON.stringify(bodies[i])}`)
+    c.close()
+  })
+
   it('after a request that cannot be framed, nothing behind it runs and the connection closes', async () => {
     const seen: string[] = []
     const { port } = await serve(ctx => {

@@ -96,6 +96,8 @@ export function compose<S extends object>(
       } catch (err) {
         return Promise.reject(err)
       }
+      // A middleware that passed on what next() returned for a chain that already finished (`return next()`).
+      if (result === RESOLVED) return RESOLVED
       if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<void>).then === 'function') {
         const promise = Promise.resolve(result as PromiseLike<void>)
         if (!check || warned || i === chain.length) return promise

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { compose } from '../../src/compose.js'
+import { completedSynchronously, compose } from '../../src/compose.js'
 import type { Context } from '../../src/context.js'
 import type { Middleware } from '../../src/types.js'
 
@@ -94,6 +94,56 @@ describe('compose (koa-compose semantics)', () => {
       { checkMissingAwait: true, onWarning },
     )
     await run(ctx())
+    expect(onWarning).not.toHaveBeenCalled()
+  })
+})
+
+describe('completedSynchronously', () => {
+  const sync: Middleware = ctx => {
+    ;(ctx.state as { hit?: boolean }).hit = true
+  }
+  const passThrough: Middleware = (_c, next) => next()
+  const asyncOne: Middleware = async () => {}
+
+  it('is true for a chain whose middleware all ran synchronously, with the effects visible at once', () => {
+    const c = ctx()
+    const done = compose([passThrough, passThrough, sync])(c)
+    expect(completedSynchronously(done)).toBe(true)
+    expect((c.state as { hit?: boolean }).hit).toBe(true)
+  })
+
+  it('is true for what next() returns when everything below is synchronous', () => {
+    const seen: boolean[] = []
+    const probe: Middleware = (_c, next) => {
+      const rest = next()
+      seen.push(completedSynchronously(rest))
+      return rest
+    }
+    void compose([probe, passThrough, sync])(ctx())
+    void compose([probe, asyncOne])(ctx())
+    void compose([probe, passThrough, asyncOne, sync])(ctx())
+    expect(seen).toEqual([true, false, false])
+  })
+
+  it('is false for an async middleware, a returned thenable, a rejection and any other promise', async () => {
+    expect(completedSynchronously(compose([asyncOne])(ctx()))).toBe(false)
+    const thenable: Middleware = () => ({ then: (resolve: () => void) => resolve() }) as unknown as Promise<void>
+    expect(completedSynchronously(compose([thenable])(ctx()))).toBe(false)
+    const throws = compose([
+      () => {
+        throw new Error('boom')
+      },
+    ])(ctx())
+    expect(completedSynchronously(throws)).toBe(false)
+    await expect(throws).rejects.toThrow('boom')
+    expect(completedSynchronously(Promise.resolve())).toBe(false)
+  })
+
+  it('is kept by the development check for missing awaits (no warning for a synchronous pass-through)', async () => {
+    const onWarning = vi.fn()
+    const done = compose([passThrough, sync], { checkMissingAwait: true, onWarning })(ctx())
+    expect(completedSynchronously(done)).toBe(true)
+    await new Promise(resolve => setTimeout(resolve, 5))
     expect(onWarning).not.toHaveBeenCalled()
   })
 })
