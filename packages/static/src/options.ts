@@ -47,7 +47,10 @@ export interface ServeStaticOptions {
    * are sent (the precompressed variant when one is chosen).
    */
   setHeaders?: (res: Response, path: string, stat: Stats) => void
-  /** Files up to this many bytes are kept in memory with their headers precomputed. @defaultValue 65536 */
+  /**
+   * Files up to this many bytes are kept in memory with their headers precomputed (within
+   * `memoryCacheMaxBytes`); larger ones are streamed from disk. @defaultValue 1048576 (1 MiB)
+   */
   memoryCacheMaxFileSize?: number
   /** Budget of the in-memory cache in bytes (0 disables caching). @defaultValue 67108864 (64 MiB) */
   memoryCacheMaxBytes?: number
@@ -199,7 +202,7 @@ export function normalizeOptions(root: string, options: ServeStaticOptions = {})
     codings: codingsFor(options.precompressed),
     contentTypeOf: createContentTypeLookup(options.mimeTypes ?? {}),
     setHeaders,
-    memoryCacheMaxFileSize: count('memoryCacheMaxFileSize', options.memoryCacheMaxFileSize, 64 * 1024, 0),
+    memoryCacheMaxFileSize: count('memoryCacheMaxFileSize', options.memoryCacheMaxFileSize, 1024 * 1024, 0),
     memoryCacheMaxBytes: count('memoryCacheMaxBytes', options.memoryCacheMaxBytes, 64 * 1024 * 1024, 0),
     followSymlinks: bool('followSymlinks', options.followSymlinks, false),
     dotfiles: bool('dotfiles', options.dotfiles, false),

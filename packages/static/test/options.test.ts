@@ -13,7 +13,7 @@ describe('options', () => {
       acceptRanges: true,
       maxRanges: 16,
       codings: [],
-      memoryCacheMaxFileSize: 65536,
+      memoryCacheMaxFileSize: 1048576,
       memoryCacheMaxBytes: 64 * 1024 * 1024,
       followSymlinks: false,
       dotfiles: false,
