@@ -74,4 +74,15 @@ describe('keep-alive (RFC 9112 §9.3)', () => {
     expect(r.body.toString()).toBe('late')
     expect(r.headers.get('connection')).toEqual(['close'])
   })
+
+  it('every request of a connection knows the peer address (read from the socket once, when asked)', async () => {
+    const { port } = await serve(ctx => {
+      ctx.res.body = `${ctx.req.remoteAddress}|${ctx.req.remoteAddress}`
+    })
+    const c = await RawClient.connect(port)
+    c.write('GET /1 HTTP/1.1\r\nHost: x\r\n\r\nGET /2 HTTP/1.1\r\nHost: x\r\n\r\n')
+    expect((await c.readResponse()).body.toString()).toBe('127.0.0.1|127.0.0.1')
+    expect((await c.readResponse()).body.toString()).toBe('127.0.0.1|127.0.0.1')
+    c.close()
+  })
 })

@@ -25,7 +25,7 @@ export { completedSynchronously, compose, type ComposeOptions } from './compose.
 export { Context } from './context.js'
 export { HttpError, isHttpError, type HttpErrorOptions } from './errors.js'
 export { FileBody, SizedStream, disposeBody, type FileBodyOptions } from './file-body.js'
-export { DEFAULT_BODY_LIMIT, Request } from './request.js'
+export { DEFAULT_BODY_LIMIT, Request, type RemotePeer } from './request.js'
 export { RequestBody, type RequestBodyHooks } from './request-body.js'
 export { Response, type ResponseBody } from './response.js'
 export { renderError } from './render-error.js'

@@ -39,6 +39,15 @@ export const DEFAULT_BODY_LIMIT = 1024 * 1024
  * })
  * ```
  */
+/**
+ * Where a request came from, read only when asked.
+ * @internal
+ */
+export interface RemotePeer {
+  /** The peer's IP address, when known. */
+  readonly remoteAddress: string | undefined
+}
+
 export class Request implements AsyncIterable<Buffer> {
   /** The method token, case-sensitive (`GET`, `HEAD`, …). */
   readonly method: string
@@ -52,11 +61,10 @@ export class Request implements AsyncIterable<Buffer> {
   readonly headers: RequestHeaders
   /** The host the request addressed: the absolute-form authority, else the Host field. */
   readonly host: string
-  /** The peer's IP address, when known. */
-  readonly remoteAddress: string | undefined
   /** Whether the request arrived over TLS. */
   readonly secure: boolean
   readonly #rawQuery: string
+  readonly #remote: string | undefined | RemotePeer
   #query: URLSearchParams | undefined
   #canonical: CanonicalPath | undefined
   #body: RequestBody | null
@@ -64,11 +72,11 @@ export class Request implements AsyncIterable<Buffer> {
   /**
    * @param head - the parsed head
    * @param body - the body as it arrives, or null when the request has none
-   * @param remoteAddress - the peer address
+   * @param remote - the peer address, or where to read it when asked (it costs a system call)
    * @param secure - whether the socket is TLS
    * @internal
    */
-  constructor(head: RequestHead, body: RequestBody | null, remoteAddress: string | undefined, secure: boolean) {
+  constructor(head: RequestHead, body: RequestBody | null, remote: string | undefined | RemotePeer, secure: boolean) {
     this.method = head.method
     this.target = head.target
     this.path = head.path
@@ -76,9 +84,15 @@ export class Request implements AsyncIterable<Buffer> {
     this.httpVersion = head.versionMinor === 1 ? '1.1' : '1.0'
     this.headers = new RequestHeaders(head.rawHeaders)
     this.host = head.host
-    this.remoteAddress = remoteAddress
+    this.#remote = remote
     this.secure = secure
     this.#body = body
+  }
+
+  /** The peer's IP address, when known (read from the socket the first time it is asked for). */
+  get remoteAddress(): string | undefined {
+    const remote = this.#remote
+    return typeof remote === 'object' ? remote.remoteAddress : remote
   }
 
   /** The query string parsed lazily (only when read). */

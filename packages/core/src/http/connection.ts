@@ -103,7 +103,8 @@ export class Connection implements Timed {
   readonly #options: ConnectionOptions
   readonly #wheel: TimerWheel
   readonly #parser: RequestParser
-  readonly #remoteAddress: string | undefined
+  /** The peer address, read from the socket when first asked for (null: not yet). */
+  #remoteAddress: string | undefined | null = null
   readonly #secure: boolean
   /** A plain `net.Socket`: a write it reports as complete has been copied into the kernel. */
   readonly #kernelCopies: boolean
@@ -152,7 +153,6 @@ export class Connection implements Timed {
     this.#options = options
     this.#wheel = wheel
     const net = socket as Partial<Socket> & { encrypted?: boolean }
-    this.#remoteAddress = net.remoteAddress
     this.#secure = net.encrypted === true
     this.#kernelCopies = socket instanceof NetSocket && !this.#secure
     this.#parser = new RequestParser(
@@ -174,6 +174,12 @@ export class Connection implements Timed {
     socket.on('drain', () => this.#onDrain())
     this.deadline = now + options.headersTimeout
     wheel.add(this)
+  }
+
+  /** The peer's address (a `getpeername` call the first time, so only when a request asks for it). */
+  get remoteAddress(): string | undefined {
+    if (this.#remoteAddress === null) this.#remoteAddress = (this.#socket as Partial<Socket>).remoteAddress
+    return this.#remoteAddress
   }
 
   /** Whether nothing is in flight: no request queued or running and no partial request read. */
@@ -243,7 +249,7 @@ export class Connection implements Timed {
         exchange.body = body
         this.#parsing = exchange
       }
-      exchange.req = new Request(head, exchange.body, this.#remoteAddress, this.#secure)
+      exchange.req = new Request(head, exchange.body, this, this.#secure)
       exchange.res = new Response()
     }
     this.#queue.push(exchange)
@@ -334,9 +340,10 @@ export class Connection implements Timed {
     this.#wheel.delete(this)
     this.#abortBody?.()
     this.#abortBody = null
-    const lost = new Error('Connection closed')
-    for (const exchange of this.#queue) exchange.body?.fail(lost)
-    this.#parsing?.body?.fail(lost)
+    // An Error (and its stack) only when some body is still waiting for bytes.
+    let lost: Error | null = null
+    for (const exchange of this.#queue) if (exchange.body !== null) exchange.body.fail((lost ??= new Error('Connection closed')))
+    if (this.#parsing?.body != null) this.#parsing.body.fail((lost ??= new Error('Connection closed')))
     this.#parsing = null
     this.#out = []
     this.#host.release(this)
