@@ -5,8 +5,7 @@
  * @module
  */
 import { resolve } from 'node:path'
-import createDebug from 'debug'
-import type { Context, Next, PathRejection } from 'tinyhttp-core'
+import { createDebug, type Context, type Next, type PathRejection } from 'tinyhttp-core'
 import { buildTable, type BuiltTable, type Rule } from './build-table.js'
 import { normalizeEntry, parseEntry } from './entry.js'
 import type { AllowlistHit, AllowlistMiddleware, AllowlistOptions, AllowlistReport } from './types.js'

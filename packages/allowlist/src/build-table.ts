@@ -5,12 +5,12 @@
  */
 import { lstat, realpath, stat } from 'node:fs/promises'
 import { join, resolve, sep } from 'node:path'
-import createDebug from 'debug'
 import { DirLister } from './dir-lister.js'
 import { canonicalProblem, type ParsedEntry } from './entry.js'
 import { matchGlob, type CompiledGlob } from './glob.js'
 import type { AllowedFile, AllowlistHit, AllowlistReport, RejectedEntry } from './types.js'
 import { walk } from './walk.js'
+import { createDebug } from 'tinyhttp-core'
 
 const debug = createDebug('tinyhttp:allowlist')
 

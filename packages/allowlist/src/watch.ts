@@ -5,7 +5,7 @@
  * @module
  */
 import { watch, type FSWatcher } from 'node:fs'
-import createDebug from 'debug'
+import { createDebug } from 'tinyhttp-core'
 
 const debug = createDebug('tinyhttp:allowlist')
 

@@ -1,11 +1,15 @@
 import { lstat } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { join, relative } from 'node:path'
-import createDebug from 'debug'
+import { createRequire } from 'node:module'
+import type Debug from 'debug'
 import { afterEach, describe, expect, it } from 'vitest'
 import { buildTable, type Rule } from '../src/build-table.js'
 import { parseEntry } from '../src/entry.js'
 import { allowlist, type AllowlistReport } from '../src/index.js'
+
+/** The `debug` instance the core's `createDebug` loads (from the core package). */
+const createDebug = createRequire(new URL('../../core/src/debug-log.ts', import.meta.url))('debug') as typeof Debug
 import { decide } from './fake-context.js'
 import { useFixtures } from './tree.js'
 

@@ -2,7 +2,6 @@ import { readFile, realpath, stat } from 'node:fs/promises'
 import { isIP } from 'node:net'
 import { availableParallelism } from 'node:os'
 import { isAbsolute, relative, resolve, sep } from 'node:path'
-import { createSecureContext } from 'node:tls'
 import type { FlagName, FlagValue, ParsedArgs } from './args.js'
 import { CliError, oneLine, runtimeError, usageError } from './errors.js'
 
@@ -223,7 +222,7 @@ async function readTls(certArg: string, keyArg: string, cwd: string): Promise<Tl
   const cert = await read(certFile, 'certificate')
   const key = await read(keyFile, 'key')
   try {
-    createSecureContext({ cert, key })
+    (await import('node:tls')).createSecureContext({ cert, key })
   } catch (err) {
     throw runtimeError(`invalid TLS certificate or key (${certFile}, ${keyFile}): ${oneLine(err)}`)
   }

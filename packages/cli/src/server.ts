@@ -1,6 +1,5 @@
 import type { AddressInfo } from 'node:net'
 import { networkInterfaces } from 'node:os'
-import { createServer as createTlsServer } from 'node:tls'
 import { allowlist, type AllowlistMiddleware, type AllowlistReport } from 'tinyhttp-allowlist'
 import { createApp, type App, type Middleware } from 'tinyhttp-core'
 import { cors } from 'tinyhttp-cors'
@@ -135,6 +134,8 @@ export async function awaitTable(built: BuiltApp, config: CliConfig): Promise<Al
 export async function listen(built: BuiltApp, config: CliConfig): Promise<AddressInfo> {
   try {
     if (config.tls === undefined) return await built.app.listen(config.port, config.host)
+    // node:tls is loaded only for HTTPS (it adds a few MB of resident memory).
+    const { createServer: createTlsServer } = await import('node:tls')
     const server = createTlsServer({ cert: config.tls.cert, key: config.tls.key, allowHalfOpen: true, noDelay: true })
     built.app.attach(server)
     return await new Promise<AddressInfo>((resolve, reject) => {

@@ -1,7 +1,5 @@
 import { Server, type AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
-import { Server as TlsServer } from 'node:tls'
-import createDebug from 'debug'
 import { completedSynchronously, compose } from './compose.js'
 import type { Context } from './context.js'
 import { Connection, type ConnectionOptions } from './http/connection.js'
@@ -9,6 +7,7 @@ import { DEFAULT_PARSER_LIMITS, type ParserLimits } from './http/parser-limits.j
 import { TimerWheel } from './http/timer-wheel.js'
 import { renderError } from './render-error.js'
 import type { Middleware } from './types.js'
+import { createDebug } from './debug-log.js'
 
 const debug = createDebug('tinyhttp:core')
 
@@ -192,7 +191,7 @@ export class App {
    */
   attach(server: Server): this {
     this.#servers.add(server)
-    if (server instanceof TlsServer) server.on('secureConnection', socket => this.handleConnection(socket))
+    if (isTlsServer(server)) server.on('secureConnection', socket => this.handleConnection(socket))
     else server.on('connection', socket => this.handleConnection(socket))
     server.on('close', () => this.#servers.delete(server))
     return this
@@ -293,4 +292,13 @@ function answerUnhandled(ctx: Context): void {
     res.headers.set('X-Content-Type-Options', 'nosniff')
     res.body = 'Not Found'
   }
+}
+
+/**
+ * Whether a server is a `tls.Server` (it then hands out sockets on `secureConnection`). Checked by its
+ * shape, so the core does not load `node:tls` (a few MB of resident memory) for plain HTTP.
+ */
+function isTlsServer(server: Server): boolean {
+  const candidate = server as Server & { addContext?: unknown; setSecureContext?: unknown }
+  return typeof candidate.addContext === 'function' && typeof candidate.setSecureContext === 'function'
 }

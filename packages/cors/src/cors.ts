@@ -1,5 +1,4 @@
-import createDebug from 'debug'
-import { completedSynchronously, renderError, type Context, type Middleware, type Next } from 'tinyhttp-core'
+import { completedSynchronously, createDebug, renderError, type Context, type Middleware, type Next } from 'tinyhttp-core'
 import { isTokenList } from './header-list.js'
 import { MAX_ORIGIN_LENGTH } from './origin.js'
 import { resolveCorsOptions, type CorsOptions, type ResolvedCors } from './options.js'

@@ -1,5 +1,4 @@
-import createDebug from 'debug'
-import { completedSynchronously, isHttpError, renderError, type Context, type Middleware, type Next, type Response } from 'tinyhttp-core'
+import { completedSynchronously, createDebug, isHttpError, renderError, type Context, type Middleware, type Next, type Response } from 'tinyhttp-core'
 import { acceptsHtmlExplicitly, negotiateFormat } from './accept.js'
 import { BodyCache, renderBody, type FallbackBody } from './bodies.js'
 import { resolveFallbackOptions, type FallbackOptions, type FileBodyBytes } from './options.js'

@@ -3,8 +3,12 @@
  *
  * @module
  */
+import { createRequire } from 'node:module'
 import { isSafeFieldValue } from 'tinyhttp-core'
-import mime from 'mime-types'
+import type mimeTypes from 'mime-types'
+
+// mime-types is CommonJS: require() spares the process the ESM loader's CommonJS export scan (~6 MB RSS).
+const mime = createRequire(import.meta.url)('mime-types') as typeof mimeTypes
 
 /**
  * The type sent when the extension is unknown.

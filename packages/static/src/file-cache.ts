@@ -4,8 +4,8 @@
  *
  * @module
  */
-import createDebug from 'debug'
 import type { Entry } from './entry.js'
+import { createDebug } from 'tinyhttp-core'
 
 const debug = createDebug('tinyhttp:static')
 

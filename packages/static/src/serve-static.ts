@@ -3,8 +3,7 @@
  *
  * @module
  */
-import createDebug from 'debug'
-import { FileBody, PreparedHeaders, SizedStream, type CanonicalPath, type Context, type Middleware, type Next, type Response } from 'tinyhttp-core'
+import { createDebug, FileBody, PreparedHeaders, SizedStream, type CanonicalPath, type Context, type Middleware, type Next, type Response } from 'tinyhttp-core'
 import { negotiateEncoding } from './accept-encoding.js'
 import { evaluatePreconditions, ifRangeMatches, type Validators } from './conditional.js'
 import { entryIsFresh, loadEntry, type Entry, type EntryConfig } from './entry.js'

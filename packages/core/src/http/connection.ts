@@ -1,7 +1,6 @@
 import { close as closeFd, open as openFile, read as readFile } from 'node:fs'
 import { Socket as NetSocket, type Socket } from 'node:net'
 import type { Duplex, Readable } from 'node:stream'
-import createDebug from 'debug'
 import { Context } from '../context.js'
 import { HttpError } from '../errors.js'
 import { disposeBody, type FileBody } from '../file-body.js'
@@ -15,6 +14,7 @@ import type { ParserLimits } from './parser-limits.js'
 import type { RequestHead } from './request-head.js'
 import type { Timed, TimerWheel } from './timer-wheel.js'
 import { chunkHeader, LAST_CHUNK, minimalResponse } from './writer.js'
+import { createDebug } from '../debug-log.js'
 
 const debug = createDebug('tinyhttp:core:connection')
 
