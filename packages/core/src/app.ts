@@ -2,12 +2,12 @@ import { Server, type AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { completedSynchronously, compose } from './compose.js'
 import type { Context } from './context.js'
+import { createDebug } from './debug-log.js'
 import { Connection, type ConnectionOptions } from './http/connection.js'
 import { DEFAULT_PARSER_LIMITS, type ParserLimits } from './http/parser-limits.js'
 import { TimerWheel } from './http/timer-wheel.js'
 import { renderError } from './render-error.js'
 import type { Middleware } from './types.js'
-import { createDebug } from './debug-log.js'
 
 const debug = createDebug('tinyhttp:core')
 

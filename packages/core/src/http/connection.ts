@@ -2,6 +2,7 @@ import { close as closeFd, open as openFile, read as readFile } from 'node:fs'
 import { Socket as NetSocket, type Socket } from 'node:net'
 import type { Duplex, Readable } from 'node:stream'
 import { Context } from '../context.js'
+import { createDebug } from '../debug-log.js'
 import { HttpError } from '../errors.js'
 import { disposeBody, type FileBody } from '../file-body.js'
 import { planResponse } from '../respond.js'
@@ -14,7 +15,6 @@ import type { ParserLimits } from './parser-limits.js'
 import type { RequestHead } from './request-head.js'
 import type { Timed, TimerWheel } from './timer-wheel.js'
 import { chunkHeader, LAST_CHUNK, minimalResponse } from './writer.js'
-import { createDebug } from '../debug-log.js'
 
 const debug = createDebug('tinyhttp:core:connection')
 
