@@ -10,7 +10,7 @@ import { Request } from '../request.js'
 import { BODY_HIGH_WATER_MARK, RequestBody, type RequestBodyHooks } from '../request-body.js'
 import { Response } from '../response.js'
 import { PARSE_ERROR_STATUS, type ParseErrorCode } from './parse-error.js'
-import { RequestParser } from './parser.js'
+import { RequestParser, type ParserHandler } from './parser.js'
 import type { ParserLimits } from './parser-limits.js'
 import type { RequestHead } from './request-head.js'
 import type { Timed, TimerWheel } from './timer-wheel.js'
@@ -81,6 +81,10 @@ function giveFileChunk(buf: Buffer): void {
   if (fileChunks.length < 8) fileChunks.push(buf)
 }
 
+/** Where a socket keeps its connection, for the listeners all connections share. */
+const CONNECTION = Symbol('tinyhttp.connection')
+type SocketWithConnection = Duplex & { [CONNECTION]?: Connection }
+
 /**
  * The buffer small pieces of output are copied into, shared by every plain TCP connection. A write
  * that the kernel takes whole (the socket reports nothing pending right after it) leaves it free for
@@ -95,7 +99,7 @@ let scratch: Buffer | null = null
  *
  * @internal
  */
-export class Connection implements Timed {
+export class Connection implements Timed, ParserHandler {
   /** @see Timed.deadline */
   deadline = 0
   readonly #socket: Duplex
@@ -155,25 +159,41 @@ export class Connection implements Timed {
     const net = socket as Partial<Socket> & { encrypted?: boolean }
     this.#secure = net.encrypted === true
     this.#kernelCopies = socket instanceof NetSocket && !this.#secure
-    this.#parser = new RequestParser(
-      {
-        onHead: head => this.#onHead(head),
-        onBody: chunk => this.#onBody(chunk),
-        onComplete: () => this.#onComplete(),
-      },
-      options.limits,
-    )
+    // The connection is the parser's handler, and the socket's listeners are shared by all
+    // connections: no closures per connection (they add up under connection churn).
+    this.#parser = new RequestParser(this, options.limits)
     const now = Date.now()
     this.#msgStart = now
     this.#idleSince = now
     if (typeof net.setNoDelay === 'function') net.setNoDelay(true)
-    socket.on('data', (chunk: Buffer) => this.#onData(chunk))
-    socket.on('end', () => this.#onEnd())
-    socket.on('error', err => this.#onError(err))
-    socket.on('close', () => this.#onClose())
-    socket.on('drain', () => this.#onDrain())
+    ;(socket as SocketWithConnection)[CONNECTION] = this
+    socket.on('data', Connection.#dataListener)
+    socket.on('end', Connection.#endListener)
+    socket.on('error', Connection.#errorListener)
+    socket.on('close', Connection.#closeListener)
+    socket.on('drain', Connection.#drainListener)
     this.deadline = now + options.headersTimeout
     wheel.add(this)
+  }
+
+  static #dataListener(this: Duplex, chunk: Buffer): void {
+    ;((this as SocketWithConnection)[CONNECTION] as Connection).#onData(chunk)
+  }
+
+  static #endListener(this: Duplex): void {
+    ;((this as SocketWithConnection)[CONNECTION] as Connection).#onEnd()
+  }
+
+  static #errorListener(this: Duplex, err: Error): void {
+    ;((this as SocketWithConnection)[CONNECTION] as Connection).#onError(err)
+  }
+
+  static #closeListener(this: Duplex): void {
+    ;((this as SocketWithConnection)[CONNECTION] as Connection).#onClose()
+  }
+
+  static #drainListener(this: Duplex): void {
+    ;((this as SocketWithConnection)[CONNECTION] as Connection).#onDrain()
   }
 
   /** The peer's address (a `getpeername` call the first time, so only when a request asks for it). */
@@ -237,7 +257,11 @@ export class Connection implements Timed {
     this.#pump()
   }
 
-  #onHead(head: RequestHead): void {
+  /**
+   * @see ParserHandler.onHead
+   * @internal
+   */
+  onHead(head: RequestHead): void {
     if (this.#readClosed) return
     const exchange: Exchange = { head, req: null, res: null, body: null, errorStatus: 0, start: this.#msgStart }
     if (head.expect === 'unknown') {
@@ -256,7 +280,11 @@ export class Connection implements Timed {
     this.#pump()
   }
 
-  #onBody(chunk: Buffer): void {
+  /**
+   * @see ParserHandler.onBody
+   * @internal
+   */
+  onBody(chunk: Buffer): void {
     const exchange = this.#parsing
     if (exchange === null || exchange.body === null) return
     const body = exchange.body
@@ -267,7 +295,11 @@ export class Connection implements Timed {
     }
   }
 
-  #onComplete(): boolean {
+  /**
+   * @see ParserHandler.onComplete
+   * @internal
+   */
+  onComplete(): boolean {
     this.#msgOpen = false
     this.#msgStart = Date.now()
     const exchange = this.#parsing
@@ -405,7 +437,7 @@ export class Connection implements Timed {
         // One exchange runs at a time, so the handlers find it at the head of the queue (no closures).
         const pending = this.#host.handle(ctx)
         if (pending !== undefined) {
-          pending.then(this.#onHandled, this.#onHandlerFailed)
+          pending.then((this.#onHandled ??= () => this.#handled()), (this.#onHandlerFailed ??= err => this.#handlerFailed(err)))
           break
         }
         this.#send(exchange)
@@ -415,12 +447,16 @@ export class Connection implements Timed {
     }
   }
 
-  readonly #onHandled = (): void => {
+  /** Callbacks for a chain that settles later, made on the connection's first asynchronous answer. */
+  #onHandled: (() => void) | null = null
+  #onHandlerFailed: ((err: unknown) => void) | null = null
+
+  #handled(): void {
     const exchange = this.#queue[0]
     if (exchange !== undefined) this.#send(exchange)
   }
 
-  readonly #onHandlerFailed = (err: unknown): void => {
+  #handlerFailed(err: unknown): void {
     // The response was already on the wire: the only honest thing left is to cut the connection.
     debug('error after commit: %o', err)
     this.#socket.destroy()
