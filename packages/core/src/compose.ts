@@ -42,6 +42,39 @@ export interface ComposeOptions {
 }
 
 /**
+ * Runs the rest of the chain, then `done(ctx)`; or `failed(ctx, err)` when it threw or rejected. When
+ * everything below ran synchronously ({@link completedSynchronously}) `done` runs at once and nothing
+ * is returned, so a wrapper middleware costs no promise; otherwise the returned promise settles after
+ * `done`/`failed`. Pass functions that do not close over the request (the context is their argument)
+ * and the call allocates nothing.
+ *
+ * @param ctx - the request's context, handed to `done` and `failed`
+ * @param next - the middleware's `next`
+ * @param done - the work on the way out
+ * @param failed - what to do with an error thrown below (rethrow to pass it on)
+ * @returns undefined when finished synchronously, else a promise
+ * @example
+ * ```ts
+ * const stamp = (ctx: Context): void => void ctx.res.headers.set('X-Served-By', 'tinyhttp')
+ * const rethrow = (_ctx: Context, err: unknown): never => { throw err }
+ * app.use((ctx, next) => afterNext(ctx, next, stamp, rethrow))
+ * ```
+ */
+export function afterNext<C>(ctx: C, next: Next, done: (ctx: C) => void, failed: (ctx: C, err: unknown) => void): void | Promise<void> {
+  let rest: Promise<void>
+  try {
+    rest = next()
+  } catch (err) {
+    return failed(ctx, err)
+  }
+  if (rest === RESOLVED) return done(ctx)
+  return rest.then(
+    () => done(ctx),
+    (err: unknown) => failed(ctx, err),
+  )
+}
+
+/**
  * Composes middleware into one function, onion-style (the koa-compose algorithm): `next()` twice
  * rejects with a message naming the middleware, synchronous throws become rejections, and errors travel
  * up through every `await next()`. Any returned thenable counts as a promise. When every middleware

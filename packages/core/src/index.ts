@@ -21,7 +21,7 @@
  * @packageDocumentation
  */
 export { App, createApp, type AppOptions } from './app.js'
-export { completedSynchronously, compose, type ComposeOptions } from './compose.js'
+export { afterNext, completedSynchronously, compose, type ComposeOptions } from './compose.js'
 export { createDebug, type DebugLogger } from './debug-log.js'
 export { Context } from './context.js'
 export { HttpError, isHttpError, type HttpErrorOptions } from './errors.js'

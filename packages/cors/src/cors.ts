@@ -1,4 +1,4 @@
-import { completedSynchronously, createDebug, renderError, type Context, type Middleware, type Next } from 'tinyhttp-core'
+import { afterNext, completedSynchronously, createDebug, renderError, type Context, type Middleware, type Next } from 'tinyhttp-core'
 import { isTokenList } from './header-list.js'
 import { MAX_ORIGIN_LENGTH } from './origin.js'
 import { resolveCorsOptions, type CorsOptions, type ResolvedCors } from './options.js'
@@ -77,17 +77,7 @@ function wildcardCors(c: ResolvedCors): Middleware {
       answerPreflight(ctx, c, '*')
       return
     }
-    let rest: Promise<void>
-    try {
-      rest = next()
-    } catch (err) {
-      return failed(ctx, err)
-    }
-    if (completedSynchronously(rest)) return decorate(ctx)
-    return rest.then(
-      () => decorate(ctx),
-      (err: unknown) => failed(ctx, err),
-    )
+    return afterNext(ctx, next, decorate, failed)
   }
 }
 

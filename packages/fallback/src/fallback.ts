@@ -1,4 +1,4 @@
-import { completedSynchronously, createDebug, isHttpError, renderError, type Context, type Middleware, type Next, type Response } from 'tinyhttp-core'
+import { afterNext, createDebug, isHttpError, renderError, type Context, type Middleware, type Next, type Response } from 'tinyhttp-core'
 import { acceptsHtmlExplicitly, negotiateFormat } from './accept.js'
 import { BodyCache, renderBody, type FallbackBody } from './bodies.js'
 import { resolveFallbackOptions, type FallbackOptions, type FileBodyBytes } from './options.js'
@@ -174,16 +174,6 @@ export function fallback(options: FallbackOptions = {}): Middleware {
   }
 
   return function fallback(ctx: Context, next: Next): void | Promise<void> {
-    let rest: Promise<void>
-    try {
-      rest = next()
-    } catch (err) {
-      return caught(ctx, err)
-    }
-    if (completedSynchronously(rest)) return settle(ctx)
-    return rest.then(
-      () => settle(ctx),
-      (err: unknown) => caught(ctx, err),
-    )
+    return afterNext(ctx, next, settle, caught)
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { completedSynchronously, compose } from '../../src/compose.js'
+import { afterNext, completedSynchronously, compose } from '../../src/compose.js'
 import type { Context } from '../../src/context.js'
 import type { Middleware } from '../../src/types.js'
 
@@ -145,5 +145,58 @@ describe('completedSynchronously', () => {
     expect(completedSynchronously(done)).toBe(true)
     await new Promise(resolve => setTimeout(resolve, 5))
     expect(onWarning).not.toHaveBeenCalled()
+  })
+})
+
+describe('afterNext', () => {
+  const log: string[] = []
+  const done = (c: string): void => void log.push(`done ${c}`)
+  const failed = (c: string, err: unknown): void => void log.push(`failed ${c}: ${(err as Error).message}`)
+
+  it('runs done at once and returns nothing when the rest finished synchronously', () => {
+    log.length = 0
+    const result = afterNext('a', () => compose([() => void log.push('below')])(ctx()), done, failed)
+    expect(result).toBeUndefined()
+    expect(log).toEqual(['below', 'done a'])
+  })
+
+  it('returns a promise that settles after done when the rest is asynchronous', async () => {
+    log.length = 0
+    const result = afterNext('b', () => compose([async () => void log.push('below')])(ctx()), done, failed)
+    expect(result).toBeInstanceOf(Promise)
+    expect(log).toEqual(['below'])
+    await result
+    expect(log).toEqual(['below', 'done b'])
+  })
+
+  it('hands a synchronous throw and a rejection to failed (once, without done)', async () => {
+    log.length = 0
+    afterNext(
+      'c',
+      () => {
+        throw new Error('sync')
+      },
+      done,
+      failed,
+    )
+    await afterNext('d', () => Promise.reject(new Error('async')), done, failed)
+    expect(log).toEqual(['failed c: sync', 'failed d: async'])
+  })
+
+  it('passes on what failed rethrows', async () => {
+    const rethrow = (_c: string, err: unknown): never => {
+      throw err
+    }
+    await expect(afterNext('e', () => Promise.reject(new Error('up')), done, rethrow)).rejects.toThrow('up')
+    expect(() =>
+      afterNext(
+        'f',
+        () => {
+          throw new Error('up too')
+        },
+        done,
+        rethrow,
+      ),
+    ).toThrow('up too')
   })
 })
