@@ -7,9 +7,9 @@ import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib'
-import { expect } from 'vitest'
+import { afterAll, beforeAll, expect } from 'vitest'
 import { CLI_BIN, cliBuilt, spawnCli, type CliProcess } from '../helpers/cli-process.js'
-import { RawClient, type RawResponse } from '../helpers/raw-client.js'
+import { RawClient, rawRequest, type RawResponse } from '../helpers/raw-client.js'
 
 export { cliBuilt, CLI_BIN, RawClient, type CliProcess, type RawResponse }
 
@@ -167,6 +167,22 @@ export async function serve(extra: string[] = [], allow: readonly string[] = ALL
   }
 }
 
+/**
+ * One CLI for a whole `describe` block: started before all its tests (with the ETag of `/file.txt`
+ * read once), stopped after them. Read `suite.s` and `suite.etag` inside the tests.
+ */
+export function serveForSuite(extra: string[] = []): { readonly s: Served; readonly etag: string } {
+  const suite = { s: undefined as unknown as Served, etag: '' }
+  beforeAll(async () => {
+    suite.s = await serve(extra)
+    suite.etag = h(await request(suite.s.port, 'GET', '/file.txt'), 'etag') ?? ''
+  })
+  afterAll(async () => {
+    await suite.s?.stop()
+  })
+  return suite
+}
+
 /** Builds a raw HTTP/1.1 request (CRLF, Host added unless `host: null`). */
 export function req(method: string, target: string, headers: Record<string, string> | Array<[string, string]> = {}, options: { host?: string | null; version?: string; close?: boolean } = {}): string {
   const lines = [`${method} ${target} ${options.version ?? 'HTTP/1.1'}`]
@@ -178,15 +194,7 @@ export function req(method: string, target: string, headers: Record<string, stri
 }
 
 /** Sends raw bytes on a fresh connection and reads one response. */
-export async function send(port: number, data: string | Buffer, options: { head?: boolean; timeoutMs?: number } = {}): Promise<RawResponse> {
-  const client = await RawClient.connect(port)
-  try {
-    client.write(data)
-    return await client.readResponse(options)
-  } finally {
-    client.close()
-  }
-}
+export const send = rawRequest
 
 /** GET/HEAD/… a target with headers on a fresh connection. */
 export function request(port: number, method: string, target: string, headers: Record<string, string> | Array<[string, string]> = {}): Promise<RawResponse> {

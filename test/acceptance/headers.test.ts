@@ -1,25 +1,7 @@
 // Response headers of the default CLI: nosniff, Accept-Ranges, Last-Modified, strong ETag,
 // Cache-Control: no-cache, Date, CORS on every outcome, exact Content-Length, no chunking.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import {
-  APP_JS,
-  FILE_TXT,
-  FIXTURE_LM,
-  IMF_FIXDATE,
-  INDEX_HTML,
-  STYLE_CSS,
-  SUB_PAGE_HTML,
-  STRONG_ETAG,
-  cliBuilt,
-  h,
-  request,
-  serve,
-  show,
-  tokens,
-  topic,
-  type RawResponse,
-  type Served,
-} from './fixture.js'
+import { describe, expect, test } from 'vitest'
+import { APP_JS, FILE_TXT, FIXTURE_LM, IMF_FIXDATE, INDEX_HTML, STRONG_ETAG, STYLE_CSS, SUB_PAGE_HTML, cliBuilt, h, request, serveForSuite, show, tokens, topic, type RawResponse } from './fixture.js'
 
 const FILES: Array<[target: string, length: number]> = [
   ['/file.txt', 20],
@@ -38,18 +20,10 @@ function expectSingletons(res: RawResponse): void {
 }
 
 describe.skipIf(!cliBuilt())(topic('response headers'), () => {
-  let s: Served
-  let etag: string
-  beforeAll(async () => {
-    s = await serve()
-    etag = h(await request(s.port, 'GET', '/file.txt'), 'etag') ?? ''
-  })
-  afterAll(async () => {
-    await s?.stop()
-  })
+  const suite = serveForSuite()
 
   test.each(FILES)('GET %s: the full header set of a file response', async (target, length) => {
-    const res = await request(s.port, 'GET', target)
+    const res = await request(suite.s.port, 'GET', target)
     expect(res.status, show(res)).toBe(200)
     expect(h(res, 'x-content-type-options')).toBe('nosniff')
     expect(h(res, 'accept-ranges')).toBe('bytes')
@@ -70,7 +44,7 @@ describe.skipIf(!cliBuilt())(topic('response headers'), () => {
   })
 
   test('GET /big.bin: Content-Type application/octet-stream, exact Content-Length, no chunking', async () => {
-    const res = await request(s.port, 'HEAD', '/big.bin')
+    const res = await request(suite.s.port, 'HEAD', '/big.bin')
     expect(res.status).toBe(200)
     expect(h(res, 'content-type')).toBe('application/octet-stream')
     expect(h(res, 'content-length')).toBe(String(5 * 1024 * 1024))
@@ -81,8 +55,8 @@ describe.skipIf(!cliBuilt())(topic('response headers'), () => {
   test('ETags are stable across requests and differ between files', async () => {
     const tags = new Map<string, string>()
     for (const [target] of FILES) {
-      const a = h(await request(s.port, 'GET', target), 'etag')
-      const b = h(await request(s.port, 'HEAD', target), 'etag')
+      const a = h(await request(suite.s.port, 'GET', target), 'etag')
+      const b = h(await request(suite.s.port, 'HEAD', target), 'etag')
       expect(a, target).toBe(b)
       tags.set(target, a!)
     }
@@ -91,7 +65,7 @@ describe.skipIf(!cliBuilt())(topic('response headers'), () => {
   })
 
   test('without --precompressed, Accept-Encoding is ignored: identity bytes, no Content-Encoding', async () => {
-    const res = await request(s.port, 'GET', '/app.js', { 'Accept-Encoding': 'br, gzip' })
+    const res = await request(suite.s.port, 'GET', '/app.js', { 'Accept-Encoding': 'br, gzip' })
     expect(res.status).toBe(200)
     expect(res.headers.has('content-encoding')).toBe(false)
     expect(res.body.equals(APP_JS)).toBe(true)
@@ -110,8 +84,8 @@ describe.skipIf(!cliBuilt())(topic('response headers'), () => {
     ['HEAD 200', 'HEAD', '/file.txt', {}, [200]],
   ]
   test.each(OUTCOMES)('%s: Access-Control-Allow-Origin: *, Date, no Transfer-Encoding', async (_label, method, target, headers, status) => {
-    const hdrs = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, v === 'ETAG' ? etag : v]))
-    const res = await request(s.port, method, target, { Origin: 'https://x.example', ...hdrs })
+    const hdrs = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, v === 'ETAG' ? suite.etag : v]))
+    const res = await request(suite.s.port, method, target, { Origin: 'https://x.example', ...hdrs })
     expect(status, show(res)).toContain(res.status)
     expect(h(res, 'access-control-allow-origin'), show(res)).toBe('*')
     expect(h(res, 'date') ?? '', show(res)).toMatch(IMF_FIXDATE)
@@ -124,7 +98,7 @@ describe.skipIf(!cliBuilt())(topic('response headers'), () => {
   })
 
   test('206 exposes Content-Range to scripts (Access-Control-Expose-Headers)', async () => {
-    const res = await request(s.port, 'GET', '/file.txt', { Origin: 'https://x.example', Range: 'bytes=0-1' })
+    const res = await request(suite.s.port, 'GET', '/file.txt', { Origin: 'https://x.example', Range: 'bytes=0-1' })
     expect(res.status).toBe(206)
     expect(tokens(res, 'access-control-expose-headers')).toContain('content-range')
     expect(res.body.equals(FILE_TXT.subarray(0, 2))).toBe(true)
@@ -132,9 +106,9 @@ describe.skipIf(!cliBuilt())(topic('response headers'), () => {
 
   test('error bodies (403/404/405/412/416) contain no filesystem path', async () => {
     for (const [, method, target, headers] of OUTCOMES.slice(3, 8)) {
-      const res = await request(s.port, method, target, headers)
+      const res = await request(suite.s.port, method, target, headers)
       const text = res.body.toString('latin1')
-      expect(text.includes(s.site.base), `${method} ${target} leaks the root path`).toBe(false)
+      expect(text.includes(suite.s.site.base), `${method} ${target} leaks the root path`).toBe(false)
       expect(text).not.toMatch(/\n\s+at /)
     }
   })

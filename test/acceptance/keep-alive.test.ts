@@ -1,7 +1,7 @@
 // Persistent connections (RFC 9112 §9): 100 requests on one connection, 16-deep pipelining in
 // order (also with the bytes split at odd places), Connection: close and HTTP/1.0 closing.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { BIG_SHA256, FILE_TXT, INDEX_HTML, RawClient, STYLE_CSS, SUB_INDEX_HTML, SUB_PAGE_HTML, cliBuilt, h, req, request, serve, sha256, show, sleep, tokens, topic, type RawResponse, type Served } from './fixture.js'
+import { describe, expect, test } from 'vitest'
+import { BIG_SHA256, FILE_TXT, INDEX_HTML, RawClient, STYLE_CSS, SUB_INDEX_HTML, SUB_PAGE_HTML, cliBuilt, h, req, request, serveForSuite, sha256, show, sleep, tokens, topic, type RawResponse } from './fixture.js'
 
 interface Step {
   method: string
@@ -42,19 +42,11 @@ function check(step: Step, res: RawResponse, i: number): void {
 }
 
 describe.skipIf(!cliBuilt())(topic('keep-alive and pipelining'), () => {
-  let s: Served
-  let etag: string
-  beforeAll(async () => {
-    s = await serve()
-    etag = h(await request(s.port, 'GET', '/file.txt'), 'etag') ?? ''
-  })
-  afterAll(async () => {
-    await s?.stop()
-  })
+  const suite = serveForSuite()
 
   test('100 sequential requests (every outcome) on one connection', async () => {
-    const plan = steps(etag)
-    const c = await RawClient.connect(s.port)
+    const plan = steps(suite.etag)
+    const c = await RawClient.connect(suite.s.port)
     try {
       for (let i = 0; i < 100; i++) {
         const step = plan[i % plan.length]!
@@ -69,9 +61,9 @@ describe.skipIf(!cliBuilt())(topic('keep-alive and pipelining'), () => {
   })
 
   test('16 pipelined requests in one write → 16 responses in order', async () => {
-    const plan = steps(etag)
+    const plan = steps(suite.etag)
     expect(plan.length).toBe(16)
-    const c = await RawClient.connect(s.port)
+    const c = await RawClient.connect(suite.s.port)
     try {
       c.write(plan.map(p => req(p.method, p.target, p.headers ?? {})).join(''))
       for (let i = 0; i < plan.length; i++) check(plan[i]!, await c.readResponse({ head: plan[i]!.method === 'HEAD' }), i)
@@ -84,9 +76,9 @@ describe.skipIf(!cliBuilt())(topic('keep-alive and pipelining'), () => {
   })
 
   test('16 pipelined requests written in 7-byte slices → 16 responses in order', async () => {
-    const plan = steps(etag)
+    const plan = steps(suite.etag)
     const bytes = Buffer.from(plan.map(p => req(p.method, p.target, p.headers ?? {})).join(''), 'latin1')
-    const c = await RawClient.connect(s.port)
+    const c = await RawClient.connect(suite.s.port)
     try {
       c.socket.setNoDelay(true)
       for (let i = 0; i < bytes.length; i += 7) {
@@ -100,7 +92,7 @@ describe.skipIf(!cliBuilt())(topic('keep-alive and pipelining'), () => {
   })
 
   test('pipelined GET /big.bin then GET /file.txt: the second response follows the 5 MiB intact', async () => {
-    const c = await RawClient.connect(s.port)
+    const c = await RawClient.connect(suite.s.port)
     try {
       c.write(req('GET', '/big.bin') + req('GET', '/file.txt'))
       const a = await c.readResponse({ timeoutMs: 15_000 })
@@ -121,8 +113,8 @@ describe.skipIf(!cliBuilt())(topic('keep-alive and pipelining'), () => {
     ['403', 'GET', '/secret.txt', {}],
     ['405', 'POST', '/file.txt', { 'Content-Length': '0' }],
   ] as Array<[string, string, string, Record<string, string>]>)('Connection: close on a %s is honoured: the server closes, later pipelined requests are not answered', async (_label, method, target, headers) => {
-    const hdrs = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, v === 'ETAG' ? etag : v]))
-    const c = await RawClient.connect(s.port)
+    const hdrs = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, v === 'ETAG' ? suite.etag : v]))
+    const c = await RawClient.connect(suite.s.port)
     try {
       c.write(req(method, target, hdrs, { close: true }) + req('GET', '/index.html'))
       const res = await c.readResponse({ head: method === 'HEAD' })
@@ -136,7 +128,7 @@ describe.skipIf(!cliBuilt())(topic('keep-alive and pipelining'), () => {
   })
 
   test('HTTP/1.0 request → complete response (Content-Length, no chunking), then close', async () => {
-    const c = await RawClient.connect(s.port)
+    const c = await RawClient.connect(suite.s.port)
     try {
       c.write('GET /index.html HTTP/1.0\r\n\r\n')
       const res = await c.readResponse()
@@ -152,8 +144,8 @@ describe.skipIf(!cliBuilt())(topic('keep-alive and pipelining'), () => {
   })
 
   test('HTTP/1.0 HEAD and 304 also close', async () => {
-    for (const raw of ['HEAD /file.txt HTTP/1.0\r\n\r\n', `GET /file.txt HTTP/1.0\r\nIf-None-Match: ${etag}\r\n\r\n`]) {
-      const c = await RawClient.connect(s.port)
+    for (const raw of ['HEAD /file.txt HTTP/1.0\r\n\r\n', `GET /file.txt HTTP/1.0\r\nIf-None-Match: ${suite.etag}\r\n\r\n`]) {
+      const c = await RawClient.connect(suite.s.port)
       try {
         c.write(raw)
         const res = await c.readResponse({ head: raw.startsWith('HEAD') })
@@ -166,7 +158,7 @@ describe.skipIf(!cliBuilt())(topic('keep-alive and pipelining'), () => {
   })
 
   test('HTTP/1.0 + Connection: keep-alive: if the server agrees (Connection: keep-alive), a second request is answered', async () => {
-    const c = await RawClient.connect(s.port)
+    const c = await RawClient.connect(suite.s.port)
     try {
       c.write('GET /file.txt HTTP/1.0\r\nConnection: keep-alive\r\n\r\n')
       const res = await c.readResponse()
@@ -185,7 +177,7 @@ describe.skipIf(!cliBuilt())(topic('keep-alive and pipelining'), () => {
   })
 
   test('200 pipelined GETs in one write → 200 intact responses in order', async () => {
-    const c = await RawClient.connect(s.port)
+    const c = await RawClient.connect(suite.s.port)
     try {
       const targets = Array.from({ length: 200 }, (_, i) => (i % 2 === 0 ? '/file.txt' : '/style.css'))
       c.write(targets.map(t => req('GET', t)).join(''))
@@ -203,7 +195,7 @@ describe.skipIf(!cliBuilt())(topic('keep-alive and pipelining'), () => {
     ['h2c', 'Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA'],
     ['websocket', 'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=='],
   ])('Upgrade: %s is ignored: a normal 200 (never 101), and the connection keeps speaking HTTP/1.1', async (_id, extra) => {
-    const c = await RawClient.connect(s.port)
+    const c = await RawClient.connect(suite.s.port)
     try {
       c.write(`GET /file.txt HTTP/1.1\r\nHost: x\r\n${extra}\r\n\r\n`)
       const res = await c.readResponse()
@@ -220,9 +212,9 @@ describe.skipIf(!cliBuilt())(topic('keep-alive and pipelining'), () => {
   })
 
   test('200 idle open connections do not stop a new one from being served', async () => {
-    const idle = await Promise.all(Array.from({ length: 200 }, () => RawClient.connect(s.port)))
+    const idle = await Promise.all(Array.from({ length: 200 }, () => RawClient.connect(suite.s.port)))
     try {
-      const res = await request(s.port, 'GET', '/file.txt')
+      const res = await request(suite.s.port, 'GET', '/file.txt')
       expect(res.status).toBe(200)
       expect(res.body.equals(FILE_TXT)).toBe(true)
       // And the idle ones can still be used.
@@ -235,7 +227,7 @@ describe.skipIf(!cliBuilt())(topic('keep-alive and pipelining'), () => {
   })
 
   test('Connection: close in a different case and with other tokens ("Keep-Alive, CLOSE") is honoured', async () => {
-    const c = await RawClient.connect(s.port)
+    const c = await RawClient.connect(suite.s.port)
     try {
       c.write('GET /file.txt HTTP/1.1\r\nHost: x\r\nConnection: Keep-Alive, CLOSE\r\n\r\n')
       const res = await c.readResponse()

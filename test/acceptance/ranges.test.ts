@@ -1,25 +1,7 @@
 // Range requests (RFC 9110 §14) — vectors RG1–RG15 of the research file — on the 20-byte file.txt,
 // including multipart/byteranges parsing, 416 and If-Range.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import {
-  FILE_TXT,
-  FIXTURE_LM,
-  INDEX_HTML,
-  SUB_INDEX_HTML,
-  cliBuilt,
-  expectAlive,
-  h,
-  headOnly,
-  parseByteranges,
-  req,
-  request,
-  send,
-  serve,
-  show,
-  topic,
-  type RawResponse,
-  type Served,
-} from './fixture.js'
+import { describe, expect, test } from 'vitest'
+import { FILE_TXT, FIXTURE_LM, INDEX_HTML, SUB_INDEX_HTML, cliBuilt, expectAlive, h, headOnly, parseByteranges, req, request, send, serveForSuite, show, topic, type RawResponse } from './fixture.js'
 
 const LEN = FILE_TXT.length
 
@@ -58,15 +40,7 @@ function coverage(ranges: Array<[number, number]>): string {
 }
 
 describe.skipIf(!cliBuilt())(topic('ranges'), () => {
-  let s: Served
-  let etag: string
-  beforeAll(async () => {
-    s = await serve()
-    etag = h(await request(s.port, 'GET', '/file.txt'), 'etag') ?? ''
-  })
-  afterAll(async () => {
-    await s?.stop()
-  })
+  const suite = serveForSuite()
 
   const SINGLE: Array<[id: string, range: string, start: number, end: number]> = [
     ['RG1', 'bytes=0-0', 0, 0],
@@ -81,13 +55,13 @@ describe.skipIf(!cliBuilt())(topic('ranges'), () => {
     ['end = length (clamped)', 'bytes=10-20', 10, 19],
   ]
   test.each(SINGLE)('%s Range: %s → 206 bytes %i-%i', async (_id, range, start, end) => {
-    const res = await request(s.port, 'GET', '/file.txt', { Range: range })
+    const res = await request(suite.s.port, 'GET', '/file.txt', { Range: range })
     expect(res.status, show(res)).toBe(206)
     expect(h(res, 'content-range')).toBe(`bytes ${start}-${end}/${LEN}`)
     expect(h(res, 'content-length')).toBe(String(end - start + 1))
     expect(res.body.equals(FILE_TXT.subarray(start, end + 1))).toBe(true)
     expect(h(res, 'content-type')).toBe('text/plain; charset=utf-8')
-    expect(h(res, 'etag')).toBe(etag)
+    expect(h(res, 'etag')).toBe(suite.etag)
     expect(h(res, 'last-modified')).toBe(FIXTURE_LM)
     expect(h(res, 'access-control-allow-origin')).toBe('*')
     expect(h(res, 'x-content-type-options')).toBe('nosniff')
@@ -97,11 +71,11 @@ describe.skipIf(!cliBuilt())(topic('ranges'), () => {
   })
 
   test.each(['bytes=0-19', 'bytes=0-', 'bytes=-20', 'bytes=-100', 'bytes=0-99999999999999999999999'])('RG7/whole-file Range: %s → 206 0-19/20 or 200 with the full body', async range => {
-    const res = await request(s.port, 'GET', '/file.txt', { Range: range })
+    const res = await request(suite.s.port, 'GET', '/file.txt', { Range: range })
     expect([200, 206], show(res)).toContain(res.status)
     expect(res.body.equals(FILE_TXT)).toBe(true)
     if (res.status === 206) expect(h(res, 'content-range')).toBe(`bytes 0-19/${LEN}`)
-    await expectAlive(s.port, range)
+    await expectAlive(suite.s.port, range)
   })
 
   const IGNORED: Array<[id: string, range: string]> = [
@@ -123,15 +97,15 @@ describe.skipIf(!cliBuilt())(topic('ranges'), () => {
     ['RG9 valid then invalid spec', 'bytes=0-1,5-2'],
   ]
   test.each(IGNORED)('%s Range: %s → 200 full body (invalid Range is ignored), server stays up', async (_id, range) => {
-    const res = await request(s.port, 'GET', '/file.txt', { Range: range })
+    const res = await request(suite.s.port, 'GET', '/file.txt', { Range: range })
     expect(res.status, show(res)).toBe(200)
     expect(res.body.equals(FILE_TXT)).toBe(true)
     expect(res.headers.has('content-range')).toBe(false)
-    await expectAlive(s.port, range)
+    await expectAlive(suite.s.port, range)
   })
 
   test('RG9 Range: "bytes= 0-1" (leading OWS) → 200 full or 206 0-1, never wrong bytes', async () => {
-    const res = await request(s.port, 'GET', '/file.txt', { Range: 'bytes= 0-1' })
+    const res = await request(suite.s.port, 'GET', '/file.txt', { Range: 'bytes= 0-1' })
     expect([200, 206], show(res)).toContain(res.status)
     if (res.status === 200) expect(res.body.equals(FILE_TXT)).toBe(true)
     else partsOf(res, FILE_TXT)
@@ -145,20 +119,20 @@ describe.skipIf(!cliBuilt())(topic('ranges'), () => {
     ['RG5 all unsatisfiable (multi)', 'bytes=20-21,30-'],
   ]
   test.each(UNSAT)('%s Range: %s → 416, Content-Range: bytes */20, no file bytes', async (_id, range) => {
-    const res = await request(s.port, 'GET', '/file.txt', { Range: range })
+    const res = await request(suite.s.port, 'GET', '/file.txt', { Range: range })
     expect(res.status, show(res)).toBe(416)
     expect(h(res, 'content-range')).toBe(`bytes */${LEN}`)
     expect(res.body.includes(FILE_TXT.subarray(0, 5)), '416 body carries file bytes').toBe(false)
     expect(h(res, 'content-length') ?? '0').toBe(String(res.body.length))
     expect(h(res, 'access-control-allow-origin')).toBe('*')
-    await expectAlive(s.port, range)
+    await expectAlive(suite.s.port, range)
   })
 
   test('RG8 Range: bytes=99999999999999999999- → 416 or 200, no crash', async () => {
-    const res = await request(s.port, 'GET', '/file.txt', { Range: 'bytes=99999999999999999999-' })
+    const res = await request(suite.s.port, 'GET', '/file.txt', { Range: 'bytes=99999999999999999999-' })
     expect([200, 416], show(res)).toContain(res.status)
     if (res.status === 200) expect(res.body.equals(FILE_TXT)).toBe(true)
-    await expectAlive(s.port, 'RG8')
+    await expectAlive(suite.s.port, 'RG8')
   })
 
   const MULTI: Array<[range: string, wanted: Array<[number, number]>]> = [
@@ -170,7 +144,7 @@ describe.skipIf(!cliBuilt())(topic('ranges'), () => {
     ['bytes=0-5,3-8', [[0, 8]]],
   ]
   test.each(MULTI)('RG11 Range: %s → 206 (multipart or the satisfiable/coalesced parts) with the exact bytes, or 200', async (range, wanted) => {
-    const res = await request(s.port, 'GET', '/file.txt', { Range: range })
+    const res = await request(suite.s.port, 'GET', '/file.txt', { Range: range })
     expect([200, 206], show(res)).toContain(res.status)
     expect(h(res, 'content-length'), 'Content-Length is the exact body length').toBe(String(res.body.length))
     if (res.status === 200) {
@@ -185,35 +159,35 @@ describe.skipIf(!cliBuilt())(topic('ranges'), () => {
   })
 
   test('RG11 Range: bytes=0-1,4-5 yields a well-formed multipart/byteranges when 206', async () => {
-    const res = await request(s.port, 'GET', '/file.txt', { Range: 'bytes=0-1,4-5' })
+    const res = await request(suite.s.port, 'GET', '/file.txt', { Range: 'bytes=0-1,4-5' })
     if (res.status !== 206) return
     expect(h(res, 'content-type') ?? '').toMatch(/^multipart\/byteranges; ?boundary=/i)
     const parts = partsOf(res, FILE_TXT)
     expect(parts.map(p => p.data.toString())).toEqual(['01', '45'])
-    expect(h(res, 'etag')).toBe(etag)
+    expect(h(res, 'etag')).toBe(suite.etag)
   })
 
   test('RG12 1,000 × "0-19" in one Range header → no amplification, server stays up', async () => {
     const range = 'bytes=' + Array.from({ length: 1000 }, () => '0-19').join(',')
-    const res = await request(s.port, 'GET', '/file.txt', { Range: range })
+    const res = await request(suite.s.port, 'GET', '/file.txt', { Range: range })
     expect([200, 206, 416], show(res)).toContain(res.status)
     expect(res.body.length, 'response amplified').toBeLessThan(4096)
     if (res.status === 200) expect(res.body.equals(FILE_TXT)).toBe(true)
-    await expectAlive(s.port, 'RG12')
+    await expectAlive(suite.s.port, 'RG12')
   })
 
   test('Range DoS on big.bin: 64 × "0-" → not 64 × 5 MiB', async () => {
     const range = 'bytes=' + Array.from({ length: 64 }, () => '0-').join(',')
-    const head = await headOnly(s.port, req('GET', '/big.bin', { Range: range }))
+    const head = await headOnly(suite.s.port, req('GET', '/big.bin', { Range: range }))
     expect([200, 206, 416], head.rawHead).toContain(head.status)
     const length = Number(head.headers.get('content-length')?.[0] ?? 'NaN')
     expect(length, head.rawHead).toBeLessThanOrEqual(5 * 1024 * 1024 + 65536)
-    await expectAlive(s.port, 'range DoS')
+    await expectAlive(suite.s.port, 'range DoS')
   })
 
   test('17 disjoint ranges (above the 16-range cap) → 200 full or 416, never 17 parts', async () => {
     const range = 'bytes=' + Array.from({ length: 17 }, (_, i) => `${i}-${i}`).join(',')
-    const res = await request(s.port, 'GET', '/file.txt', { Range: range })
+    const res = await request(suite.s.port, 'GET', '/file.txt', { Range: range })
     if (res.status === 206) {
       const parts = partsOf(res, FILE_TXT)
       expect(parts.length, 'more parts than the cap').toBeLessThanOrEqual(16)
@@ -223,15 +197,15 @@ describe.skipIf(!cliBuilt())(topic('ranges'), () => {
   })
 
   test.each(['bytes=0-', 'bytes=-5', 'bytes=0-0'])('RG13 empty.txt Range: %s → 416 bytes */0 or 200 empty, no crash', async range => {
-    const res = await request(s.port, 'GET', '/empty.txt', { Range: range })
+    const res = await request(suite.s.port, 'GET', '/empty.txt', { Range: range })
     expect([200, 416], show(res)).toContain(res.status)
     if (res.status === 416) expect(h(res, 'content-range')).toBe('bytes */0')
     if (res.status === 200) expect(res.body.length).toBe(0)
-    await expectAlive(s.port, `empty ${range}`)
+    await expectAlive(suite.s.port, `empty ${range}`)
   })
 
   test.each(['bytes=0-1', 'bytes=100-', 'bytes=0-1,4-5'])('RG14 HEAD + Range: %s → 200 with the full Content-Length (Range is GET-only, §14.2)', async range => {
-    const res = await request(s.port, 'HEAD', '/file.txt', { Range: range })
+    const res = await request(suite.s.port, 'HEAD', '/file.txt', { Range: range })
     expect(res.status, show(res)).toBe(200)
     expect(h(res, 'content-length')).toBe(String(LEN))
     expect(res.headers.has('content-range')).toBe(false)
@@ -243,7 +217,7 @@ describe.skipIf(!cliBuilt())(topic('ranges'), () => {
     ['/missing.txt', 'bytes=0-1'],
     ['/missing.txt', 'bytes=100-'],
   ])('RG15 GET %s Range: %s → 403 without Content-Range (no size leak)', async (target, range) => {
-    const res = await request(s.port, 'GET', target, { Range: range })
+    const res = await request(suite.s.port, 'GET', target, { Range: range })
     expect(res.status, show(res)).toBe(403)
     expect(res.headers.has('content-range')).toBe(false)
     expect(res.body.length).toBe(0)
@@ -261,8 +235,8 @@ describe.skipIf(!cliBuilt())(topic('ranges'), () => {
     ['matching ETag + unsatisfiable range → 416', 'ETAG', 'bytes=100-', 416],
   ]
   test.each(IF_RANGE)('If-Range %s (Range %s) → %i', async (_id, ifRange, range, status) => {
-    const value = ifRange.replace('WEAK', `W/${etag}`).replace('ETAG', etag)
-    const res = await request(s.port, 'GET', '/file.txt', { Range: range, 'If-Range': value })
+    const value = ifRange.replace('WEAK', `W/${suite.etag}`).replace('ETAG', suite.etag)
+    const res = await request(suite.s.port, 'GET', '/file.txt', { Range: range, 'If-Range': value })
     if (range.includes(',') && status === 206) {
       // A multi-range may legitimately be answered 200.
       expect([200, 206], show(res)).toContain(res.status)
@@ -274,7 +248,7 @@ describe.skipIf(!cliBuilt())(topic('ranges'), () => {
   })
 
   test('header name and OWS: "rAnGe:   bytes=0-1   " → 206 0-1', async () => {
-    const res = await send(s.port, 'GET /file.txt HTTP/1.1\r\nHost: x\r\nrAnGe:   bytes=0-1   \r\n\r\n')
+    const res = await send(suite.s.port, 'GET /file.txt HTTP/1.1\r\nHost: x\r\nrAnGe:   bytes=0-1   \r\n\r\n')
     expect(res.status, show(res)).toBe(206)
     expect(res.body.toString()).toBe('01')
   })
@@ -283,13 +257,13 @@ describe.skipIf(!cliBuilt())(topic('ranges'), () => {
     ['/', 'bytes=0-4', INDEX_HTML],
     ['/sub/', 'bytes=-3', SUB_INDEX_HTML],
   ] as Array<[string, string, Buffer]>)('Range on the index %s (%s) → 206 with the index bytes', async (target, range, file) => {
-    const res = await request(s.port, 'GET', target, { Range: range })
+    const res = await request(suite.s.port, 'GET', target, { Range: range })
     expect(res.status, show(res)).toBe(206)
     partsOf(res, file)
   })
 
   test('If-Range without Range is ignored → 200', async () => {
-    const res = await request(s.port, 'GET', '/file.txt', { 'If-Range': etag })
+    const res = await request(suite.s.port, 'GET', '/file.txt', { 'If-Range': suite.etag })
     expect(res.status).toBe(200)
     expect(res.body.equals(FILE_TXT)).toBe(true)
   })

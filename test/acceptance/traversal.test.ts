@@ -2,8 +2,8 @@
 // N1–N5, R1–R6, X1–X2, D1–D2, P1–P12. Never 200 for a non-canonical spelling, never a Location to
 // another host, never secret bytes, never a crash (a normal GET on a new connection answers after
 // every vector).
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { FILE_TXT, INDEX_HTML, RawClient, cliBuilt, expectAlive, expectNoSecrets, h, req, request, send, serve, show, sleep, topic, type RawResponse, type Served } from './fixture.js'
+import { describe, expect, test } from 'vitest'
+import { FILE_TXT, INDEX_HTML, RawClient, cliBuilt, expectAlive, expectNoSecrets, h, req, request, send, serveForSuite, show, sleep, topic, type RawResponse } from './fixture.js'
 
 const BAD = [400, 403]
 
@@ -122,23 +122,17 @@ function expectSafe(res: RawResponse, what: string, base: string): void {
 }
 
 describe.skipIf(!cliBuilt())(topic('traversal and parser vectors'), () => {
-  let s: Served
-  beforeAll(async () => {
-    s = await serve()
-  })
-  afterAll(async () => {
-    await s?.stop()
-  })
+  const suite = serveForSuite()
 
   test.each(TARGETS)('%s GET %s → %j', async (id, target, statuses) => {
-    const res = await send(s.port, `GET ${target} HTTP/1.1\r\nHost: localhost\r\n\r\n`)
+    const res = await send(suite.s.port, `GET ${target} HTTP/1.1\r\nHost: localhost\r\n\r\n`)
     expect(statuses, `${id} ${target}\n${show(res)}`).toContain(res.status)
-    expectSafe(res, `${id} ${target}`, s.site.base)
-    await expectAlive(s.port, `${id} ${target}`)
+    expectSafe(res, `${id} ${target}`, suite.s.site.base)
+    await expectAlive(suite.s.port, `${id} ${target}`)
   })
 
   test.each(TARGETS.filter(([id]) => /^(T|S|G[1-6])/.test(id)).slice(0, 12))('%s HEAD %s → not 200 either', async (id, target, statuses) => {
-    const res = await send(s.port, `HEAD ${target} HTTP/1.1\r\nHost: localhost\r\n\r\n`, { head: true })
+    const res = await send(suite.s.port, `HEAD ${target} HTTP/1.1\r\nHost: localhost\r\n\r\n`, { head: true })
     expect(statuses, `${id} HEAD ${target}\n${show(res)}`).toContain(res.status)
   })
 
@@ -148,48 +142,48 @@ describe.skipIf(!cliBuilt())(topic('traversal and parser vectors'), () => {
     ['S1 absolute-form', 'GET http://localhost/../www-secret/secret.txt HTTP/1.1'],
     ['G2 absolute-form', 'GET http://localhost//private/s.txt HTTP/1.1'],
   ])('%s %s → 400/403', async (id, line) => {
-    const res = await send(s.port, `${line}\r\nHost: localhost\r\n\r\n`)
+    const res = await send(suite.s.port, `${line}\r\nHost: localhost\r\n\r\n`)
     expect(BAD, `${id}\n${show(res)}`).toContain(res.status)
-    expectSafe(res, id, s.site.base)
-    await expectAlive(s.port, id)
+    expectSafe(res, id, suite.s.site.base)
+    await expectAlive(suite.s.port, id)
   })
 
   test('T12 GET /file.txt?x=/../../etc/passwd → 200 file.txt (query never maps)', async () => {
-    const res = await request(s.port, 'GET', '/file.txt?x=/../../etc/passwd')
+    const res = await request(suite.s.port, 'GET', '/file.txt?x=/../../etc/passwd')
     expect(res.status).toBe(200)
     expect(res.body.equals(FILE_TXT)).toBe(true)
   })
 
   test.each(['/secret.txt?x=/file.txt', '/secret.txt?/file.txt', '/secret.txt#/file.txt', '/file.txt#x'])('T12 GET %s: the query/fragment never changes the mapping', async target => {
-    const res = await send(s.port, `GET ${target} HTTP/1.1\r\nHost: localhost\r\n\r\n`)
+    const res = await send(suite.s.port, `GET ${target} HTTP/1.1\r\nHost: localhost\r\n\r\n`)
     if (target.startsWith('/file.txt')) expect([200, 400], show(res)).toContain(res.status)
     else {
       expect(BAD, show(res)).toContain(res.status)
-      expectSafe(res, target, s.site.base)
+      expectSafe(res, target, suite.s.site.base)
     }
   })
 
   test('G11 GET /secret.js with Accept-Encoding: gzip → 403 (variants only for listed bases)', async () => {
-    const res = await request(s.port, 'GET', '/secret.js', { 'Accept-Encoding': 'gzip' })
+    const res = await request(suite.s.port, 'GET', '/secret.js', { 'Accept-Encoding': 'gzip' })
     expect(res.status).toBe(403)
     expectNoSecrets(res.body, 'G11')
   })
 
   test('G12 preflight OPTIONS //private/s.txt gets the same decision as its canonical path (or 400/403)', async () => {
     const pre = { Origin: 'https://x.example', 'Access-Control-Request-Method': 'GET' }
-    const canonical = await request(s.port, 'OPTIONS', '/private/s.txt', pre)
-    const doubled = await request(s.port, 'OPTIONS', '//private/s.txt', pre)
+    const canonical = await request(suite.s.port, 'OPTIONS', '/private/s.txt', pre)
+    const doubled = await request(suite.s.port, 'OPTIONS', '//private/s.txt', pre)
     expect([canonical.status, 400, 403], show(doubled)).toContain(doubled.status)
   })
 
   test('R4 GET /sub → 301/308 Location: /sub/ (relative, one leading slash) or the index', async () => {
-    const res = await request(s.port, 'GET', '/sub')
+    const res = await request(suite.s.port, 'GET', '/sub')
     expect([200, 301, 308]).toContain(res.status)
     if (res.status !== 200) expect(h(res, 'location')).toBe('/sub/')
   })
 
   test.each(['/sub?next=//evil.com', '/sub?next=%2F%2Fevil.com', '/sub?%0d%0aSet-Cookie:%20x=y', '/sub?a=b#frag'])('R5 GET %s → Location stays under /sub/ (never host-relative, never injected)', async target => {
-    const res = await send(s.port, `GET ${target} HTTP/1.1\r\nHost: localhost\r\n\r\n`)
+    const res = await send(suite.s.port, `GET ${target} HTTP/1.1\r\nHost: localhost\r\n\r\n`)
     expect([200, 301, 308, 400], show(res)).toContain(res.status)
     expect(res.headers.has('set-cookie')).toBe(false)
     const loc = h(res, 'location')
@@ -201,16 +195,16 @@ describe.skipIf(!cliBuilt())(topic('traversal and parser vectors'), () => {
     ['P10 absolute-form with another authority', 'GET http://evil.com/sub HTTP/1.1\r\nHost: evil.com\r\n\r\n'],
     ['X-Forwarded-Host', 'GET /sub HTTP/1.1\r\nHost: localhost\r\nX-Forwarded-Host: evil.com\r\nX-Forwarded-Proto: https\r\n\r\n'],
   ])('%s: the redirect Location never names that host', async (_id, raw) => {
-    const res = await send(s.port, raw)
+    const res = await send(suite.s.port, raw)
     expect([301, 308], show(res)).toContain(res.status)
     expect(h(res, 'location')).toBe('/sub/')
   })
 
   test('P10 GET http://other.host/file.txt → 200 file.txt; http://other.host/secret.txt → 403', async () => {
-    const a = await send(s.port, 'GET http://other.host/file.txt HTTP/1.1\r\nHost: other.host\r\n\r\n')
+    const a = await send(suite.s.port, 'GET http://other.host/file.txt HTTP/1.1\r\nHost: other.host\r\n\r\n')
     expect(a.status, show(a)).toBe(200)
     expect(a.body.equals(FILE_TXT)).toBe(true)
-    const b = await send(s.port, 'GET http://other.host/secret.txt HTTP/1.1\r\nHost: other.host\r\n\r\n')
+    const b = await send(suite.s.port, 'GET http://other.host/secret.txt HTTP/1.1\r\nHost: other.host\r\n\r\n')
     expect(b.status, show(b)).toBe(403)
   })
 
@@ -252,15 +246,15 @@ describe.skipIf(!cliBuilt())(topic('traversal and parser vectors'), () => {
     ['NUL in a header value', 'GET /file.txt HTTP/1.1\r\nHost: x\r\nX-A: a\x00b\r\n\r\n', [400]],
   ]
   test.each(RAW)('%s → %j', async (id, raw, statuses) => {
-    const res = await send(s.port, raw)
+    const res = await send(suite.s.port, raw)
     expect(statuses, `${id}\n${show(res)}`).toContain(res.status)
     expect(res.body.includes(FILE_TXT), `${id}: the file was served`).toBe(false)
     if (res.status < 500) expect(h(res, 'date'), `Date is a MUST on 4xx (RFC 9110 §6.6.1)\n${show(res)}`).toBeDefined()
-    await expectAlive(s.port, id)
+    await expectAlive(suite.s.port, id)
   })
 
   test.each(RAW.filter(([id]) => id.startsWith('P3')))('%s: after the 400 the connection is closed and a pipelined request is not answered (RFC 9112 §6.3)', async (id, raw) => {
-    const c = await RawClient.connect(s.port)
+    const c = await RawClient.connect(suite.s.port)
     try {
       c.write(raw + req('GET', '/index.html'))
       const res = await c.readResponse()
@@ -279,7 +273,7 @@ describe.skipIf(!cliBuilt())(topic('traversal and parser vectors'), () => {
     ['negative chunk size', '-5\r\nhello\r\n0\r\n\r\n'],
   ]
   test.each(BAD_CHUNKED)('chunked request body with a %s → at most ONE response for the request, then close (no second response on the wire)', async (id, body) => {
-    const c = await RawClient.connect(s.port)
+    const c = await RawClient.connect(suite.s.port)
     try {
       c.write(`GET /file.txt HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n${body}`)
       const all = (await c.readAll(2000)).toString('latin1')
@@ -289,11 +283,11 @@ describe.skipIf(!cliBuilt())(topic('traversal and parser vectors'), () => {
     } finally {
       c.close()
     }
-    await expectAlive(s.port, id)
+    await expectAlive(suite.s.port, id)
   })
 
   test('P6 10 KB request line → 414; 20 KB of headers → 431; then the connection is closed', async () => {
-    const c1 = await RawClient.connect(s.port)
+    const c1 = await RawClient.connect(suite.s.port)
     try {
       c1.write(`GET /${'a'.repeat(10 * 1024)} HTTP/1.1\r\nHost: x\r\n\r\n`)
       const res = await c1.readResponse()
@@ -302,7 +296,7 @@ describe.skipIf(!cliBuilt())(topic('traversal and parser vectors'), () => {
     } finally {
       c1.close()
     }
-    const c2 = await RawClient.connect(s.port)
+    const c2 = await RawClient.connect(suite.s.port)
     try {
       const headers = Array.from({ length: 20 }, (_, i) => `X-Filler-${i}: ${'b'.repeat(1000)}`).join('\r\n')
       c2.write(`GET /file.txt HTTP/1.1\r\nHost: x\r\n${headers}\r\n\r\n`)
@@ -312,17 +306,17 @@ describe.skipIf(!cliBuilt())(topic('traversal and parser vectors'), () => {
     } finally {
       c2.close()
     }
-    await expectAlive(s.port, 'P6')
+    await expectAlive(suite.s.port, 'P6')
   })
 
   test('P7 HTTP/1.2 → processed as HTTP/1.1 (RFC 9110 §2.5 SHOULD) or 505', async () => {
-    const res = await send(s.port, 'GET /file.txt HTTP/1.2\r\nHost: x\r\n\r\n')
+    const res = await send(suite.s.port, 'GET /file.txt HTTP/1.2\r\nHost: x\r\n\r\n')
     expect([200, 505], show(res)).toContain(res.status)
     if (res.status === 200) expect(res.body.equals(FILE_TXT)).toBe(true)
   })
 
   test('P1 HTTP/1.0 without Host is fine → 200', async () => {
-    const c = await RawClient.connect(s.port)
+    const c = await RawClient.connect(suite.s.port)
     try {
       c.write('GET /file.txt HTTP/1.0\r\n\r\n')
       const res = await c.readResponse()
@@ -334,7 +328,7 @@ describe.skipIf(!cliBuilt())(topic('traversal and parser vectors'), () => {
   })
 
   test('P2 Content-Length + Transfer-Encoding on a GET → one answer (400, or the TE-framed request), then close; the smuggled request is never answered', async () => {
-    const c = await RawClient.connect(s.port)
+    const c = await RawClient.connect(suite.s.port)
     try {
       const smuggled = 'GET /secret.txt HTTP/1.1\r\nHost: x\r\n\r\n'
       c.write(`GET /file.txt HTTP/1.1\r\nHost: x\r\nContent-Length: ${5 + smuggled.length}\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n${smuggled}`)
@@ -346,12 +340,12 @@ describe.skipIf(!cliBuilt())(topic('traversal and parser vectors'), () => {
     } finally {
       c.close()
     }
-    await expectAlive(s.port, 'P2')
+    await expectAlive(suite.s.port, 'P2')
   })
 
   test('P2 Transfer-Encoding: gzip, chunked / unknown coding → 400 or 501, then close', async () => {
     for (const te of ['gzip, chunked', 'xchunked', 'chunked, identity']) {
-      const c = await RawClient.connect(s.port)
+      const c = await RawClient.connect(suite.s.port)
       try {
         c.write(`GET /file.txt HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: ${te}\r\n\r\n0\r\n\r\n`)
         const res = await c.readResponse()
@@ -360,11 +354,11 @@ describe.skipIf(!cliBuilt())(topic('traversal and parser vectors'), () => {
         c.close()
       }
     }
-    await expectAlive(s.port, 'P2 TE')
+    await expectAlive(suite.s.port, 'P2 TE')
   })
 
   test('P4 GET with a 5-byte body, then a pipelined GET: body drained (both 200) or rejected and closed', async () => {
-    const c = await RawClient.connect(s.port)
+    const c = await RawClient.connect(suite.s.port)
     try {
       c.write('GET /file.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhelloGET /index.html HTTP/1.1\r\nHost: x\r\n\r\n')
       const a = await c.readResponse()
@@ -383,7 +377,7 @@ describe.skipIf(!cliBuilt())(topic('traversal and parser vectors'), () => {
   })
 
   test('P4 GET with a chunked body, then a pipelined GET → both answered correctly (or 400 + close)', async () => {
-    const c = await RawClient.connect(s.port)
+    const c = await RawClient.connect(suite.s.port)
     try {
       c.write('GET /file.txt HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\nGET /index.html HTTP/1.1\r\nHost: x\r\n\r\n')
       const a = await c.readResponse()
@@ -401,7 +395,7 @@ describe.skipIf(!cliBuilt())(topic('traversal and parser vectors'), () => {
   })
 
   test('P8 HTTP/1.0 without keep-alive → response, then close', async () => {
-    const c = await RawClient.connect(s.port)
+    const c = await RawClient.connect(suite.s.port)
     try {
       c.write('GET /file.txt HTTP/1.0\r\nHost: x\r\n\r\n')
       const res = await c.readResponse()
@@ -415,7 +409,7 @@ describe.skipIf(!cliBuilt())(topic('traversal and parser vectors'), () => {
   })
 
   test('P9 Expect: 100-continue on a GET → answered (optionally after a 100), no hang', async () => {
-    const c = await RawClient.connect(s.port)
+    const c = await RawClient.connect(suite.s.port)
     try {
       c.write('GET /file.txt HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n\r\n')
       let res = await c.readResponse({ timeoutMs: 3000 })
@@ -428,11 +422,10 @@ describe.skipIf(!cliBuilt())(topic('traversal and parser vectors'), () => {
   })
 
   test('P12 304 / HEAD / 204 / 403 on keep-alive carry no chunked terminator or body bytes', async () => {
-    const etag = h(await request(s.port, 'GET', '/file.txt'), 'etag')!
-    const c = await RawClient.connect(s.port)
+    const c = await RawClient.connect(suite.s.port)
     try {
       c.write(
-        req('GET', '/file.txt', { 'If-None-Match': etag }) +
+        req('GET', '/file.txt', { 'If-None-Match': suite.etag }) +
           req('HEAD', '/file.txt') +
           req('OPTIONS', '/file.txt', { Origin: 'https://x.example', 'Access-Control-Request-Method': 'GET' }) +
           req('GET', '/secret.txt') +
@@ -455,11 +448,11 @@ describe.skipIf(!cliBuilt())(topic('traversal and parser vectors'), () => {
 
   test('garbage and a half request do not take the server down', async () => {
     for (const raw of ['\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03', 'HELLO\r\n\r\n', '\r\n\r\n\r\n', 'GET /file.txt HTTP/1.1\r\nHost: x\r\n']) {
-      const c = await RawClient.connect(s.port)
+      const c = await RawClient.connect(suite.s.port)
       c.write(raw)
       await sleep(50)
       c.close()
     }
-    await expectAlive(s.port, 'garbage')
+    await expectAlive(suite.s.port, 'garbage')
   })
 })

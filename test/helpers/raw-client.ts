@@ -182,7 +182,7 @@ export class RawClient {
 }
 
 /** Sends raw bytes on a new connection and returns the first response. */
-export async function rawRequest(port: number, data: string | Buffer, options: { head?: boolean } = {}): Promise<RawResponse> {
+export async function rawRequest(port: number, data: string | Buffer, options: { head?: boolean; timeoutMs?: number } = {}): Promise<RawResponse> {
   const client = await RawClient.connect(port)
   try {
     client.write(data)
