@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, expect } from 'vitest'
 import { CLI_BIN, cliBuilt, spawnCli, type CliProcess } from '../helpers/cli-process.js'
+import { parseByteranges as parseMultipart, type BytesPart } from '../helpers/multipart-parse.js'
 import { RawClient, rawRequest, type RawResponse } from '../helpers/raw-client.js'
 
 export { cliBuilt, CLI_BIN, RawClient, type CliProcess, type RawResponse }
@@ -251,34 +252,9 @@ export function sleep(ms: number): Promise<void> {
   return new Promise(r => setTimeout(r, ms))
 }
 
-/** Parses a multipart/byteranges body strictly (RFC 9110 §14.6, RFC 2046 §5.1.1). */
-export function parseByteranges(body: Buffer, boundary: string): Array<{ headers: Record<string, string>; data: Buffer }> {
-  const text = body.toString('latin1')
-  const parts: Array<{ headers: Record<string, string>; data: Buffer }> = []
-  const delimiter = `--${boundary}`
-  // A preamble is allowed by RFC 2046; the delimiter must start at the beginning or after CRLF.
-  let pos = text.startsWith(delimiter) ? 0 : text.indexOf(`\r\n${delimiter}`) + 2
-  if (pos < 0 || pos === 1) throw new Error('no first delimiter')
-  for (;;) {
-    pos += delimiter.length
-    if (text.startsWith('--', pos)) return parts
-    if (!text.startsWith('\r\n', pos)) throw new Error(`no CRLF after the delimiter at ${pos}`)
-    const headEnd = text.indexOf('\r\n\r\n', pos)
-    if (headEnd < 0) throw new Error('part head not terminated')
-    const headers: Record<string, string> = {}
-    for (const line of text.slice(pos + 2, headEnd).split('\r\n')) {
-      const i = line.indexOf(':')
-      headers[line.slice(0, i).toLowerCase()] = line.slice(i + 1).trim()
-    }
-    const range = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(headers['content-range'] ?? '')
-    if (range === null) throw new Error(`part without a valid Content-Range: ${JSON.stringify(headers)}`)
-    const length = Number(range[2]) - Number(range[1]) + 1
-    const start = headEnd + 4
-    const data = body.subarray(start, start + length)
-    if (!text.startsWith(`\r\n${delimiter}`, start + length)) throw new Error('part length does not match its Content-Range')
-    parts.push({ headers, data })
-    pos = start + length + 2
-  }
+/** Parses a multipart/byteranges body of any server (a preamble and an epilogue are allowed, RFC 2046). */
+export function parseByteranges(body: Buffer, boundary: string): BytesPart[] {
+  return parseMultipart(body, boundary, { strict: false })
 }
 
 /** A response read with a chunk list (no quadratic concatenation): for large bodies. */

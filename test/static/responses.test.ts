@@ -8,7 +8,7 @@ import path from 'node:path'
 import type { Middleware } from 'tinyhttp-core'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { cleanup, makeRoot, start } from './fixture.js'
-import { parseByteranges } from './multipart-parse.js'
+import { parseByteranges } from '../helpers/multipart-parse.js'
 import { header, request, send, WireClient, type WireResponse } from './raw-http.js'
 
 afterEach(cleanup)
