@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createApp, type App } from 'tinyhttp-core'
 import { allowlist, type AllowlistHit, type AllowlistMiddleware } from 'tinyhttp-allowlist'
+import { RawClient, type RawResponse } from '../helpers/raw-client.js'
 import { destroyAll, exchange, get, parse, request, withoutDate } from './raw-http.js'
 
 /**
@@ -255,14 +256,17 @@ describe('allowlist over a real socket', () => {
 
   it('applies run-time changes to the next request on the same keep-alive connection', async () => {
     const { port, list } = await start(['a.txt'])
-    const { RawConn } = await import('./raw-conn.js')
-    const conn = await RawConn.open(port)
+    const conn = await RawClient.connect(port)
+    const ask = async (): Promise<RawResponse> => {
+      conn.write('GET /sub/x.txt HTTP/1.1\r\nHost: localhost\r\n\r\n')
+      return conn.readResponse({ timeoutMs: 3000 })
+    }
     try {
-      expect(parse(await conn.roundTrip('GET /sub/x.txt HTTP/1.1\r\nHost: localhost\r\n\r\n')).status).toBe(403)
+      expect((await ask()).status).toBe(403)
       await list.add('sub/x.txt')
-      expect(parse(await conn.roundTrip('GET /sub/x.txt HTTP/1.1\r\nHost: localhost\r\n\r\n')).body.toString()).toBe('ok:/sub/x.txt')
+      expect((await ask()).body.toString()).toBe('ok:/sub/x.txt')
       await list.remove('sub/x.txt')
-      expect(parse(await conn.roundTrip('GET /sub/x.txt HTTP/1.1\r\nHost: localhost\r\n\r\n')).status).toBe(403)
+      expect((await ask()).status).toBe(403)
     } finally {
       conn.close()
     }

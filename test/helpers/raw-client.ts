@@ -81,6 +81,13 @@ export class RawClient {
     this.socket.write(typeof data === 'string' ? Buffer.from(data, 'latin1') : data)
   }
 
+  /** Waits until at least `n` unread bytes are buffered (or the timeout, or the end); returns whether they are. */
+  async waitForBytes(n: number, timeoutMs = 5000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs
+    while (this.#buf.length < n && !this.#ended && Date.now() < deadline) await this.#wait(deadline - Date.now())
+    return this.#buf.length >= n
+  }
+
   /** Reads until the server closes (or the timeout), returning everything not consumed yet. */
   async readAll(timeoutMs = 5000): Promise<Buffer> {
     const deadline = Date.now() + timeoutMs

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto'
 import fs, { readdirSync } from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { cleanup, makeRoot, sleep, start } from './fixture.js'
-import { header, request, send, WireClient } from './raw-http.js'
+import { RawClient, header, request, send } from './raw-http.js'
 
 const hasProc = (() => {
   try {
@@ -76,7 +76,7 @@ describe.skipIf(!hasProc)('fd hygiene (/proc/self/fd)', () => {
     const baseline = await stableCount()
     let sawBytes = 0
     await repeat(N, 20, async () => {
-      const c = await WireClient.open(port)
+      const c = await RawClient.connect(port)
       c.write(request('GET', '/big.bin'))
       if (await c.waitForBytes(1)) sawBytes++
       c.close()
@@ -91,7 +91,7 @@ describe.skipIf(!hasProc)('fd hygiene (/proc/self/fd)', () => {
     await send(port, 'GET', '/big.bin')
     const baseline = await stableCount()
     await repeat(50, 10, async () => {
-      const c = await WireClient.open(port)
+      const c = await RawClient.connect(port)
       c.write(request('GET', '/big.bin', { Range: 'bytes=1000-' }))
       await c.waitForBytes(256 * 1024)
       c.close()
@@ -103,7 +103,7 @@ describe.skipIf(!hasProc)('fd hygiene (/proc/self/fd)', () => {
     const first = await send(port, 'GET', '/big.bin')
     const etag = header(first, 'etag') as string
     const baseline = await stableCount()
-    const client = await WireClient.open(port)
+    const client = await RawClient.connect(port)
     const cases: Array<[string, Record<string, string>, number]> = [
       ['GET', { 'If-None-Match': etag }, 304],
       ['HEAD', {}, 200],
@@ -115,7 +115,7 @@ describe.skipIf(!hasProc)('fd hygiene (/proc/self/fd)', () => {
     for (const [method, fields, status] of cases) {
       for (let i = 0; i < N; i++) {
         client.write(request(method, '/big.bin', fields))
-        const r = await client.read({ head: method === 'HEAD' })
+        const r = await client.readResponse({ head: method === 'HEAD' })
         expect(r.status).toBe(status)
         if (i % 50 === 0) peak = Math.max(peak, fdCount() - baseline)
       }

@@ -9,7 +9,7 @@ import type { Middleware } from 'tinyhttp-core'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { cleanup, makeRoot, start } from './fixture.js'
 import { parseByteranges } from '../helpers/multipart-parse.js'
-import { header, request, send, WireClient, type WireResponse } from './raw-http.js'
+import { RawClient, header, request, send, type WireResponse } from './raw-http.js'
 
 afterEach(cleanup)
 
@@ -71,9 +71,9 @@ describe('200 and HEAD (H1, H2)', () => {
 
   it('H1: HEAD has the GET fields, the GET Content-Length, and no body', async () => {
     const get = await send(port, 'GET', '/file.txt')
-    const c = await WireClient.open(port)
+    const c = await RawClient.connect(port)
     c.write(request('HEAD', '/file.txt'))
-    const head = await c.read({ head: true })
+    const head = await c.readResponse({ head: true })
     await new Promise(r => setTimeout(r, 100))
     expect(c.pending.length).toBe(0)
     c.close()
@@ -84,9 +84,9 @@ describe('200 and HEAD (H1, H2)', () => {
   })
 
   it('H1: HEAD of a big file announces its length and opens nothing', async () => {
-    const c = await WireClient.open(port)
+    const c = await RawClient.connect(port)
     c.write(request('HEAD', '/huge.bin'))
-    const head = await c.read({ head: true })
+    const head = await c.readResponse({ head: true })
     await new Promise(r => setTimeout(r, 100))
     expect(c.pending.length).toBe(0)
     c.close()
@@ -96,10 +96,10 @@ describe('200 and HEAD (H1, H2)', () => {
 
   it('H2: pipelined HEAD then GET on one socket are both well-formed', async () => {
     for (const file of ['/file.txt', '/big.bin']) {
-      const c = await WireClient.open(port)
+      const c = await RawClient.connect(port)
       c.write(request('HEAD', file) + request('GET', file))
-      const head = await c.read({ head: true })
-      const get = await c.read()
+      const head = await c.readResponse({ head: true })
+      const get = await c.readResponse()
       c.close()
       expect(head.status).toBe(200)
       expect(get.status).toBe(200)
@@ -118,10 +118,10 @@ describe('200 and HEAD (H1, H2)', () => {
   })
 
   it('a 1.3 MiB file over several keep-alive requests stays byte-exact', async () => {
-    const c = await WireClient.open(port)
+    const c = await RawClient.connect(port)
     for (let i = 0; i < 3; i++) {
       c.write(request('GET', '/huge.bin'))
-      const r = await c.read()
+      const r = await c.readResponse()
       expect(r.body.equals(HUGE)).toBe(true)
     }
     c.close()
@@ -159,11 +159,11 @@ describe('304 (C1–C7, C17, H4)', () => {
   }
 
   it('C1: If-None-Match exact → 304 with the right fields and zero body bytes', async () => {
-    const c = await WireClient.open(port)
+    const c = await RawClient.connect(port)
     c.write(request('GET', '/file.txt', { 'If-None-Match': etag }) + request('GET', '/app.js'))
-    const r = await c.read()
+    const r = await c.readResponse()
     expect304(r)
-    const next = await c.read() // the next response starts right after the 304 head
+    const next = await c.readResponse() // the next response starts right after the 304 head
     expect(next.body.toString()).toBe('console.log(1)\n')
     c.close()
   })
@@ -202,9 +202,9 @@ describe('304 (C1–C7, C17, H4)', () => {
   })
   it('304 for a file streamed from disk too, and no body bytes follow', async () => {
     const first = await send(port, 'GET', '/huge.bin')
-    const c = await WireClient.open(port)
+    const c = await RawClient.connect(port)
     c.write(request('GET', '/huge.bin', { 'If-None-Match': header(first, 'etag') as string }))
-    const r = await c.read()
+    const r = await c.readResponse()
     await new Promise(res => setTimeout(res, 100))
     expect(r.status).toBe(304)
     expect(c.pending.length).toBe(0)
