@@ -178,6 +178,18 @@ export function allowlist(entries: readonly string[], options: AllowlistOptions)
   const ready = rebuild()
   ready.catch((err: unknown) => debug('initial build failed; requests get 500 until a reload succeeds: %O', err))
 
+  /** Looks a path up in a table: 403 when it is not there, else the rest of the chain. */
+  function decide(ctx: Context, next: Next, t: ReadonlyMap<string, AllowlistHit>, path: string): void | Promise<void> {
+    const hit = t.get(path)
+    if (hit === undefined) {
+      ctx.res.status = 403
+      ctx.res.reason = DENY_REASON
+      return
+    }
+    ctx.state.allowlist = hit
+    return next()
+  }
+
   /** A request that arrived before the first table: wait for it (500 when it failed). */
   async function late(ctx: Context, next: Next, path: string): Promise<void> {
     try {
@@ -191,14 +203,7 @@ export function allowlist(entries: readonly string[], options: AllowlistOptions)
       ctx.res.reason = UNAVAILABLE_REASON
       return
     }
-    const hit = t.get(path)
-    if (hit === undefined) {
-      ctx.res.status = 403
-      ctx.res.reason = DENY_REASON
-      return
-    }
-    ctx.state.allowlist = hit
-    await next()
+    return decide(ctx, next, t, path)
   }
 
   const middleware = function allowlist(ctx: Context, next: Next): void | Promise<void> {
@@ -209,15 +214,7 @@ export function allowlist(entries: readonly string[], options: AllowlistOptions)
       return
     }
     const t = table
-    if (t === null) return late(ctx, next, cp.path)
-    const hit = t.get(cp.path)
-    if (hit === undefined) {
-      ctx.res.status = 403
-      ctx.res.reason = DENY_REASON
-      return
-    }
-    ctx.state.allowlist = hit
-    return next()
+    return t === null ? late(ctx, next, cp.path) : decide(ctx, next, t, cp.path)
   }
 
   const controls = {
