@@ -10,7 +10,7 @@ import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:z
 import { afterAll, beforeAll, expect } from 'vitest'
 import { CLI_BIN, cliBuilt, spawnCli, type CliProcess } from '../helpers/cli-process.js'
 import { parseByteranges as parseMultipart, type BytesPart } from '../helpers/multipart-parse.js'
-import { RawClient, rawRequest, type RawResponse } from '../helpers/raw-client.js'
+import { parseHead, RawClient, rawRequest, type RawResponse } from '../helpers/raw-client.js'
 
 export { cliBuilt, CLI_BIN, RawClient, type CliProcess, type RawResponse }
 
@@ -295,16 +295,10 @@ export function download(port: number, data: string, timeoutMs = 15_000): Promis
         const end = pending.indexOf('\r\n\r\n')
         if (end === -1) return
         const rawHead = pending.subarray(0, end).toString('latin1')
-        const lines = rawHead.split('\r\n')
-        const headers = new Map<string, string[]>()
-        for (const line of lines.slice(1)) {
-          const i = line.indexOf(':')
-          const name = line.slice(0, i).toLowerCase()
-          headers.set(name, [...(headers.get(name) ?? []), line.slice(i + 1).trim()])
-        }
+        const { status, headers } = parseHead(rawHead)
         const cl = headers.get('content-length')?.[0]
         if (cl === undefined) return finish(new Error(`no Content-Length: ${rawHead}`))
-        head = { status: Number(lines[0]!.split(' ')[1]), headers, rawHead, bodyStart: end + 4, length: Number(cl) }
+        head = { status, headers, rawHead, bodyStart: end + 4, length: Number(cl) }
         chunk = pending.subarray(end + 4)
       }
       chunks.push(chunk)
@@ -340,14 +334,8 @@ export function headOnly(port: number, data: string, timeoutMs = 5000): Promise<
       const end = buf.indexOf('\r\n\r\n')
       if (end === -1) return
       const rawHead = buf.subarray(0, end).toString('latin1')
-      const lines = rawHead.split('\r\n')
-      const headers = new Map<string, string[]>()
-      for (const line of lines.slice(1)) {
-        const i = line.indexOf(':')
-        const name = line.slice(0, i).toLowerCase()
-        headers.set(name, [...(headers.get(name) ?? []), line.slice(i + 1).trim()])
-      }
-      done(null, { status: Number(lines[0]!.split(' ')[1]), headers, rawHead })
+      const { status, headers } = parseHead(rawHead)
+      done(null, { status, headers, rawHead })
     })
   })
 }

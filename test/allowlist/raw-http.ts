@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net'
+import { parseHead } from '../helpers/raw-client.js'
 
 /** One response as it came off the wire. */
 export interface WireResponse {
@@ -44,14 +45,7 @@ export function parse(raw: Buffer): WireResponse {
   const end = raw.indexOf('\r\n\r\n')
   if (end < 0) throw new Error(`no complete response head in ${JSON.stringify(raw.toString('latin1'))}`)
   const head = raw.subarray(0, end).toString('latin1')
-  const lines = head.split('\r\n')
-  const status = Number(lines[0]!.split(' ')[1])
-  const headers = new Map<string, string[]>()
-  for (const line of lines.slice(1)) {
-    const i = line.indexOf(':')
-    const name = line.slice(0, i).toLowerCase()
-    headers.set(name, [...(headers.get(name) ?? []), line.slice(i + 1).trim()])
-  }
+  const { status, headers } = parseHead(head)
   return { raw, status, head, headers, body: raw.subarray(end + 4) }
 }
 

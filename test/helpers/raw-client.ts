@@ -11,6 +11,22 @@ export interface RawResponse {
   body: Buffer
 }
 
+/**
+ * Splits a response head (without the final CRLF CRLF) into its status, status line and fields
+ * (lower-cased name → values in order).
+ */
+export function parseHead(rawHead: string): { status: number; statusLine: string; headers: Map<string, string[]> } {
+  const lines = rawHead.split('\r\n')
+  const statusLine = lines[0] as string
+  const headers = new Map<string, string[]>()
+  for (const line of lines.slice(1)) {
+    const i = line.indexOf(':')
+    const name = line.slice(0, i).toLowerCase()
+    headers.set(name, [...(headers.get(name) ?? []), line.slice(i + 1).trim()])
+  }
+  return { status: Number(statusLine.split(' ')[1]), statusLine, headers }
+}
+
 /** A raw TCP client: writes bytes exactly as given and reads whatever comes back. */
 export class RawClient {
   readonly socket: Socket
@@ -117,16 +133,7 @@ export class RawClient {
       await this.#wait(deadline - Date.now())
     }
     const rawHead = this.#buf.subarray(0, end).toString('latin1')
-    const lines = rawHead.split('\r\n')
-    const statusLine = lines[0] as string
-    const status = Number(statusLine.split(' ')[1])
-    const headers = new Map<string, string[]>()
-    for (const line of lines.slice(1)) {
-      const i = line.indexOf(':')
-      const name = line.slice(0, i).toLowerCase()
-      const value = line.slice(i + 1).trim()
-      headers.set(name, [...(headers.get(name) ?? []), value])
-    }
+    const { status, statusLine, headers } = parseHead(rawHead)
     this.#buf = this.#buf.subarray(end + 4)
     const noBody = options.head === true || status === 204 || status === 304 || (status >= 100 && status < 200)
     let body: Buffer = Buffer.alloc(0)
