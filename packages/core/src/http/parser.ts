@@ -134,6 +134,17 @@ const K_TRANSFER_ENCODING = 3
 const K_CONNECTION = 4
 const K_EXPECT = 5
 
+/**
+ * The offset of the first byte in `chunk[from, end)` whose `table` entry is not 1 (or `end`): four
+ * bytes per step while they all match (the tables hold 0/1), then byte by byte.
+ */
+function scanWhile(table: Uint8Array, chunk: Buffer, from: number, end: number): number {
+  let q = from
+  while (q + 4 <= end && (table[chunk[q]] & table[chunk[q + 1]] & table[chunk[q + 2]] & table[chunk[q + 3]]) === 1) q += 4
+  while (q < end && table[chunk[q]] === 1) q++
+  return q
+}
+
 /** Lower-case ASCII bytes of `s`. */
 function bytes(s: string): Uint8Array {
   const out = new Uint8Array(s.length)
@@ -531,7 +542,7 @@ export class RequestParser {
         case S_METHOD: {
           const end = len < limitEnd ? len : limitEnd
           let q = p
-          while (q < end && tchar[chunk[q]] === 1) q++
+          q = scanWhile(tchar, chunk, q, end)
           p = q
           if (q === end) break
           const b = chunk[q]
@@ -572,9 +583,7 @@ export class RequestParser {
         case S_TARGET: {
           const end = len < limitEnd ? len : limitEnd
           let q = p
-          // Four bytes per step while they all match (the tables hold 0/1), then byte by byte.
-          while (q + 4 <= end && (targetChar[chunk[q]] & targetChar[chunk[q + 1]] & targetChar[chunk[q + 2]] & targetChar[chunk[q + 3]]) === 1) q += 4
-          while (q < end && targetChar[chunk[q]] === 1) q++
+          q = scanWhile(targetChar, chunk, q, end)
           p = q
           if (q === end) break
           const b = chunk[q]
@@ -692,8 +701,7 @@ export class RequestParser {
         case S_FIELD_NAME: {
           const end = len < limitEnd ? len : limitEnd
           let q = p
-          while (q + 4 <= end && (tchar[chunk[q]] & tchar[chunk[q + 1]] & tchar[chunk[q + 2]] & tchar[chunk[q + 3]]) === 1) q += 4
-          while (q < end && tchar[chunk[q]] === 1) q++
+          q = scanWhile(tchar, chunk, q, end)
           p = q
           if (q === end) break
           const b = chunk[q]
@@ -753,8 +761,7 @@ export class RequestParser {
         case S_FIELD_VALUE: {
           const end = len < limitEnd ? len : limitEnd
           let q = p
-          while (q + 4 <= end && (fieldValue[chunk[q]] & fieldValue[chunk[q + 1]] & fieldValue[chunk[q + 2]] & fieldValue[chunk[q + 3]]) === 1) q += 4
-          while (q < end && fieldValue[chunk[q]] === 1) q++
+          q = scanWhile(fieldValue, chunk, q, end)
           p = q
           if (q === end) break
           const b = chunk[q]
