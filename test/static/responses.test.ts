@@ -2,7 +2,7 @@
  * serveStatic on a real socket: the bytes of 200/HEAD/304/206/416/412/405/301/404/400 responses,
  * the research vectors C1–C17, RG1–RG15 and H1–H4 as they appear on the wire.
  */
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { symlinkSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Middleware } from 'tinyhttp-core'
@@ -16,6 +16,7 @@ afterEach(cleanup)
 const TEXT = '0123456789abcdefghij' // 20 bytes, the research file
 const BIG = randomBytes(1024 * 1024 + 1) // one byte above the default in-memory limit (memoryCacheMaxFileSize)
 const HUGE = randomBytes(1024 * 1024 + 300 * 1024)
+const LIMIT = randomBytes(1024 * 1024) // exactly the default in-memory limit
 
 /** A cors-like plugin: adds its headers on the way out, on every outcome. */
 const corsLike: Middleware = async (ctx, next) => {
@@ -34,6 +35,7 @@ beforeEach(async () => {
     'app.js': 'console.log(1)\n',
     'big.bin': BIG,
     'huge.bin': HUGE,
+    'limit.bin': LIMIT,
     'index.html': '<p>root</p>',
     'sub/index.html': '<p>sub</p>',
     'sp ace/index.html': '<p>space</p>',
@@ -106,6 +108,15 @@ describe('200 and HEAD (H1, H2)', () => {
       expect(header(head, 'content-length')).toBe(header(get, 'content-length'))
       expect(get.body.equals(file === '/file.txt' ? Buffer.from(TEXT) : BIG)).toBe(true)
     }
+  })
+
+  it('a file of exactly 1 MiB (the default memoryCacheMaxFileSize) is served from memory: byte-exact, with a content-hash ETag', async () => {
+    const r = await send(port, 'GET', '/limit.bin')
+    expect(r.status).toBe(200)
+    expect(header(r, 'content-length')).toBe(String(LIMIT.length))
+    expect(r.body.equals(LIMIT)).toBe(true)
+    // In memory the ETag is the base64url SHA-256 of the bytes; from disk it would be "<size hex>-<mtime hex>".
+    expect(header(r, 'etag')).toBe(`"${createHash('sha256').update(LIMIT).digest('base64url')}"`)
   })
 
   it('a file of 1 MiB + 1 byte streams byte-exact, with a stat ETag', async () => {
