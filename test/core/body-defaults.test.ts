@@ -182,10 +182,11 @@ describe('response body defaults', () => {
     }
   })
 
-  it('a body that is not JSON (Map, a Promise, a cycle) is a 500 with no detail on the wire, reported to onError', async () => {
+  it('a body that is not JSON (Map, a Promise, a cycle, a number) is a 500 with no detail on the wire, reported to onError', async () => {
     const errors: unknown[] = []
     const { port } = await serve(ctx => {
-      if (ctx.req.path === '/map') ctx.res.body = new Map([['a', 1]])
+      if (ctx.req.path === '/number') ctx.res.body = 5 as unknown as string // from plain JavaScript
+      else if (ctx.req.path === '/map') ctx.res.body = new Map([['a', 1]])
       else if (ctx.req.path === '/promise') ctx.res.body = Promise.resolve({ a: 1 })
       else {
         const cycle: Record<string, unknown> = {}
@@ -193,15 +194,16 @@ describe('response body defaults', () => {
         ctx.res.body = cycle
       }
     }, { onError: err => errors.push(err) })
-    for (const path of ['/map', '/promise', '/cycle']) {
+    for (const path of ['/map', '/promise', '/cycle', '/number']) {
       const r = await request(port, 'GET', path)
       expect(r.status, path).toBe(500)
       expect(one(r, 'content-type')).toEqual(['text/plain; charset=utf-8'])
       expect(r.body.toString()).toBe('Internal Server Error')
     }
-    expect(errors).toHaveLength(3)
+    expect(errors).toHaveLength(4)
     expect(errors.every(e => e instanceof TypeError)).toBe(true)
     expect(String(errors[0])).toMatch(/Map/)
     expect(String(errors[1])).toMatch(/await/)
+    expect(String(errors[3])).toMatch(/cannot be a number/)
   })
 })

@@ -50,7 +50,7 @@ export interface RemotePeer {
  * app.use(async (ctx, next) => {
  *   const { method, path, query, headers } = ctx.req
  *   if (path === '/admin' && headers.get('authorization') !== `Bearer ${process.env.ADMIN_TOKEN}`) throw new HttpError(401)
- *   if (method === 'POST' && path === '/echo') ctx.res.body = await ctx.req.json() // sent back as JSON
+ *   if (method === 'POST' && path === '/echo') ctx.res.body = { received: await ctx.req.json() } // sent as JSON
  *   else if (path === '/hello') ctx.res.body = `hello ${query.get('name') ?? 'you'}` // text/plain
  *   else await next()
  * })

@@ -12,6 +12,13 @@ import { ResponseHeaders } from './http/response-headers.js'
  * `Set`, a class instance without `toJSON`, a `Promise` (a missing `await`) — and a value `JSON.stringify`
  * refuses (a cycle, a `BigInt`) is a `TypeError` at that point: a 500 for the client, reported like
  * any unhandled error.
+ *
+ * @example
+ * ```ts
+ * app.use(ctx => {
+ *   ctx.res.body = { time: new Date().toISOString() } // 200, application/json; charset=utf-8
+ * })
+ * ```
  */
 export type JsonBody = object
 
@@ -77,13 +84,20 @@ export class Response {
     this.#explicitStatus = true
   }
 
-  /** The body; setting one without an explicit status makes the status 200. */
+  /**
+   * The body; setting one without an explicit status makes the status 200.
+   *
+   * @throws TypeError when set to something that is not a {@link ResponseBody} (a number, `undefined`…)
+   */
   get body(): ResponseBody {
     return this.#body
   }
 
   set body(value: ResponseBody) {
     if (this.#committed) throw new Error('Cannot set the body: the response is already on the wire')
+    if (typeof value !== 'object' && typeof value !== 'string') {
+      throw new TypeError(`ctx.res.body cannot be a ${typeof value}: set a string, bytes, a stream, a plain object or array (sent as JSON), or null for none`)
+    }
     this.#body = value
     if (!this.#explicitStatus && value !== null) this.#status = 200
   }
