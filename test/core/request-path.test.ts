@@ -58,4 +58,22 @@ describe('ctx.req.path is the canonical path, ctx.req.rawPath what was sent', ()
     expect(r.status).toBe(200)
     expect(r.body.toString()).toBe('path=/café/a b raw=/caf%C3%A9/a%20b')
   })
+
+  it('OPTIONS * is not a 400: path is "*" (as sent), no route matches it, the chain goes on', async () => {
+    const { port } = await serve([
+      async (ctx, next) => {
+        if (ctx.req.path === '/admin') throw new HttpError(403)
+        await next()
+      },
+      ctx => {
+        ctx.res.status = 405
+        ctx.res.headers.set('Allow', 'GET, HEAD')
+        ctx.res.reason = `${ctx.req.path}|${ctx.req.rawPath}`
+        ctx.res.headers.set('X-Seen', ctx.res.reason)
+      },
+    ])
+    const r = await rawRequest(port, 'OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n')
+    expect(r.status).toBe(405)
+    expect(r.headers.get('x-seen')).toEqual(['*|*'])
+  })
 })

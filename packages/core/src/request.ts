@@ -128,16 +128,20 @@ export class Request implements AsyncIterable<Buffer> {
    * The canonical, decoded path (`/%61dmin` → `/admin`, `/caf%C3%A9` → `/café`): the one to route on.
    *
    * @remarks
-   * The asterisk-form of `OPTIONS *` and the authority-form of `CONNECT` name no path, so reading it
-   * for them throws too; check {@link Request.rawPath} (`'*'`, `''`) first if you answer those.
+   * The asterisk-form of `OPTIONS *` and the authority-form of `CONNECT host:port` name no path: for
+   * them this is `'*'` and `''` (as sent), which no route starting with `/` can match, so the request
+   * goes on to whatever answers it (`fallback()`: 405 + `Allow`) instead of becoming a 400.
    *
    * @throws HttpError 400 with `reason` set to the rejection reason (`'dot-segment'`, `'encoded-separator'`,
    * …) when the path is ambiguous or malformed
    */
   get path(): string {
     const result = this.canonicalPath
-    if (!result.ok) throw new HttpError(400, 'Bad Request', { reason: result.reason })
-    return result.path
+    if (result.ok) return result.path
+    const raw = this.rawPath
+    // The parser lets these two through only for `OPTIONS *` and `CONNECT host:port`.
+    if (raw === '*' || raw === '') return raw
+    throw new HttpError(400, 'Bad Request', { reason: result.reason })
   }
 
   /** The body stream (also available by iterating the request itself). */
