@@ -132,7 +132,7 @@ describe('helpers', () => {
 
 describe('access log formatting', () => {
   const fakeCtx = (method: string, path: string, status: number, body: unknown, reason?: string) =>
-    ({ req: { method, path }, res: { status, body, reason } }) as unknown as Context
+    ({ req: { method, rawPath: path }, res: { status, body, reason } }) as unknown as Context
 
   it('JSON lines parse, whatever the path and reason contain', async () => {
     const lines: string[] = []

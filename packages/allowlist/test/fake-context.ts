@@ -15,7 +15,7 @@ export interface Outcome {
  * reports the decision. `next` runs `onNext` (default: nothing) when the middleware calls it.
  */
 export async function decide(mw: Middleware, rawPath: string, onNext?: (ctx: Context) => Promise<void> | void): Promise<Outcome> {
-  const req = { method: 'GET', path: rawPath, canonicalPath: canonicalizePath(rawPath) } as unknown as Request
+  const req = { method: 'GET', rawPath, canonicalPath: canonicalizePath(rawPath) } as unknown as Request
   const ctx = new Context(req, new Response())
   let nextCalled = false
   await mw(ctx, async () => {

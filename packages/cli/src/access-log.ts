@@ -93,7 +93,7 @@ export function accessLog(options: AccessLogOptions): Middleware {
   const paint = options.paint
   const text = (ctx: Context, status: number, bytes: number | '-', ms: number): string => {
     const code = paint === undefined ? String(status) : paint(statusStyle(status), String(status))
-    return `${ctx.req.method} ${printable(ctx.req.path)} ${code} ${bytes} ${oneDecimal(ms)}ms`
+    return `${ctx.req.method} ${printable(ctx.req.rawPath)} ${code} ${bytes} ${oneDecimal(ms)}ms`
   }
   // Built by hand: JSON.stringify and toISOString per request cost more than the rest of the line.
   const clock = isoClock()
@@ -109,7 +109,7 @@ export function accessLog(options: AccessLogOptions): Middleware {
   }
   const pidField = pid !== undefined ? `,"pid":${pid}` : ''
   const json = (ctx: Context, status: number, bytes: number | '-', ms: number): string =>
-    `{"time":"${clock()}"${pidField},"method":${jsonString(ctx.req.method)},"path":${jsonString(ctx.req.path)},` +
+    `{"time":"${clock()}"${pidField},"method":${jsonString(ctx.req.method)},"path":${jsonString(ctx.req.rawPath)},` +
     `"status":${status},"bytes":${bytes === '-' ? '"-"' : bytes},"ms":${Math.round(ms * 1000) / 1000},"reason":${reasonJson(ctx.res.reason)}}`
   const format_ = format === 'json' ? json : text
   return async function accessLog(ctx, next) {

@@ -1,5 +1,6 @@
 import { Server, type AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
+import { applyBodyDefaults } from './body-defaults.js'
 import { completedSynchronously, compose } from './compose.js'
 import type { Context } from './context.js'
 import { createDebug } from './debug-log.js'
@@ -7,7 +8,9 @@ import { Connection, type ConnectionOptions } from './http/connection.js'
 import { DEFAULT_PARSER_LIMITS, type ParserLimits } from './http/parser-limits.js'
 import { TimerWheel } from './http/timer-wheel.js'
 import { renderError } from './render-error.js'
+import type { Response } from './response.js'
 import type { Middleware } from './types.js'
+import { logUnhandled } from './unhandled-log.js'
 
 const debug = createDebug('tinyhttp:core')
 
@@ -37,7 +40,12 @@ export interface AppOptions {
   lingerBytes?: number
   /** How long {@link App.close} waits for in-flight responses before destroying connections. @defaultValue 5000 */
   closeGracePeriod?: number
-  /** Called with errors that became a 5xx (after the response is rendered). @defaultValue logs through debug('tinyhttp:core') */
+  /**
+   * Called with every error that became a 5xx, once the chain has finished — whoever rendered it (the
+   * core, `cors`, `fallback`, or your own `renderError` call). Giving one turns the default log off.
+   * @defaultValue one line (method, raw path, status) and the stack on stderr, like Koa; nothing when
+   * `NODE_ENV` is `test` (then only `DEBUG=tinyhttp:core` shows it)
+   */
   onError?: (err: unknown, ctx: Context) => void
 }
 
@@ -99,11 +107,7 @@ export class App {
     const o = this.#connectionOptions
     const shortest = Math.min(o.headersTimeout, o.requestTimeout, o.keepAliveTimeout, o.sendTimeout, o.lingerTimeout)
     this.#wheel = new TimerWheel(Math.min(1000, Math.max(10, shortest / 4)))
-    this.#onError =
-      options.onError ??
-      ((err: unknown) => {
-        debug('unhandled error → 500: %O', err)
-      })
+    this.#onError = options.onError ?? logUnhandled
   }
 
   /**
@@ -142,19 +146,44 @@ export class App {
     const composed = (this.#composed ??= compose(this.#middleware))
     const done = composed(ctx)
     if (completedSynchronously(done)) {
-      answerUnhandled(ctx)
+      this.#finish(ctx)
       return undefined
     }
     return done.then(
-      () => answerUnhandled(ctx),
-      (err: unknown) => this.#renderFailure(ctx, err),
+      () => this.#finish(ctx),
+      (err: unknown) => {
+        if (ctx.res.committed) throw err
+        renderError(ctx.res, err)
+        this.#finish(ctx)
+      },
     )
   }
 
-  #renderFailure(ctx: Context, err: unknown): void {
-    if (ctx.res.committed) throw err
-    const status = renderError(ctx.res, err)
-    if (status >= 500) this.#onError(err, ctx)
+  /**
+   * After the chain: a plain 404 when nothing answered, the body defaults (JSON, Content-Type), and the
+   * report of an error rendered into a 5xx.
+   */
+  #finish(ctx: Context): void {
+    const res = ctx.res
+    if (res.committed) return
+    if (res.body === null) answerUnhandled(res)
+    else {
+      try {
+        applyBodyDefaults(res)
+      } catch (err) {
+        renderError(res, err)
+      }
+    }
+    const failure = res.failure
+    if (failure !== null && res.status >= 500) {
+      debug('error → %d: %O', res.status, failure.error)
+      try {
+        this.#onError(failure.error, ctx)
+      } catch (hookError) {
+        // A failing error hook must not take the answer (or the process) down with it.
+        debug('onError threw: %O', hookError)
+      }
+    }
   }
 
   /**
@@ -284,9 +313,8 @@ export function createApp(options?: AppOptions): App {
 }
 
 /** A chain that set neither a status nor a body gets a plain 404. */
-function answerUnhandled(ctx: Context): void {
-  const res = ctx.res
-  if (!res.statusSet && res.body === null && !res.committed) {
+function answerUnhandled(res: Response): void {
+  if (!res.statusSet) {
     res.status = 404
     res.headers.set('Content-Type', 'text/plain; charset=utf-8')
     res.headers.set('X-Content-Type-Options', 'nosniff')

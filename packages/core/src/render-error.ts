@@ -5,7 +5,9 @@ import type { Response } from './response.js'
 /**
  * Renders a thrown value into a response: the status of an {@link HttpError} (500 for anything else),
  * its headers, a short `text/plain` body (the message when exposed, else the status text) and
- * `X-Content-Type-Options: nosniff`. Never a stack trace, never request data.
+ * `X-Content-Type-Options: nosniff`. Never a stack trace, never request data. The error is remembered on
+ * the response: when the final status is 5xx, the App reports it once the chain has finished (its
+ * `onError`, else the default stderr log), whoever rendered it.
  *
  * @param res - a response that is not committed yet
  * @param err - what was thrown
@@ -36,5 +38,6 @@ export function renderError(res: Response, err: unknown): number {
   res.headers.set('Content-Type', 'text/plain; charset=utf-8')
   res.headers.set('X-Content-Type-Options', 'nosniff')
   res.body = message
+  res.recordFailure(err)
   return status
 }

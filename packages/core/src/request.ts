@@ -28,18 +28,6 @@ function canonicalOf(path: string): CanonicalPath {
 export const DEFAULT_BODY_LIMIT = 1024 * 1024
 
 /**
- * A parsed request as the middleware chain sees it.
- *
- * @example
- * ```ts
- * app.use(async ctx => {
- *   const { method, path, query, headers } = ctx.req
- *   if (method === 'POST') ctx.res.body = JSON.stringify(await ctx.req.json())
- *   else ctx.res.body = `${path}?${query.get('q') ?? ''} from ${headers.get('user-agent') ?? 'nobody'}`
- * })
- * ```
- */
-/**
  * Where a request came from, read only when asked.
  * @internal
  */
@@ -48,13 +36,36 @@ export interface RemotePeer {
   readonly remoteAddress: string | undefined
 }
 
+/**
+ * A parsed request as the middleware chain sees it.
+ *
+ * @remarks
+ * Route on {@link Request.path}: it is the canonical, decoded path (`/%61dmin` is `/admin`), and reading
+ * it throws a 400 {@link HttpError} for a path that has no single meaning (`/a/../b`, `%2F`, NUL, bad
+ * UTF-8…), so a guard on it cannot be bypassed by encoding. {@link Request.rawPath} is the path exactly
+ * as sent, for logs.
+ *
+ * @example
+ * ```ts
+ * app.use(async (ctx, next) => {
+ *   const { method, path, query, headers } = ctx.req
+ *   if (path === '/admin' && headers.get('authorization') !== `Bearer ${process.env.ADMIN_TOKEN}`) throw new HttpError(401)
+ *   if (method === 'POST' && path === '/echo') ctx.res.body = { received: await ctx.req.json() } // sent as JSON
+ *   else if (path === '/hello') ctx.res.body = `hello ${query.get('name') ?? 'you'}` // text/plain
+ *   else await next()
+ * })
+ * ```
+ */
 export class Request implements AsyncIterable<Buffer> {
   /** The method token, case-sensitive (`GET`, `HEAD`, …). */
   readonly method: string
   /** The request-target exactly as sent. */
   readonly target: string
-  /** The raw path (no query), still percent-encoded. Use {@link Request.canonicalPath} to map it to anything. */
-  readonly path: string
+  /**
+   * The path exactly as sent (no query), still percent-encoded: `/%61dmin`. For logs; never route on it,
+   * route on {@link Request.path}.
+   */
+  readonly rawPath: string
   /** `'1.0'` or `'1.1'`. */
   readonly httpVersion: '1.0' | '1.1'
   /** The header fields. */
@@ -79,7 +90,7 @@ export class Request implements AsyncIterable<Buffer> {
   constructor(head: RequestHead, body: RequestBody | null, remote: string | undefined | RemotePeer, secure: boolean) {
     this.method = head.method
     this.target = head.target
-    this.path = head.path
+    this.rawPath = head.path
     this.#rawQuery = head.query
     this.httpVersion = head.versionMinor === 1 ? '1.1' : '1.0'
     this.headers = new RequestHeaders(head.rawHeaders)
@@ -106,22 +117,31 @@ export class Request implements AsyncIterable<Buffer> {
   }
 
   /**
-   * The one canonical form of the path, or the reason it was rejected; computed once per request.
-   * Every plugin maps requests through this and nothing else.
+   * The one canonical form of the path, or the reason it was rejected, as a result object (never
+   * throws); computed once per request. Every plugin maps requests through this and nothing else.
    */
   get canonicalPath(): CanonicalPath {
-    return (this.#canonical ??= canonicalOf(this.path))
+    return (this.#canonical ??= canonicalOf(this.rawPath))
   }
 
   /**
-   * The canonical path, or a 400 {@link HttpError} when the path is ambiguous or malformed.
+   * The canonical, decoded path (`/%61dmin` → `/admin`, `/caf%C3%A9` → `/café`): the one to route on.
    *
-   * @throws HttpError 400 with `reason` set to the rejection reason
+   * @remarks
+   * The asterisk-form of `OPTIONS *` and the authority-form of `CONNECT host:port` name no path: for
+   * them this is `'*'` and `''` (as sent), which no route starting with `/` can match, so the request
+   * goes on to whatever answers it (`fallback()`: 405 + `Allow`) instead of becoming a 400.
+   *
+   * @throws HttpError 400 with `reason` set to the rejection reason (`'dot-segment'`, `'encoded-separator'`,
+   * …) when the path is ambiguous or malformed
    */
-  get pathname(): string {
+  get path(): string {
     const result = this.canonicalPath
-    if (!result.ok) throw new HttpError(400, 'Bad Request', { reason: result.reason })
-    return result.path
+    if (result.ok) return result.path
+    const raw = this.rawPath
+    // The parser lets these two through only for `OPTIONS *` and `CONNECT host:port`.
+    if (raw === '*' || raw === '') return raw
+    throw new HttpError(400, 'Bad Request', { reason: result.reason })
   }
 
   /** The body stream (also available by iterating the request itself). */

@@ -3,10 +3,41 @@ import { disposeBody, type FileBody, type SizedStream } from './file-body.js'
 import { ResponseHeaders } from './http/response-headers.js'
 
 /**
- * What a response body may be: text (UTF-8), bytes, a stream of unknown length, a stream of known length,
- * a file range the core streams from a descriptor, or nothing.
+ * A body sent as JSON: a plain object or array (or an object with a `toJSON` method, such as a `Date`).
+ * The core serializes it with `JSON.stringify` once the whole chain has finished, so middleware on the
+ * way out still sees (and may change) the object.
+ *
+ * @remarks
+ * Typed as `object` so that values of interface types need no cast. Any other object — a `Map`, a
+ * `Set`, a class instance without `toJSON`, a `Promise` (a missing `await`) — and a value `JSON.stringify`
+ * refuses (a cycle, a `BigInt`) is a `TypeError` at that point: a 500 for the client, reported like
+ * any unhandled error.
+ *
+ * @example
+ * ```ts
+ * app.use(ctx => {
+ *   ctx.res.body = { time: new Date().toISOString() } // 200, application/json; charset=utf-8
+ * })
+ * ```
  */
-export type ResponseBody = string | Uint8Array | Readable | SizedStream | FileBody | null
+export type JsonBody = object
+
+/**
+ * What a response body may be: text (UTF-8), bytes, a stream of unknown length, a stream of known length,
+ * a file range the core streams from a descriptor, a plain object or array sent as JSON, or nothing.
+ *
+ * @remarks
+ * Without a `Content-Type`, the core sets one from the body: `text/plain; charset=utf-8` for a string
+ * (also one that starts with `<`: set `text/html` yourself for HTML), `application/octet-stream` for
+ * bytes, streams and files, `application/json; charset=utf-8` for a {@link JsonBody}. A type that was set
+ * is never changed; 1xx, 204, 304 and a response without a body get none.
+ */
+export type ResponseBody = string | Uint8Array | Readable | SizedStream | FileBody | JsonBody | null
+
+/** What {@link Response.failure} holds: the value that was thrown, boxed (anything can be thrown, also undefined). */
+interface Failure {
+  readonly error: unknown
+}
 
 /**
  * The response a middleware builds. Nothing is written until the chain settles; then the core turns it
@@ -32,6 +63,7 @@ export class Response {
   #body: ResponseBody = null
   /** Set by the core once the status line is on the wire. */
   #committed = false
+  #failure: Failure | null = null
   /** Ask the core to close the connection after this response. */
   closeConnection = false
   /**
@@ -52,13 +84,20 @@ export class Response {
     this.#explicitStatus = true
   }
 
-  /** The body; setting one without an explicit status makes the status 200. */
+  /**
+   * The body; setting one without an explicit status makes the status 200.
+   *
+   * @throws TypeError when set to something that is not a {@link ResponseBody} (a number, `undefined`…)
+   */
   get body(): ResponseBody {
     return this.#body
   }
 
   set body(value: ResponseBody) {
     if (this.#committed) throw new Error('Cannot set the body: the response is already on the wire')
+    if (typeof value !== 'object' && typeof value !== 'string') {
+      throw new TypeError(`ctx.res.body cannot be a ${typeof value}: set a string, bytes, a stream, a plain object or array (sent as JSON), or null for none`)
+    }
     this.#body = value
     if (!this.#explicitStatus && value !== null) this.#status = 200
   }
@@ -71,6 +110,23 @@ export class Response {
   /** Whether a middleware set the status explicitly. */
   get statusSet(): boolean {
     return this.#explicitStatus
+  }
+
+  /**
+   * The error {@link renderError} rendered into this response (by the core, `cors`, `fallback`, or your
+   * own code), or null. The App reports it (`onError`, or the default log) when the final status is 5xx.
+   * @internal
+   */
+  get failure(): Failure | null {
+    return this.#failure
+  }
+
+  /**
+   * Records the error this response now renders.
+   * @internal
+   */
+  recordFailure(error: unknown): void {
+    this.#failure = { error }
   }
 
   /**
@@ -93,5 +149,6 @@ export class Response {
     this.#body = null
     this.closeConnection = false
     this.reason = undefined
+    this.#failure = null
   }
 }

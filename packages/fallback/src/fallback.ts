@@ -116,7 +116,7 @@ export function fallback(options: FallbackOptions = {}): Middleware {
     const canonical = req.canonicalPath
     // `OPTIONS *` (asterisk-form) and `CONNECT host:port` (authority-form) name no path: not a bad
     // path, just a method nobody handled.
-    if (!canonical.ok && req.path !== '*' && req.path !== '') {
+    if (!canonical.ok && req.rawPath !== '*' && req.rawPath !== '') {
       res.status = 400
       res.reason = `reject:${canonical.reason}`
       fill(ctx, 400)

@@ -51,6 +51,11 @@ export class PreparedHeaders {
   /** {@link PreparedHeaders.text} encoded once. */
   readonly bytes: Buffer
   /**
+   * Whether the block has a `Content-Type` (then the core adds no default type).
+   * @internal
+   */
+  readonly hasContentType: boolean
+  /**
    * Whole response heads built on this block, reused while nothing that went into them changes.
    * @internal
    */
@@ -76,6 +81,7 @@ export class PreparedHeaders {
     this.lower = lower
     this.text = text
     this.bytes = Buffer.from(text, 'latin1')
+    this.hasContentType = lower.includes('content-type')
   }
 }
 
@@ -169,6 +175,15 @@ export class ResponseHeaders {
   has(name: string): boolean {
     const key = name.toLowerCase()
     return this.#indexOf(key) !== -1 || (this.#base !== null && this.#base.lower.includes(key))
+  }
+
+  /**
+   * Whether a `Content-Type` is set: a flag of the prepared block, else a scan of the own fields.
+   * @internal
+   */
+  hasContentType(): boolean {
+    const base = this.#base
+    return (base !== null && base.hasContentType) || this.#indexOf('content-type') !== -1
   }
 
   /**

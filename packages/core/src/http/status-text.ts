@@ -1,5 +1,8 @@
 /**
- * Reason phrases for the status codes of RFC 9110 (and a few widely used extras).
+ * Reason phrases for the status codes of RFC 9110 and the others Node's `STATUS_CODES` names (WebDAV,
+ * 103, 418 `I'm a Teapot`, 425, 511…), with RFC 9110's wording where the two differ (413, 422). A code
+ * not in the table still gets a valid status line with an empty reason phrase (`HTTP/1.1 599 `,
+ * RFC 9112 §4).
  *
  * @example
  * ```ts
@@ -9,6 +12,8 @@
 export const STATUS_TEXT: Readonly<Record<number, string>> = {
   100: 'Continue',
   101: 'Switching Protocols',
+  102: 'Processing',
+  103: 'Early Hints',
   200: 'OK',
   201: 'Created',
   202: 'Accepted',
@@ -16,11 +21,15 @@ export const STATUS_TEXT: Readonly<Record<number, string>> = {
   204: 'No Content',
   205: 'Reset Content',
   206: 'Partial Content',
+  207: 'Multi-Status',
+  208: 'Already Reported',
+  226: 'IM Used',
   300: 'Multiple Choices',
   301: 'Moved Permanently',
   302: 'Found',
   303: 'See Other',
   304: 'Not Modified',
+  305: 'Use Proxy',
   307: 'Temporary Redirect',
   308: 'Permanent Redirect',
   400: 'Bad Request',
@@ -41,8 +50,12 @@ export const STATUS_TEXT: Readonly<Record<number, string>> = {
   415: 'Unsupported Media Type',
   416: 'Range Not Satisfiable',
   417: 'Expectation Failed',
+  418: "I'm a Teapot",
   421: 'Misdirected Request',
   422: 'Unprocessable Content',
+  423: 'Locked',
+  424: 'Failed Dependency',
+  425: 'Too Early',
   426: 'Upgrade Required',
   428: 'Precondition Required',
   429: 'Too Many Requests',
@@ -54,6 +67,11 @@ export const STATUS_TEXT: Readonly<Record<number, string>> = {
   503: 'Service Unavailable',
   504: 'Gateway Timeout',
   505: 'HTTP Version Not Supported',
+  506: 'Variant Also Negotiates',
+  507: 'Insufficient Storage',
+  508: 'Loop Detected',
+  510: 'Not Extended',
+  511: 'Network Authentication Required',
 }
 
 /**
