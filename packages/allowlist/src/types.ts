@@ -30,6 +30,17 @@ export interface AllowlistOptions {
    * @defaultValue false
    */
   watch?: boolean
+  /**
+   * What happens to a request for a path that is not on the list (a canonical path core refuses always
+   * gets `400`):
+   * - `'refuse'`: `403` with `reason = 'deny:not-allowlisted'` and no body; nothing after the allowlist
+   *   runs;
+   * - `'next'`: `ctx.state.allowlist = null` and the chain goes on, so routes placed after the allowlist
+   *   can answer. `serveStatic` serves nothing when it sees `null` (it calls `next()`), so an unlisted
+   *   file is still never served; what nobody answers gets the fallback's not-found answer.
+   * @defaultValue 'refuse'
+   */
+  onDeny?: 'refuse' | 'next'
 }
 
 /**
