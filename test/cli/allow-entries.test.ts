@@ -98,3 +98,44 @@ describe('dotfiles listed by their exact name are served', () => {
     expect(out).toMatch(/^ {2}\/\.well-known\/security\.txt +text\/plain; charset=utf-8 +\d+ /m)
   })
 })
+
+describe('folder entries: everything under the folder, no dotfiles', () => {
+  it.each([['docs'], ['/docs/'], ['./docs']])('-a %s serves docs/a.txt and docs/sub/b.txt, never docs/.hidden', async entry => {
+    const { cwd } = site()
+    const cli = await startCli(['site', '--port', '0', '-a', entry], { cwd })
+    expect((await get(cli.port, '/docs/a.txt')).body.toString()).toBe('docs a')
+    expect((await get(cli.port, '/docs/sub/b.txt')).body.toString()).toBe('docs b')
+    const missing = await get(cli.port, '/docs/missing.txt')
+    expect(missing.status).toBe(403)
+    for (const path of ['/docs/.hidden', '/docs/.private/p.txt', '/secret.txt', '/index.html', '/docs/']) {
+      expect(withoutDate(await get(cli.port, path)), path).toBe(withoutDate(missing))
+    }
+    expect(cli.stderr()).not.toMatch(/rejected|matches no file/)
+  })
+
+  it('-a .well-known/ (a dot folder named exactly) serves the non-dotfiles inside it', async () => {
+    const { cwd, root } = site()
+    writeFileSync(join(root, '.well-known', '.tmp'), 'SECRET-TMP')
+    const cli = await startCli(['site', '--port', '0', '-a', '.well-known/'], { cwd })
+    expect((await get(cli.port, '/.well-known/security.txt')).body.toString()).toBe(SECURITY_TXT)
+    expect((await get(cli.port, '/.well-known/x')).body.toString()).toBe('SECRET-WELL-KNOWN')
+    expect((await get(cli.port, '/.well-known/.tmp')).status).toBe(403)
+    expect((await get(cli.port, '/.env')).status).toBe(403)
+  })
+
+  it('--check says what a folder entry serves', () => {
+    const { cwd } = site()
+    const out = execFileSync(process.execPath, [BIN, 'site', '--check', '-a', 'docs', '-a', 'index.html'], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } })
+    expect(out).toContain('Folders (1):\n  docs/ (folder: every non-dotfile under it)\n')
+    expect(out).toMatch(/Served \(4 URLs\):/)
+    expect(out).toMatch(/^ {2}\/docs\/sub\/b\.txt /m)
+    expect(out).not.toMatch(/\.hidden|\.private/)
+  })
+
+  it('-a index.html/ (a file spelled as a folder) is refused with a reason', async () => {
+    const { cwd } = site()
+    const cli = await startCli(['site', '--port', '0', '-a', 'index.html/', '-a', 'docs/a.txt'], { cwd })
+    await cli.waitForStderr(/allow entry "index\.html\/" rejected: not-a-directory/)
+    expect((await get(cli.port, '/index.html')).status).toBe(403)
+  })
+})

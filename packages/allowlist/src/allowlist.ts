@@ -74,7 +74,7 @@ function toList(entries: string | readonly string[]): readonly string[] {
 function dotNamesOf(rules: readonly Rule[]): Set<string> {
   const names = new Set<string>()
   for (const { op, parsed } of rules) {
-    if (op !== 'include' || parsed.kind !== 'exact') continue
+    if (op !== 'include' || (parsed.kind !== 'exact' && parsed.kind !== 'folder')) continue
     for (const seg of parsed.segments) if (seg.charCodeAt(0) === DOT) names.add(seg)
   }
   return names
@@ -275,7 +275,7 @@ export function allowlist(entries: readonly string[], options: AllowlistOptions)
 
   Object.defineProperties(middleware, {
     ready: { value: ready, enumerable: true },
-    report: { get: (): AllowlistReport => report ?? { allowed: [], rejected: [], unmatched: [] }, enumerable: true },
+    report: { get: (): AllowlistReport => report ?? { allowed: [], rejected: [], unmatched: [], folders: [] }, enumerable: true },
     add: { value: controls.add, enumerable: true },
     remove: { value: controls.remove, enumerable: true },
     reload: { value: controls.reload, enumerable: true },

@@ -41,6 +41,23 @@ export interface GlobEntry {
 }
 
 /**
+ * An entry spelled with a trailing `/` (`docs/`): a folder, served as every non-dotfile under it. (An
+ * exact entry without the slash that turns out to name a folder is served the same way.)
+ *
+ * @example
+ * ```ts
+ * const e = parseEntry('/docs/') // { kind: 'folder', entry: 'docs/', segments: ['docs'] }
+ * ```
+ */
+export interface FolderEntry {
+  readonly kind: 'folder'
+  /** Normalized entry, with its trailing `/`. */
+  readonly entry: string
+  /** The folder's segments (dot segments allowed: they are spelled exactly). */
+  readonly segments: readonly string[]
+}
+
+/**
  * An entry refused by its syntax alone (no file-system access happened).
  *
  * @example
@@ -65,7 +82,7 @@ export interface InvalidEntry {
  * if (p.kind === 'invalid') console.warn(p.entry, p.reason)
  * ```
  */
-export type ParsedEntry = ExactEntry | GlobEntry | InvalidEntry
+export type ParsedEntry = ExactEntry | GlobEntry | FolderEntry | InvalidEntry
 
 const DOT = 0x2e
 
@@ -124,8 +141,8 @@ export function canonicalProblem(urlPath: string): string | undefined {
  * Parses one entry: normalizes it, checks its syntax, and tells an exact path from a glob.
  *
  * @remarks
- * Refused (`invalid-entry`): empty, a `.` or `..` segment, an empty segment (`a//b`, `a/`), a backslash,
- * NUL, a lone surrogate. A glob with a segment spelling a leading `.` is refused as `dotfile-via-glob`
+ * Refused (`invalid-entry`): empty, a `.` or `..` segment, an empty segment (`a//b`), a backslash,
+ * NUL, a lone surrogate, a glob with a trailing `/`. One trailing `/` makes a folder entry (`docs/`). A glob with a segment spelling a leading `.` is refused as `dotfile-via-glob`
  * unless `allowDotGlob` (exclusions). An exact entry whose URL path core would refuse gives
  * `canonical:<reason>`.
  *
@@ -144,9 +161,15 @@ export function parseEntry(raw: string, allowDotGlob = false): ParsedEntry {
   const invalid = (reason: string): InvalidEntry => ({ kind: 'invalid', entry, reason })
   if (entry.length === 0 || entry.includes('\\') || entry.includes('\0')) return invalid('invalid-entry')
   if (hasLoneSurrogate(entry)) return invalid('invalid-entry')
-  const segments = entry.split('/')
+  const folder = entry.length > 1 && entry.endsWith('/')
+  const segments = (folder ? entry.slice(0, -1) : entry).split('/')
   for (const seg of segments) {
     if (seg === '' || seg === '.' || seg === '..') return invalid('invalid-entry')
+  }
+  if (folder) {
+    if (isGlob(entry)) return invalid('invalid-entry')
+    const problem = canonicalProblem('/' + segments.join('/'))
+    return problem === undefined ? { kind: 'folder', entry, segments } : invalid(problem)
   }
   if (isGlob(entry)) {
     if (!allowDotGlob && segments.some(seg => seg.charCodeAt(0) === DOT)) return invalid('dotfile-via-glob')

@@ -70,8 +70,8 @@ export interface AllowedFile {
  * (the URL path would be refused by core's `canonicalizePath`, e.g. `canonical:forbidden-character` for
  * `a:b.txt`), `dotfile-via-glob` (a glob that names a dot segment), `outside-root` (the file resolves
  * outside the root), `symlink-outside-root` (an entry that is, or goes through, a symlink leaving the
- * root), `not-a-regular-file` (a directory, socket, FIFO, …), `not-found` (a dangling symlink, or a file
- * that vanished during the build), `walk-limit` (a glob walk hit its depth or file-count bound).
+ * root), `not-a-regular-file` (a socket, FIFO, …), `not-a-directory` (a folder entry `x/` naming a
+ * file), `not-found` (a dangling symlink, or a file that vanished during the build), `walk-limit` (a glob walk hit its depth or file-count bound).
  * For a file found by a glob, `entry` is the file's path relative to the root.
  *
  * @example
@@ -105,6 +105,11 @@ export interface AllowlistReport {
   rejected: RejectedEntry[]
   /** Entries and globs that matched no file (normalized spelling). */
   unmatched: string[]
+  /**
+   * Entries that name a folder (`docs`, `docs/`, normalized spelling), served as every non-dotfile
+   * under it (`docs/**`), sorted.
+   */
+  folders: string[]
 }
 
 /**
