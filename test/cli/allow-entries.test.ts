@@ -139,3 +139,28 @@ describe('folder entries: everything under the folder, no dotfiles', () => {
     expect((await get(cli.port, '/index.html')).status).toBe(403)
   })
 })
+
+describe('brace alternatives in --allow', () => {
+  it("-a '**/*.{js,css}' serves the .js and .css files and nothing else", async () => {
+    const { cwd } = site()
+    const cli = await startCli(['site', '--port', '0', '-a', '**/*.{js,css}', '-a', '{index,about}.html'], { cwd })
+    expect((await get(cli.port, '/assets/app.js')).body.toString()).toBe('void 0')
+    const css = await get(cli.port, '/assets/site.css')
+    expect(css.status).toBe(200)
+    expect(header(css, 'content-type')).toBe('text/css; charset=utf-8')
+    expect((await get(cli.port, '/index.html')).status).toBe(200)
+    for (const path of ['/assets/logo.png', '/secret.txt', '/docs/a.txt', '/about.html']) expect((await get(cli.port, path)).status, path).toBe(403)
+  })
+
+  it('an unbalanced brace is refused at start-up with its reason', async () => {
+    const { cwd } = site()
+    const cli = await startCli(['site', '--port', '0', '-a', '**/*.{js,css', '-a', 'index.html'], { cwd })
+    await cli.waitForStderr(/allow entry "\*\*\/\*\.\{js,css" rejected: unbalanced-brace/)
+    expect((await get(cli.port, '/assets/app.js')).status).toBe(403)
+  })
+
+  it('--help documents folders and braces', () => {
+    const out = execFileSync(process.execPath, [BIN, '--help'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } })
+    expect(out).toMatch(/--allow <path\|glob> +serve this file, folder \(every non-dotfile under it\) or glob \(\*, \?, \*\*, \{a,b\}\)/)
+  })
+})

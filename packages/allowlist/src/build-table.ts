@@ -157,7 +157,7 @@ class RuleIndex {
       const folder = folders.get(i)
       if (folder !== undefined) this.#patterns.push({ index: i, glob: undefined, folder, dot })
       else if (parsed.kind === 'exact') this.#exact.set(parsed.entry, i)
-      else if (parsed.kind === 'glob') this.#patterns.push({ index: i, glob: parsed.glob, folder: undefined, dot })
+      else if (parsed.kind === 'glob') for (const glob of parsed.globs) this.#patterns.push({ index: i, glob, folder: undefined, dot })
     }
   }
 
@@ -270,7 +270,7 @@ export async function buildTable(rules: readonly Rule[], options: BuildOptions):
         rejected.push({ entry: parsed.entry, reason: parsed.reason })
         found.add(i)
       } else {
-        globRules.push({ index: i, glob: parsed.glob, entry: parsed.entry })
+        for (const glob of parsed.globs) globRules.push({ index: i, glob, entry: parsed.entry })
       }
     }
   }
@@ -318,7 +318,7 @@ export async function buildTable(rules: readonly Rule[], options: BuildOptions):
       if (!candidates.has(f.rel)) candidates.set(f.rel, { label: f.rel, rel: f.rel, segments: f.segments, abs: f.abs })
     }
     if (result.limited) {
-      for (const g of globRules) rejected.push({ entry: g.entry, reason: 'walk-limit' })
+      for (const entry of new Set(globRules.map(g => g.entry))) rejected.push({ entry, reason: 'walk-limit' })
       debug('walk bound reached (depth or entry count): glob results are incomplete')
     }
   }
