@@ -123,6 +123,22 @@ describe('folder entries: everything under the folder, no dotfiles', () => {
     expect((await get(cli.port, '/.env')).status).toBe(403)
   })
 
+  it('--watch with -a .well-known/acme-challenge/: a token written after start-up is served (the ACME webroot)', async () => {
+    const { cwd, root } = site()
+    mkdirSync(join(root, '.well-known', 'acme-challenge'))
+    const cli = await startCli(['site', '--port', '0', '--watch', '-a', '.well-known/acme-challenge/'], { cwd })
+    expect((await get(cli.port, '/.well-known/acme-challenge/tok-1')).status).toBe(403)
+    writeFileSync(join(root, '.well-known', 'acme-challenge', 'tok-1'), 'tok-1.thumbprint')
+    let res = await get(cli.port, '/.well-known/acme-challenge/tok-1')
+    for (let i = 0; i < 50 && res.status !== 200; i++) {
+      await new Promise(resolve => setTimeout(resolve, 100))
+      res = await get(cli.port, '/.well-known/acme-challenge/tok-1')
+    }
+    expect(res.status).toBe(200)
+    expect(res.body.toString()).toBe('tok-1.thumbprint')
+    expect((await get(cli.port, '/.well-known/security.txt')).status).toBe(403)
+  })
+
   it('--check says what a folder entry serves', () => {
     const { cwd } = site()
     const out = execFileSync(process.execPath, [BIN, 'site', '--check', '-a', 'docs', '-a', 'index.html'], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } })
