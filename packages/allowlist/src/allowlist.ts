@@ -87,9 +87,10 @@ function dotNamesOf(rules: readonly Rule[]): Set<string> {
  * @remarks
  * The table is built at start-up (asynchronously; requests that arrive earlier wait for
  * {@link AllowlistMiddleware.ready}). Each entry is a path relative to `root` (`css/site.css`,
- * optionally starting with `/` or `./`) or a glob (`*`, `**`, `?`): it must resolve, with `realpath`, to
- * a regular file inside the root. Dotfiles are served only when listed by exact name, never through a
- * glob. A request costs one `Map.get` on `ctx.req.canonicalPath.path`:
+ * optionally starting with `/` or `./`), a folder (`docs`, `docs/`: every non-dotfile under it) or a
+ * glob (`*`, `**`, `?`, `{a,b}`); every file must resolve, with `realpath`, to a regular file inside the
+ * root. Dot segments are admitted only where spelled exactly (`.env`, `.well-known/acme-challenge/`),
+ * never through a wildcard or brace. A request costs one `Map.get` on `ctx.req.canonicalPath.path`:
  * - canonical path not ok → `400`, `reason = 'reject:<reason>'`;
  * - not in the table → `403`, `reason = 'deny:not-allowlisted'`, no body, identical whether the file
  *   exists or not; with `onDeny: 'next'`, `ctx.state.allowlist = null` and `next()` instead, so the
