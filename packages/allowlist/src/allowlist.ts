@@ -59,6 +59,9 @@ function validateOptions(entries: unknown, options: unknown): asserts options is
   for (const key of ['followSymlinks', 'watch'] as const) {
     if (o[key] !== undefined && typeof o[key] !== 'boolean') throw new TypeError(`allowlist: options.${key} must be a boolean`)
   }
+  if (o.onDeny !== undefined && o.onDeny !== 'refuse' && o.onDeny !== 'next') {
+    throw new TypeError("allowlist: options.onDeny must be 'refuse' or 'next'")
+  }
 }
 
 function toList(entries: string | readonly string[]): readonly string[] {
@@ -71,7 +74,7 @@ function toList(entries: string | readonly string[]): readonly string[] {
 function dotNamesOf(rules: readonly Rule[]): Set<string> {
   const names = new Set<string>()
   for (const { op, parsed } of rules) {
-    if (op !== 'include' || parsed.kind !== 'exact') continue
+    if (op !== 'include' || (parsed.kind !== 'exact' && parsed.kind !== 'folder')) continue
     for (const seg of parsed.segments) if (seg.charCodeAt(0) === DOT) names.add(seg)
   }
   return names
@@ -84,12 +87,14 @@ function dotNamesOf(rules: readonly Rule[]): Set<string> {
  * @remarks
  * The table is built at start-up (asynchronously; requests that arrive earlier wait for
  * {@link AllowlistMiddleware.ready}). Each entry is a path relative to `root` (`css/site.css`,
- * optionally starting with `/` or `./`) or a glob (`*`, `**`, `?`): it must resolve, with `realpath`, to
- * a regular file inside the root. Dotfiles are served only when listed by exact name, never through a
- * glob. A request costs one `Map.get` on `ctx.req.canonicalPath.path`:
+ * optionally starting with `/` or `./`), a folder (`docs`, `docs/`: every non-dotfile under it) or a
+ * glob (`*`, `**`, `?`, `{a,b}`); every file must resolve, with `realpath`, to a regular file inside the
+ * root. Dot segments are admitted only where spelled exactly (`.env`, `.well-known/acme-challenge/`),
+ * never through a wildcard or brace. A request costs one `Map.get` on `ctx.req.canonicalPath.path`:
  * - canonical path not ok → `400`, `reason = 'reject:<reason>'`;
  * - not in the table → `403`, `reason = 'deny:not-allowlisted'`, no body, identical whether the file
- *   exists or not;
+ *   exists or not; with `onDeny: 'next'`, `ctx.state.allowlist = null` and `next()` instead, so the
+ *   app's own routes placed after it can answer (static then serves nothing for that path);
  * - in the table → `ctx.state.allowlist` = an {@link AllowlistHit}, then `next()`.
  *
  * For a listed `dir/index.html`, `/dir/` maps to it and `/dir` passes too (with `kind: 'directory'`)
@@ -119,6 +124,7 @@ export function allowlist(entries: readonly string[], options: AllowlistOptions)
   const index = options.index === undefined ? 'index.html' : options.index
   const followSymlinks = options.followSymlinks === true
   const watching = options.watch === true
+  const passOn = options.onDeny === 'next'
 
   /**
    * The rules by normalized entry, in order (re-setting an entry moves it to the end: later rules win).
@@ -182,6 +188,11 @@ export function allowlist(entries: readonly string[], options: AllowlistOptions)
   function decide(ctx: Context, next: Next, t: ReadonlyMap<string, AllowlistHit>, path: string): void | Promise<void> {
     const hit = t.get(path)
     if (hit === undefined) {
+      if (passOn) {
+        // Not ours: the routes below may answer it, but static must not serve a file for it.
+        ctx.state.allowlist = null
+        return next()
+      }
       ctx.res.status = 403
       ctx.res.reason = DENY_REASON
       return
@@ -199,6 +210,11 @@ export function allowlist(entries: readonly string[], options: AllowlistOptions)
     }
     const t = table
     if (t === null) {
+      if (passOn) {
+        // No table, so nothing is admitted; the app's own routes still answer.
+        ctx.state.allowlist = null
+        return next()
+      }
       ctx.res.status = 500
       ctx.res.reason = UNAVAILABLE_REASON
       return
@@ -260,7 +276,7 @@ export function allowlist(entries: readonly string[], options: AllowlistOptions)
 
   Object.defineProperties(middleware, {
     ready: { value: ready, enumerable: true },
-    report: { get: (): AllowlistReport => report ?? { allowed: [], rejected: [], unmatched: [] }, enumerable: true },
+    report: { get: (): AllowlistReport => report ?? { allowed: [], rejected: [], unmatched: [], folders: [] }, enumerable: true },
     add: { value: controls.add, enumerable: true },
     remove: { value: controls.remove, enumerable: true },
     reload: { value: controls.reload, enumerable: true },

@@ -3,13 +3,14 @@
  *
  * @module
  */
+import type { Dirent } from 'node:fs'
 import { lstat, realpath, stat } from 'node:fs/promises'
 import { join, resolve, sep } from 'node:path'
 import { DirLister } from './dir-lister.js'
 import { canonicalProblem, type ParsedEntry } from './entry.js'
-import { matchGlob, type CompiledGlob } from './glob.js'
+import { compileGlob, matchGlob, type CompiledGlob } from './glob.js'
 import type { AllowedFile, AllowlistHit, AllowlistReport, RejectedEntry } from './types.js'
-import { walk } from './walk.js'
+import { walk, type WalkOptions } from './walk.js'
 import { createDebug } from 'tinyhttp-core'
 
 const debug = createDebug('tinyhttp:allowlist')
@@ -91,16 +92,46 @@ async function forEachLimit<T>(items: readonly T[], limit: number, fn: (item: T)
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
 }
 
-/** Whether every segment of an exact entry is present, spelled exactly, in its parent's listing. */
-async function existsExactly(lister: DirLister, rootReal: string, segments: readonly string[]): Promise<boolean> {
+/**
+ * The directory entry an exact entry names, when every segment is present, spelled exactly, in its
+ * parent's listing; else undefined.
+ */
+async function direntExactly(lister: DirLister, rootReal: string, segments: readonly string[]): Promise<Dirent | undefined> {
   let dir = rootReal
+  let dirent: Dirent | undefined
   for (let i = 0; i < segments.length; i++) {
     const listing = await lister.list(dir)
-    const dirent = listing?.get(segments[i]!)
-    if (dirent === undefined) return false
-    if (i < segments.length - 1 && !dirent.isDirectory() && !dirent.isSymbolicLink()) return false
+    dirent = listing?.get(segments[i]!)
+    if (dirent === undefined) return undefined
+    if (i < segments.length - 1 && !dirent.isDirectory() && !dirent.isSymbolicLink()) return undefined
     dir = join(dir, segments[i]!)
   }
+  return dirent
+}
+
+/** Whether a listed name is a folder (a directory, or a symlink to one). */
+async function isFolder(dirent: Dirent, abs: string): Promise<boolean> {
+  if (dirent.isDirectory()) return true
+  if (!dirent.isSymbolicLink()) return false
+  try {
+    return (await stat(abs)).isDirectory()
+  } catch {
+    return false
+  }
+}
+
+/** Every non-dot path below a folder: what a folder entry serves (`docs` = `docs/**`). */
+const EVERYTHING = compileGlob('**')
+
+/**
+ * Whether `segments` lies below the folder `prefix` (at least one more segment), with no dot segment
+ * after the prefix unless `dot` (exclusions). Dot segments of the prefix itself were spelled exactly.
+ */
+function underFolder(prefix: readonly string[], segments: readonly string[], dot: boolean): boolean {
+  const n = prefix.length
+  if (segments.length <= n) return false
+  for (let i = 0; i < n; i++) if (segments[i] !== prefix[i]) return false
+  if (!dot) for (let i = n; i < segments.length; i++) if (segments[i]!.charCodeAt(0) === 0x2e) return false
   return true
 }
 
@@ -110,25 +141,33 @@ async function existsExactly(lister: DirLister, rootReal: string, segments: read
  */
 class RuleIndex {
   readonly #exact = new Map<string, number>()
-  readonly #globs: Array<{ index: number; glob: CompiledGlob; dot: boolean }> = []
+  /** Globs and folders, in rule order. */
+  readonly #patterns: Array<{ index: number; glob: CompiledGlob | undefined; folder: readonly string[] | undefined; dot: boolean }> = []
   readonly #rules: readonly Rule[]
 
-  constructor(rules: readonly Rule[]) {
+  /**
+   * @param rules - the rules in order
+   * @param folders - rule index → folder segments, for the exact or folder rules that name a folder
+   */
+  constructor(rules: readonly Rule[], folders: ReadonlyMap<number, readonly string[]>) {
     this.#rules = rules
     for (let i = 0; i < rules.length; i++) {
       const { op, parsed } = rules[i]!
-      if (parsed.kind === 'exact') this.#exact.set(parsed.entry, i)
-      else if (parsed.kind === 'glob') this.#globs.push({ index: i, glob: parsed.glob, dot: op === 'exclude' })
+      const dot = op === 'exclude'
+      const folder = folders.get(i)
+      if (folder !== undefined) this.#patterns.push({ index: i, glob: undefined, folder, dot })
+      else if (parsed.kind === 'exact') this.#exact.set(parsed.entry, i)
+      else if (parsed.kind === 'glob') for (const glob of parsed.globs) this.#patterns.push({ index: i, glob, folder: undefined, dot })
     }
   }
 
   /** The op of the deciding rule, or undefined when none matches. */
   decide(rel: string, segments: readonly string[]): 'include' | 'exclude' | undefined {
     const exact = this.#exact.get(rel) ?? -1
-    for (let g = this.#globs.length - 1; g >= 0; g--) {
-      const { index, glob, dot } = this.#globs[g]!
+    for (let g = this.#patterns.length - 1; g >= 0; g--) {
+      const { index, glob, folder, dot } = this.#patterns[g]!
       if (index < exact) break
-      if (matchGlob(glob, segments, dot)) return this.#rules[index]!.op
+      if (glob !== undefined ? matchGlob(glob, segments, dot) : underFolder(folder!, segments, dot)) return this.#rules[index]!.op
     }
     return exact >= 0 ? this.#rules[exact]!.op : undefined
   }
@@ -199,29 +238,71 @@ export async function buildTable(rules: readonly Rule[], options: BuildOptions):
   const candidates = new Map<string, Candidate>()
   /** Include rules that found something, by rule index. */
   const found = new Set<number>()
+  /** Rules (include or exclude) that name a folder: rule index → its segments. */
+  const folderRules = new Map<number, readonly string[]>()
+  const folders: string[] = []
+  const walkBounds: Pick<WalkOptions, 'maxDepth' | 'maxEntries'> = {
+    ...(options.maxDepth === undefined ? {} : { maxDepth: options.maxDepth }),
+    ...(options.maxEntries === undefined ? {} : { maxEntries: options.maxEntries }),
+  }
+  const prefix = rootReal.endsWith(sep) ? rootReal : rootReal + sep
 
   const globRules: Array<{ index: number; glob: CompiledGlob; entry: string }> = []
   for (let i = 0; i < rules.length; i++) {
     const { op, parsed } = rules[i]!
-    if (op !== 'include') continue
-    if (parsed.kind === 'invalid') {
-      rejected.push({ entry: parsed.entry, reason: parsed.reason })
-      found.add(i)
-    } else if (parsed.kind === 'exact') {
-      if (await existsExactly(lister, rootReal, parsed.segments)) {
+    if (parsed.kind === 'exact' || parsed.kind === 'folder') {
+      const abs = join(rootReal, ...parsed.segments)
+      const dirent = await direntExactly(lister, rootReal, parsed.segments)
+      const folder = dirent !== undefined && (await isFolder(dirent, abs))
+      if (folder) folderRules.set(i, parsed.segments)
+      if (op !== 'include' || dirent === undefined) continue
+      if (folder) {
+        await includeFolder(i, parsed.entry, parsed.segments, abs)
+      } else if (parsed.kind === 'folder') {
+        rejected.push({ entry: parsed.entry, reason: 'not-a-directory' })
         found.add(i)
-        if (!candidates.has(parsed.entry)) {
-          candidates.set(parsed.entry, {
-            label: parsed.entry,
-            rel: parsed.entry,
-            segments: parsed.segments,
-            abs: join(rootReal, ...parsed.segments),
-          })
-        }
+      } else {
+        found.add(i)
+        if (!candidates.has(parsed.entry)) candidates.set(parsed.entry, { label: parsed.entry, rel: parsed.entry, segments: parsed.segments, abs })
       }
-    } else {
-      globRules.push({ index: i, glob: parsed.glob, entry: parsed.entry })
+    } else if (op === 'include') {
+      if (parsed.kind === 'invalid') {
+        rejected.push({ entry: parsed.entry, reason: parsed.reason })
+        found.add(i)
+      } else {
+        for (const glob of parsed.globs) globRules.push({ index: i, glob, entry: parsed.entry })
+      }
     }
+  }
+
+  /** A folder entry: every non-dotfile below it, found by a walk of that folder alone. */
+  async function includeFolder(i: number, entry: string, segments: readonly string[], abs: string): Promise<void> {
+    let real: string
+    try {
+      real = await realpath(abs)
+    } catch {
+      return // vanished since it was listed: unmatched
+    }
+    if (!real.startsWith(prefix) && !options.followSymlinks) {
+      let self = false
+      try {
+        self = (await lstat(abs)).isSymbolicLink()
+      } catch {
+        // vanished: report it as going through a directory link
+      }
+      rejected.push({ entry, reason: self ? 'symlink-outside-root' : 'outside-root' })
+      found.add(i)
+      return
+    }
+    folders.push(entry)
+    const result = await walk({ rootReal: real, globs: [EVERYTHING], followSymlinks: options.followSymlinks, lister, ...walkBounds })
+    for (const f of result.files) {
+      found.add(i)
+      const fileSegments = [...segments, ...f.segments]
+      const rel = fileSegments.join('/')
+      if (!candidates.has(rel)) candidates.set(rel, { label: rel, rel, segments: fileSegments, abs: f.abs })
+    }
+    if (result.limited) rejected.push({ entry, reason: 'walk-limit' })
   }
 
   if (globRules.length > 0) {
@@ -230,15 +311,14 @@ export async function buildTable(rules: readonly Rule[], options: BuildOptions):
       globs: globRules.map(g => g.glob),
       followSymlinks: options.followSymlinks,
       lister,
-      ...(options.maxDepth === undefined ? {} : { maxDepth: options.maxDepth }),
-      ...(options.maxEntries === undefined ? {} : { maxEntries: options.maxEntries }),
+      ...walkBounds,
     })
     for (const f of result.files) {
       for (const g of f.matchedBy) found.add(globRules[g]!.index)
       if (!candidates.has(f.rel)) candidates.set(f.rel, { label: f.rel, rel: f.rel, segments: f.segments, abs: f.abs })
     }
     if (result.limited) {
-      for (const g of globRules) rejected.push({ entry: g.entry, reason: 'walk-limit' })
+      for (const entry of new Set(globRules.map(g => g.entry))) rejected.push({ entry, reason: 'walk-limit' })
       debug('walk bound reached (depth or entry count): glob results are incomplete')
     }
   }
@@ -251,7 +331,7 @@ export async function buildTable(rules: readonly Rule[], options: BuildOptions):
 
   const allowed: AllowedFile[] = []
   const table = new Map<string, AllowlistHit>()
-  const deciding = new RuleIndex(rules)
+  const deciding = new RuleIndex(rules, folderRules)
   await forEachLimit([...candidates.values()], PARALLEL_CHECKS, async c => {
     if (deciding.decide(c.rel, c.segments) !== 'include') return // excluded by a later remove()
     const r = await check(c, rootReal, options.followSymlinks)
@@ -286,6 +366,7 @@ export async function buildTable(rules: readonly Rule[], options: BuildOptions):
   debug('table built: %d files, %d keys, %d rejected, %d unmatched', allowed.length, table.size, rejected.length, unmatched.length)
 
   // The hits above are frozen (they are shared by every request); the report is plain data for callers.
-  const report: AllowlistReport = { allowed, rejected, unmatched }
+  folders.sort(byString)
+  const report: AllowlistReport = { allowed, rejected, unmatched, folders }
   return { table, report, rootReal, dirs: await lister.listed() }
 }

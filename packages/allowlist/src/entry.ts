@@ -4,6 +4,7 @@
  * @module
  */
 import { canonicalizePath, encodePath } from 'tinyhttp-core'
+import { expandBraces, hasBraceSyntax } from './brace.js'
 import { compileGlob, isGlob, type CompiledGlob } from './glob.js'
 
 /**
@@ -25,19 +26,36 @@ export interface ExactEntry {
 }
 
 /**
- * A glob entry.
+ * A glob entry: one pattern, or the alternatives of its brace groups.
  *
  * @example
  * ```ts
- * const e = parseEntry('*.css') // { kind: 'glob', entry: '*.css', glob }
+ * const e = parseEntry('*.{js,css}') // { kind: 'glob', entry: '*.{js,css}', globs: [*.js, *.css] }
  * ```
  */
 export interface GlobEntry {
   readonly kind: 'glob'
-  /** Normalized entry. */
+  /** Normalized entry (braces as written). */
   readonly entry: string
-  /** The compiled pattern. */
-  readonly glob: CompiledGlob
+  /** The compiled patterns (one per brace alternative); a path matches the entry when one matches. */
+  readonly globs: readonly CompiledGlob[]
+}
+
+/**
+ * An entry spelled with a trailing `/` (`docs/`): a folder, served as every non-dotfile under it. (An
+ * exact entry without the slash that turns out to name a folder is served the same way.)
+ *
+ * @example
+ * ```ts
+ * const e = parseEntry('/docs/') // { kind: 'folder', entry: 'docs/', segments: ['docs'] }
+ * ```
+ */
+export interface FolderEntry {
+  readonly kind: 'folder'
+  /** Normalized entry, with its trailing `/`. */
+  readonly entry: string
+  /** The folder's segments (dot segments allowed: they are spelled exactly). */
+  readonly segments: readonly string[]
 }
 
 /**
@@ -52,7 +70,7 @@ export interface InvalidEntry {
   readonly kind: 'invalid'
   /** Normalized entry (or the entry as given when it could not be normalized). */
   readonly entry: string
-  /** `invalid-entry`, `dotfile-via-glob` or `canonical:<reason>`. */
+  /** `invalid-entry`, `dotfile-via-glob`, `unbalanced-brace`, `too-many-alternatives` or `canonical:<reason>`. */
   readonly reason: string
 }
 
@@ -65,7 +83,7 @@ export interface InvalidEntry {
  * if (p.kind === 'invalid') console.warn(p.entry, p.reason)
  * ```
  */
-export type ParsedEntry = ExactEntry | GlobEntry | InvalidEntry
+export type ParsedEntry = ExactEntry | GlobEntry | FolderEntry | InvalidEntry
 
 const DOT = 0x2e
 
@@ -121,13 +139,16 @@ export function canonicalProblem(urlPath: string): string | undefined {
 }
 
 /**
- * Parses one entry: normalizes it, checks its syntax, and tells an exact path from a glob.
+ * Parses one entry: normalizes it, expands its braces, checks its syntax, and tells an exact path, a
+ * folder and a glob apart.
  *
  * @remarks
- * Refused (`invalid-entry`): empty, a `.` or `..` segment, an empty segment (`a//b`, `a/`), a backslash,
- * NUL, a lone surrogate. A glob with a segment spelling a leading `.` is refused as `dotfile-via-glob`
- * unless `allowDotGlob` (exclusions). An exact entry whose URL path core would refuse gives
- * `canonical:<reason>`.
+ * Refused (`invalid-entry`): empty, a `.` or `..` segment, an empty segment (`a//b`), a backslash (other
+ * than the escapes `\{`, `\}`, `\,`), NUL, a lone surrogate, a glob with a trailing `/`. One trailing `/`
+ * makes a folder entry (`docs/`). Brace groups (`*.{js,css}`) make a glob of several alternatives (see
+ * brace.ts); `unbalanced-brace` and `too-many-alternatives` refuse the entry. A glob (or a brace entry)
+ * with a segment spelling a leading `.` is refused as `dotfile-via-glob` unless `allowDotGlob`
+ * (exclusions). An exact entry whose URL path core would refuse gives `canonical:<reason>`.
  *
  * @param raw - the entry as given
  * @param allowDotGlob - accept globs that spell dot segments (used for exclusions)
@@ -135,22 +156,49 @@ export function canonicalProblem(urlPath: string): string | undefined {
  * @example
  * ```ts
  * parseEntry('./a.txt')        // { kind: 'exact', entry: 'a.txt', segments: ['a.txt'], urlPath: '/a.txt' }
- * parseEntry('assets/*.css')   // { kind: 'glob', entry: 'assets/*.css', glob }
+ * parseEntry('docs/')          // { kind: 'folder', entry: 'docs/', segments: ['docs'] }
+ * parseEntry('assets/*.css')   // { kind: 'glob', entry: 'assets/*.css', globs: [glob] }
+ * parseEntry('*.{js,css}')     // { kind: 'glob', entry: '*.{js,css}', globs: [glob *.js, glob *.css] }
  * parseEntry('../etc/passwd')  // { kind: 'invalid', entry: '../etc/passwd', reason: 'invalid-entry' }
  * ```
  */
 export function parseEntry(raw: string, allowDotGlob = false): ParsedEntry {
   const entry = normalizeEntry(raw)
+  if (!hasBraceSyntax(entry)) return parseOne(entry, allowDotGlob)
+  const expanded = expandBraces(entry)
+  if (!expanded.ok) return { kind: 'invalid', entry, reason: expanded.reason }
+  // Only escapes: one entry, spelled with the literal characters.
+  if (!expanded.alternation) return parseOne(expanded.alternatives[0]!, allowDotGlob)
+  const globs: CompiledGlob[] = []
+  for (const alternative of expanded.alternatives) {
+    const parsed = parseOne(alternative, true)
+    if (parsed.kind === 'invalid') return { kind: 'invalid', entry, reason: parsed.reason }
+    if (parsed.kind === 'folder') return { kind: 'invalid', entry, reason: 'invalid-entry' }
+    // Braces never name a dotfile: an alternative is a pattern, whether or not it has a wildcard.
+    if (!allowDotGlob && alternative.split('/').some(seg => seg.charCodeAt(0) === DOT)) return { kind: 'invalid', entry, reason: 'dotfile-via-glob' }
+    globs.push(parsed.kind === 'glob' ? parsed.globs[0]! : compileGlob(alternative))
+  }
+  return { kind: 'glob', entry, globs }
+}
+
+/** Parses one entry without braces (already expanded). */
+function parseOne(entry: string, allowDotGlob: boolean): ParsedEntry {
   const invalid = (reason: string): InvalidEntry => ({ kind: 'invalid', entry, reason })
   if (entry.length === 0 || entry.includes('\\') || entry.includes('\0')) return invalid('invalid-entry')
   if (hasLoneSurrogate(entry)) return invalid('invalid-entry')
-  const segments = entry.split('/')
+  const folder = entry.length > 1 && entry.endsWith('/')
+  const segments = (folder ? entry.slice(0, -1) : entry).split('/')
   for (const seg of segments) {
     if (seg === '' || seg === '.' || seg === '..') return invalid('invalid-entry')
   }
+  if (folder) {
+    if (isGlob(entry)) return invalid('invalid-entry')
+    const problem = canonicalProblem('/' + segments.join('/'))
+    return problem === undefined ? { kind: 'folder', entry, segments } : invalid(problem)
+  }
   if (isGlob(entry)) {
     if (!allowDotGlob && segments.some(seg => seg.charCodeAt(0) === DOT)) return invalid('dotfile-via-glob')
-    return { kind: 'glob', entry, glob: compileGlob(entry) }
+    return { kind: 'glob', entry, globs: [compileGlob(entry)] }
   }
   const urlPath = '/' + entry
   const problem = canonicalProblem(urlPath)

@@ -7,7 +7,8 @@
  *   is inside `a`); elsewhere (`a**b`) it is a plain `*`.
  * - By default a path with any segment starting with `.` never matches, so a glob never serves a dotfile
  *   nor anything inside a dot directory; with `dot` (exclusions only) wildcards match dots as well.
- * - There are no character classes, braces or escapes: `[`, `{` and the rest are literal characters.
+ * - There are no character classes or escapes: `[` and the rest are literal characters. Brace groups
+ *   (`*.{js,css}`) are expanded before a pattern gets here (brace.ts), so `{` is literal to the matcher.
  *
  * Matching splits each pattern at its stars into fixed-length chunks: the first chunk is anchored at the
  * start, the last at the end, and every middle chunk is taken at its leftmost position (which is always

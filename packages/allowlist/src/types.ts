@@ -30,6 +30,17 @@ export interface AllowlistOptions {
    * @defaultValue false
    */
   watch?: boolean
+  /**
+   * What happens to a request for a path that is not on the list (a canonical path core refuses always
+   * gets `400`):
+   * - `'refuse'`: `403` with `reason = 'deny:not-allowlisted'` and no body; nothing after the allowlist
+   *   runs;
+   * - `'next'`: `ctx.state.allowlist = null` and the chain goes on, so routes placed after the allowlist
+   *   can answer. `serveStatic` serves nothing when it sees `null` (it calls `next()`), so an unlisted
+   *   file is still never served; what nobody answers gets the fallback's not-found answer.
+   * @defaultValue 'refuse'
+   */
+  onDeny?: 'refuse' | 'next'
 }
 
 /**
@@ -59,8 +70,8 @@ export interface AllowedFile {
  * (the URL path would be refused by core's `canonicalizePath`, e.g. `canonical:forbidden-character` for
  * `a:b.txt`), `dotfile-via-glob` (a glob that names a dot segment), `outside-root` (the file resolves
  * outside the root), `symlink-outside-root` (an entry that is, or goes through, a symlink leaving the
- * root), `not-a-regular-file` (a directory, socket, FIFO, …), `not-found` (a dangling symlink, or a file
- * that vanished during the build), `walk-limit` (a glob walk hit its depth or file-count bound).
+ * root), `not-a-regular-file` (a socket, FIFO, …), `not-a-directory` (a folder entry `x/` naming a
+ * file), `not-found` (a dangling symlink, or a file that vanished during the build), `walk-limit` (a glob walk hit its depth or file-count bound).
  * For a file found by a glob, `entry` is the file's path relative to the root.
  *
  * @example
@@ -94,6 +105,11 @@ export interface AllowlistReport {
   rejected: RejectedEntry[]
   /** Entries and globs that matched no file (normalized spelling). */
   unmatched: string[]
+  /**
+   * Entries that name a folder (`docs`, `docs/`, normalized spelling), served as every non-dotfile
+   * under it (`docs/**`), sorted.
+   */
+  folders: string[]
 }
 
 /**

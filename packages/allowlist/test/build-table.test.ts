@@ -54,11 +54,47 @@ describe('table builder: exact entries', () => {
     expect(r.unmatched).toEqual([])
   })
 
-  it('refuses a directory entry (not a regular file)', async () => {
-    const t = await tree({ 'docs/index.html': 'x' })
-    const r = await list(['docs'], { root: t.root }).ready
+  it('a folder entry serves every non-dotfile under it (as docs/**), with or without the slash', async () => {
+    const t = await tree({ 'docs/index.html': 'x', 'docs/a.txt': 'a', 'docs/sub/b.txt': 'b', 'docs/.env': 's', 'docs/.git/config': 's', 'docs/sub/.hidden': 's', 'top.txt': 't' })
+    for (const entry of ['docs', '/docs/', './docs', 'docs/']) {
+      const r = await list([entry], { root: t.root }).ready
+      expect(urls(r), entry).toEqual(['/docs/a.txt', '/docs/index.html', '/docs/sub/b.txt'])
+      expect(r.folders, entry).toEqual([entry.replace(/^\.?\//, '')])
+      expect(r.rejected, entry).toEqual([])
+      expect(r.unmatched, entry).toEqual([])
+    }
+    const mw = list(['docs'], { root: t.root })
+    await mw.ready
+    expect(await decide(mw, '/docs/')).toMatchObject({ nextCalled: true, hit: { kind: 'index' } })
+    expect(await decide(mw, '/docs/.env')).toMatchObject({ status: 403, nextCalled: false })
+    expect(await decide(mw, '/docs')).toMatchObject({ nextCalled: true, hit: { kind: 'directory' } })
+  })
+
+  it('a folder entry spelled with a dot folder serves the non-dotfiles inside it (named exactly)', async () => {
+    const t = await tree({ '.well-known/acme-challenge/tok1': 'a', '.well-known/acme-challenge/.tmp': 's', '.well-known/x': 's' })
+    const r = await list(['.well-known/acme-challenge'], { root: t.root }).ready
+    expect(urls(r)).toEqual(['/.well-known/acme-challenge/tok1'])
+    expect(r.folders).toEqual(['.well-known/acme-challenge'])
+  })
+
+  it('folder entries: a file spelled as a folder, an empty folder, a folder through a symlink leaving the root', async () => {
+    const t = await tree({ 'a.txt': 'a', 'empty/.only-dot': 's' })
+    await t.file('../outside/o.txt', 'OUT')
+    await t.link('out', join(t.outside))
+    const r = await list(['a.txt/', 'empty', 'out', 'missing/'], { root: t.root }).ready
     expect(r.allowed).toEqual([])
-    expect(rejectedAs(r)).toEqual({ docs: 'not-a-regular-file' })
+    expect(rejectedAs(r)).toEqual({ 'a.txt/': 'not-a-directory', out: 'symlink-outside-root' })
+    expect(r.unmatched).toEqual(['empty', 'missing/'])
+    expect(r.folders).toEqual(['empty'])
+  })
+
+  it('remove() of a folder excludes everything under it; a later add() of one file brings it back', async () => {
+    const t = await tree({ 'docs/a.txt': 'a', 'docs/sub/b.txt': 'b', 'c.txt': 'c' })
+    const mw = list(['**/*'], { root: t.root })
+    await mw.ready
+    expect(urls(await mw.remove('docs'))).toEqual(['/c.txt'])
+    expect(urls(await mw.add('docs/sub/b.txt'))).toEqual(['/c.txt', '/docs/sub/b.txt'])
+    expect(urls(await mw.remove('docs/'))).toEqual(['/c.txt'])
   })
 
   it('refuses a socket file (not a regular file) and reports a missing nested entry as unmatched', async () => {
@@ -320,7 +356,7 @@ describe('options', () => {
     await expect(mw.ready).rejects.toThrow()
     expect(await pending).toMatchObject({ status: 500, reason: 'error:allowlist-unavailable', body: null, nextCalled: false })
     expect(await decide(mw, '/a.txt')).toMatchObject({ status: 500, nextCalled: false })
-    expect(mw.report).toEqual({ allowed: [], rejected: [], unmatched: [] })
+    expect(mw.report).toEqual({ allowed: [], rejected: [], unmatched: [], folders: [] })
   })
 
   it('rejects ready when the root is a file', async () => {

@@ -24,7 +24,8 @@ describe('entry parsing', () => {
     ['a/../b.txt', 'invalid-entry'],
     ['a/./b.txt', 'invalid-entry'],
     ['a//b.txt', 'invalid-entry'],
-    ['assets/', 'invalid-entry'],
+    ['assets//', 'invalid-entry'],
+    ['assets/*/', 'invalid-entry'],
     ['a\\b.txt', 'invalid-entry'],
     ['a\0.txt', 'invalid-entry'],
     ['bad\ud800.txt', 'invalid-entry'],
@@ -42,6 +43,12 @@ describe('entry parsing', () => {
     ['../*.txt', 'invalid-entry'],
   ])('refuses %j as %s', (entry, reason) => {
     expect(parseEntry(entry)).toMatchObject({ kind: 'invalid', reason })
+  })
+
+  it('parses a trailing slash as a folder entry', () => {
+    expect(parseEntry('assets/')).toEqual({ kind: 'folder', entry: 'assets/', segments: ['assets'] })
+    expect(parseEntry('/.well-known/acme-challenge/')).toEqual({ kind: 'folder', entry: '.well-known/acme-challenge/', segments: ['.well-known', 'acme-challenge'] })
+    expect(parseEntry('CON/')).toMatchObject({ kind: 'invalid', reason: 'canonical:reserved-name' })
   })
 
   it('parses globs', () => {

@@ -42,7 +42,7 @@ const looksLikeHtml = (word: string): boolean => /\.html?$/i.test(word) && !word
  * ```
  */
 export const FLAGS = [
-  { name: 'allow', short: 'a', kind: 'list', placeholder: '<path|glob>', description: 'serve this file or glob, relative to the root (repeatable)', defaultText: 'every non-dotfile: **/*' },
+  { name: 'allow', short: 'a', kind: 'list', placeholder: '<path|glob>', description: 'serve this file, folder (every non-dotfile under it) or glob (*, ?, **, {a,b}), relative to the root (repeatable)', defaultText: 'every non-dotfile: **/*' },
   { name: 'allow-file', kind: 'value', placeholder: '<file>', description: 'read allow entries from a file outside the root (one a line, # comments)' },
   { name: 'port', short: 'p', kind: 'value', placeholder: '<port>', description: 'port to listen on; 0 picks a free one', defaultText: '$PORT or 7878' },
   { name: 'host', short: 'H', kind: 'value', placeholder: '<host>', description: 'address to bind; 0.0.0.0 or :: exposes the server to the network', defaultText: '127.0.0.1' },

@@ -36,6 +36,8 @@ export interface CheckReport {
   rejected: Array<{ entry: string; reason: string }>
   /** Allow entries that matched no file. */
   unmatched: string[]
+  /** Allow entries that name a folder, served as every non-dotfile under it (`docs` = `docs/**`). */
+  folders: string[]
 }
 
 /** A parsed response head. */
@@ -202,6 +204,7 @@ export async function runCheck(
     failing: results.filter(r => r.status !== 200),
     rejected: table.rejected.map(r => ({ entry: r.entry, reason: r.reason })),
     unmatched: [...table.unmatched],
+    folders: [...table.folders],
   }
 }
 
@@ -220,6 +223,11 @@ function table(rows: string[][], indent = '  '): string[] {
  */
 export function formatCheck(report: CheckReport, allowText: string): string {
   const lines: string[] = [`Root: ${report.root}`, `Allow: ${allowText}`, '']
+  if (report.folders.length > 0) {
+    lines.push(`Folders (${report.folders.length}):`)
+    for (const f of report.folders) lines.push(`  ${f.endsWith('/') ? f : f + '/'} (folder: every non-dotfile under it)`)
+    lines.push('')
+  }
   lines.push(`Served (${report.served.length} URL${report.served.length === 1 ? '' : 's'}):`)
   if (report.served.length > 0) {
     const rows = [['URL', 'TYPE', 'SIZE', 'ETAG', 'CACHE-CONTROL', 'VARIANTS']]

@@ -8,7 +8,7 @@ import type { Stats } from 'node:fs'
 import { CODING_SUFFIX, type Coding } from './accept-encoding.js'
 import { isNotFound, sameVersion, statPath } from './fs-ops.js'
 import { loadRepresentation, type HeaderConfig, type Representation } from './representation.js'
-import { containedRealPath } from './resolve.js'
+import { containedRealPath, hasDotSegment } from './resolve.js'
 
 /**
  * Everything known about one canonical path.
@@ -25,6 +25,11 @@ export interface Entry {
   /** Canonical segments and trailing slash, to resolve the path again on revalidation. */
   readonly segments: readonly string[]
   readonly trailingSlash: boolean
+  /**
+   * Whether the path has a segment starting with `.`: such an entry is served only when the request's
+   * allowlist decision admits it (`dotfiles: 'allowlisted'`), checked on every request, cache hit or not.
+   */
+  readonly dot: boolean
   /** Absolute path of the original file (joined, as requested; given to `setHeaders`). */
   readonly file: string
   /** The original. */
@@ -153,6 +158,7 @@ export async function loadEntry(
     key,
     segments,
     trailingSlash,
+    dot: hasDotSegment(segments),
     file,
     identity,
     variants,

@@ -56,8 +56,19 @@ export interface ServeStaticOptions {
   memoryCacheMaxBytes?: number
   /** Serve files whose realpath lies outside the root. @defaultValue false */
   followSymlinks?: boolean
-  /** Serve paths with a segment starting with `.`. @defaultValue false */
-  dotfiles?: boolean
+  /**
+   * Paths with a segment starting with `.` (`/.env`, `/.well-known/security.txt`):
+   * - `'allowlisted'`: served only when an allowlist earlier in the chain admitted exactly this path
+   *   (`ctx.state.allowlist.urlPath` is the request's canonical path and its `file` is the real file
+   *   static resolved): the allowlist names dotfiles only by their exact name, never through a glob;
+   * - `false`: never served, whatever the allowlist says;
+   * - `true`: served like any other file (only for a chain without an allowlist that wants them all).
+   *
+   * Whatever this says, a path an allowlist declined (`ctx.state.allowlist === null`, its
+   * `onDeny: 'next'`) is never served: static calls `next()`.
+   * @defaultValue 'allowlisted'
+   */
+  dotfiles?: boolean | 'allowlisted'
   /** For methods other than GET/HEAD on a served path: 405 + `Allow: GET, HEAD`, or fall through. @defaultValue 'respond' */
   methodNotAllowed?: 'respond' | 'next'
 }
@@ -84,7 +95,7 @@ export interface StaticConfig {
   readonly memoryCacheMaxFileSize: number
   readonly memoryCacheMaxBytes: number
   readonly followSymlinks: boolean
-  readonly dotfiles: boolean
+  readonly dotfiles: boolean | 'allowlisted'
   readonly methodNotAllowed: 'respond' | 'next'
 }
 
@@ -190,6 +201,8 @@ export function normalizeOptions(root: string, options: ServeStaticOptions = {})
   const setHeaders = options.setHeaders
   if (setHeaders !== undefined && typeof setHeaders !== 'function') fail('setHeaders must be a function')
   const methodNotAllowed = options.methodNotAllowed ?? 'respond'
+  const dotfiles = options.dotfiles ?? 'allowlisted'
+  if (dotfiles !== 'allowlisted' && typeof dotfiles !== 'boolean') fail("dotfiles must be 'allowlisted' or a boolean")
   if (methodNotAllowed !== 'respond' && methodNotAllowed !== 'next') fail("methodNotAllowed must be 'respond' or 'next'")
   return {
     root: path.resolve(root),
@@ -205,7 +218,7 @@ export function normalizeOptions(root: string, options: ServeStaticOptions = {})
     memoryCacheMaxFileSize: count('memoryCacheMaxFileSize', options.memoryCacheMaxFileSize, 1024 * 1024, 0),
     memoryCacheMaxBytes: count('memoryCacheMaxBytes', options.memoryCacheMaxBytes, 64 * 1024 * 1024, 0),
     followSymlinks: bool('followSymlinks', options.followSymlinks, false),
-    dotfiles: bool('dotfiles', options.dotfiles, false),
+    dotfiles,
     methodNotAllowed,
   }
 }

@@ -5,6 +5,7 @@
  */
 import { createDebug, FileBody, PreparedHeaders, SizedStream, type CanonicalPath, type Context, type Middleware, type Next, type Response } from 'tinyhttp-core'
 import { negotiateEncoding } from './accept-encoding.js'
+import { admitsExactly } from './allowlist-gate.js'
 import { evaluatePreconditions, ifRangeMatches, type Validators } from './conditional.js'
 import { entryIsFresh, loadEntry, type Entry, type EntryConfig } from './entry.js'
 import { FileCache } from './file-cache.js'
@@ -17,7 +18,7 @@ import { normalizeOptions, type ServeStaticOptions, type StaticConfig } from './
 import { contentRange, parseRange, unsatisfiedRange, type ByteRange } from './range.js'
 import { readRequestFields, type RequestFields } from './request-fields.js'
 import { FileChanged, type Representation } from './representation.js'
-import { resolvePath, type Resolution } from './resolve.js'
+import { hasDotSegment, resolvePath, type Resolution } from './resolve.js'
 
 const debug = createDebug('tinyhttp:static')
 
@@ -90,7 +91,9 @@ export function serveStatic(root: string, options?: ServeStaticOptions): ServeSt
     contentTypeOf: config.contentTypeOf,
     inMemoryLimit: cachingOn ? Math.min(config.memoryCacheMaxFileSize, config.memoryCacheMaxBytes) : -1,
   }
-  const resolveOptions = { index: config.index, followSymlinks: config.followSymlinks, dotfiles: config.dotfiles }
+  // Dot paths are resolved unless refused outright; under 'allowlisted' each request is then gated.
+  const resolveOptions = { index: config.index, followSymlinks: config.followSymlinks, dotfiles: config.dotfiles !== false }
+  const gateDots = config.dotfiles === 'allowlisted'
 
   // The root's realpath, refreshed at most once per second: a root that is itself a symlink switched by
   // a deploy (`current -> releases/v2`) must not keep confining look-ups to the previous target.
@@ -312,6 +315,8 @@ export function serveStatic(root: string, options?: ServeStaticOptions): ServeSt
           if (attempt > 0 && 'key' in current && cachingOn) cache.set(current)
         }
         if ('key' in current) {
+          // The file behind a dot path must be the very file the allowlist admitted.
+          if (gateDots && current.dot && !admitsExactly(ctx.state.allowlist, cp.path, current.identity.real)) return await next()
           await serveEntry(ctx, next, current, fields)
           return
         }
@@ -358,9 +363,17 @@ export function serveStatic(root: string, options?: ServeStaticOptions): ServeSt
       ctx.res.reason = `reject:${cp.reason}`
       return
     }
+    const decision = ctx.state.allowlist
+    // An allowlist declined this path and let the chain go on (onDeny: 'next'): never serve it.
+    if (decision === null) return next()
     const fields = readRequestFields(ctx.req.headers.raw)
     const entry = cachingOn ? cache.get(cp.path, Date.now()) : undefined
-    if (entry !== undefined && !entry.onDisk) return serveEntry(ctx, next, entry, fields)
+    if (entry !== undefined && !entry.onDisk) {
+      if (entry.dot && gateDots && !admitsExactly(decision, cp.path, entry.identity.real)) return next()
+      return serveEntry(ctx, next, entry, fields)
+    }
+    // A dot path nobody admitted costs no file-system access (the resolved file is checked again later).
+    if (entry === undefined && gateDots && hasDotSegment(cp.segments) && !admitsExactly(decision, cp.path)) return next()
     return serveSlow(ctx, next, cp, entry, fields)
   } as ServeStaticMiddleware
   middleware.close = () => cache.close()

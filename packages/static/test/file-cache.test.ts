@@ -8,6 +8,7 @@ function entry(key: string, cost: number, checkedAt = Date.now()): Entry {
     key,
     segments: [key.slice(1)],
     trailingSlash: false,
+    dot: false,
     file: `/srv${key}`,
     identity: { stats: {} as Stats } as Entry['identity'],
     variants: [],

@@ -16,7 +16,7 @@ describe('options', () => {
       memoryCacheMaxFileSize: 1048576,
       memoryCacheMaxBytes: 64 * 1024 * 1024,
       followSymlinks: false,
-      dotfiles: false,
+      dotfiles: 'allowlisted',
       methodNotAllowed: 'respond',
     })
   })
