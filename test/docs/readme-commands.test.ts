@@ -14,7 +14,7 @@
 // `PORT=0`, and a literal `--port 8080` becomes `--port 0`, so nothing binds a fixed port. npm and npx run
 // with `prefer-offline` (pnpm@10 comes from npx's cache).
 import { spawn, type ChildProcess } from 'node:child_process'
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
