@@ -1,3 +1,4 @@
+import { spawn, spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -48,4 +49,33 @@ describe('the clone launchers (scripts/start.mjs, scripts/cli.mjs)', () => {
       }
     })
   }
+})
+
+// Ctrl-C in a terminal under `npx -y pnpm@10 start`: the whole foreground process group gets SIGINT. With
+// a POSIX shell between pnpm and node, dash dies of it and pnpm prints "ELIFECYCLE Command failed" even
+// though the server exits 0; pnpm-workspace.yaml's `shellEmulator: true` removes that shell. script(1)
+// gives the command a real pty; writing ^C to it is what a user's Ctrl-C does.
+const hasScript = spawnSync('script', ['--version']).status === 0
+describe.skipIf(!hasScript)('Ctrl-C under npx -y pnpm@10 start, in a terminal', () => {
+  it('stops the demo with "Shutting down" and without pnpm\'s ELIFECYCLE noise', async () => {
+    const child = spawn('script', ['-qfec', 'npx -y pnpm@10 start', '/dev/null'], {
+      cwd: REPO,
+      env: { ...process.env, PORT: '0', NO_COLOR: '1', npm_config_prefer_offline: 'true', npm_config_update_notifier: 'false', INIT_CWD: undefined },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    })
+    let out = ''
+    child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s))
+    const exited = new Promise<void>(resolve => child.once('close', () => resolve()))
+    const kill = setTimeout(() => child.kill('SIGKILL'), 60_000)
+    try {
+      for (let i = 0; i < 1100 && !/Local:\s+http:\/\/127\.0\.0\.1:\d+/.test(out); i++) await new Promise(r => setTimeout(r, 50))
+      expect(out).toMatch(/Local:\s+http:\/\/127\.0\.0\.1:\d+/)
+      child.stdin.write('\x03')
+      await exited
+    } finally {
+      clearTimeout(kill)
+    }
+    expect(out).toContain('Shutting down')
+    expect(out).not.toMatch(/ELIFECYCLE|Command failed/)
+  }, 90_000)
 })

@@ -163,6 +163,7 @@ describe('--workers', () => {
 
     process.kill(cli.pid, 'SIGTERM')
     expect(await cli.exited(10_000)).toEqual({ code: 0, signal: null })
+    expect(cli.stderr()).toContain('Shutting down (SIGTERM)\n') // the primary says it, off a terminal
     // Every worker is gone.
     await sleep(100)
     for (const pid of after) {
