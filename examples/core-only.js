@@ -2,7 +2,7 @@
 // from memory on 127.0.0.1:7878 with their MIME type and `Access-Control-Allow-Origin: *`,
 // answers 403 to every other path, and 405 to methods other than GET and HEAD.
 //
-//   pnpm build && node examples/core-only.js [port]
+//   npx -y pnpm@10 build && node examples/core-only.js [port]
 import { readFileSync } from 'node:fs'
 import { createApp, PreparedHeaders } from '../packages/core/dist/index.js'
 

@@ -1,7 +1,7 @@
 // The example of the plugins issue, as written: only index.html and style.css from ./public, with their
 // MIME types and `Access-Control-Allow-Origin: *`; 403 for anything else; 405 for other methods.
 //
-//   pnpm build && node examples/plugins.js
+//   npx -y pnpm@10 build && node examples/plugins.js
 import { createApp } from '../packages/core/dist/index.js'
 import { allowlist } from '../packages/allowlist/dist/index.js'
 import { serveStatic } from '../packages/static/dist/index.js'

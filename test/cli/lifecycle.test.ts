@@ -32,6 +32,32 @@ describe('signals', () => {
     client.close()
   })
 
+  it('SIGINT off a terminal, nothing in flight: says "Shutting down (SIGINT)" on stderr, stdout untouched, exits 0 within 1 s', async () => {
+    // Idle keep-alive connection after a 200 and after a refusal, plus a connection that never sent a
+    // byte (browsers pre-connect). Bound: 1 s (measured 15–60 ms; the bin's fallback exit timer is 2 s).
+    const { cwd } = demoSite()
+    const cli = await startCli(['public', '--port', '0'], { cwd })
+    const served = await RawClient.connect(cli.port)
+    served.write(request('GET', '/index.html'))
+    expect((await served.readResponse()).status).toBe(200)
+    const refused = await RawClient.connect(cli.port)
+    refused.write(request('GET', '/secret.txt'))
+    expect((await refused.readResponse()).status).toBe(403)
+    const silent = await RawClient.connect(cli.port)
+    await sleep(100)
+    const stdoutBefore = cli.stdout()
+    const started = Date.now()
+    process.kill(cli.pid, 'SIGINT')
+    expect(await cli.exited(5000)).toEqual({ code: 0, signal: null })
+    expect(Date.now() - started).toBeLessThan(1000)
+    expect(cli.stderr()).toBe('Shutting down (SIGINT)\n')
+    expect(cli.stdout()).toBe(stdoutBefore)
+    for (const c of [served, refused, silent]) {
+      expect(await c.waitForEnd(2000)).toBe(true)
+      c.close()
+    }
+  })
+
   it('SIGINT behaves like SIGTERM', async () => {
     const { cwd } = demoSite()
     const cli = await startCli(['public', '--port', '0', '-q'], { cwd })
@@ -137,6 +163,7 @@ describe('--workers', () => {
 
     process.kill(cli.pid, 'SIGTERM')
     expect(await cli.exited(10_000)).toEqual({ code: 0, signal: null })
+    expect(cli.stderr()).toContain('Shutting down (SIGTERM)\n') // the primary says it, off a terminal
     // Every worker is gone.
     await sleep(100)
     for (const pid of after) {

@@ -22,11 +22,12 @@ export function cliBuilt(): boolean {
 }
 
 /**
- * Spawns `node packages/cli/dist/bin.js ...args` and waits (≤ 10 s) for its `Local: http://host:port` line.
+ * Spawns `node packages/cli/dist/bin.js ...args` (or another `script`, e.g. the repository's
+ * scripts/start.mjs) and waits (≤ 10 s) for its `Local: http://host:port` line.
  */
-export function spawnCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliProcess> {
+export function spawnCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; script?: string } = {}): Promise<CliProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_BIN, ...args], {
+    const child = spawn(process.execPath, [options.script ?? CLI_BIN, ...args], {
       cwd: options.cwd,
       env: { ...process.env, NO_COLOR: '1', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],

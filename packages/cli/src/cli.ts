@@ -30,15 +30,14 @@ import { serveUntilShutdown, type RunOptions } from './shutdown.js'
 import { version } from './version.js'
 import { runPrimary, runWorker } from './workers.js'
 
-export { FLAGS, helpText, parseArgs, type FlagKind, type FlagName, type FlagSpec, type FlagValue, type ParsedArgs } from './args.js'
-export { resolveConfig, parseAllowFile, parseCorsOrigins, type CliConfig, type ConfigContext, type TlsConfig } from './config.js'
+// The public API: what a user of the package needs to run the CLI in-process. Everything else (the
+// parser, the output helpers, the access log, the check report…) is internal and may change; the tests
+// import it from its own module.
 export { CliError, EXIT_RUNTIME, EXIT_USAGE } from './errors.js'
-export { accessLog, responseBytes, type AccessLogOptions } from './access-log.js'
-export { LineWriter, painter, processIo, useColor, type CliIo, type OutputStream, type Painter, type Style } from './output.js'
-export { serverUrls, isLoopback, type ServerUrls } from './server.js'
-export { exchange, type CheckReport, type CheckedUrl } from './check.js'
-export { start, startWith, printBanner, type StartOptions, type StartedServer } from './serve.js'
-export { serveUntilShutdown, keepingAlive, type Closable, type RunOptions } from './shutdown.js'
+export type { CliConfig, TlsConfig } from './config.js'
+export type { CliIo, OutputStream } from './output.js'
+export { start, type StartOptions, type StartedServer } from './serve.js'
+export type { RunOptions } from './shutdown.js'
 export { version } from './version.js'
 
 function allowDescription(config: CliConfig): string {
@@ -55,7 +54,7 @@ function allowDescription(config: CliConfig): string {
  * @param io - streams
  * @returns 0 when something would be served, else 1
  */
-export async function checkCommand(config: CliConfig, io: CliIo): Promise<number> {
+async function checkCommand(config: CliConfig, io: CliIo): Promise<number> {
   const reasons = new Map<string, string | null>()
   const built = buildApp(config, recordReasons(reasons))
   try {

@@ -18,6 +18,23 @@ export interface Closable {
 }
 
 /**
+ * Says on stderr that the server is shutting down: on a terminal after the `^C` echo, with the hint
+ * that a second Ctrl-C forces; elsewhere one plain line naming the signal, for the logs (stdout stays
+ * the access log).
+ *
+ * @param io - streams
+ * @param signal - the signal's name (`SIGINT`), or anything else for an abort
+ * @example
+ * ```ts
+ * process.once('SIGTERM', signal => announceShutdown(processIo(), signal)) // "Shutting down (SIGTERM)"
+ * ```
+ */
+export function announceShutdown(io: CliIo, signal?: unknown): void {
+  if (io.stderr.isTTY === true) io.stderr.write('\nShutting down (press Ctrl-C again to force)\n')
+  else io.stderr.write(`Shutting down${typeof signal === 'string' ? ` (${signal})` : ''}\n`)
+}
+
+/**
  * Keeps the event loop alive while `promise` settles (waiting for a signal or an abort in-process
  * holds no handle of its own).
  *
@@ -52,10 +69,10 @@ export async function serveUntilShutdown(startServer: () => Promise<Closable>, i
   const forced = new Promise<number>(resolve => (onForced = () => resolve(EXIT_RUNTIME)))
   const forceExit = options.forceExit ?? ((code: number) => process.exit(code))
 
-  const onSignal = (): void => {
+  const onSignal = (signal?: unknown): void => {
     signals++
     if (signals === 1) {
-      if (io.stderr.isTTY === true) io.stderr.write('\nShutting down (press Ctrl-C again to force)\n')
+      announceShutdown(io, signal)
       onFirst()
       return
     }

@@ -2,7 +2,7 @@ import cluster, { type Worker } from 'node:cluster'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from './args.js'
 import type { StartedServer } from './serve.js'
-import type { RunOptions } from './shutdown.js'
+import { announceShutdown, type RunOptions } from './shutdown.js'
 import { resolveConfig, type CliConfig } from './config.js'
 import { CliError, EXIT_RUNTIME, oneLine } from './errors.js'
 import { printError, printWarning, type CliIo } from './output.js'
@@ -134,10 +134,10 @@ export async function runPrimary(config: CliConfig, argv: readonly string[], io:
     })
   }
 
-  const onSignal = (): void => {
+  const onSignal = (signal?: unknown): void => {
     signals++
     if (signals === 1) {
-      if (io.stderr.isTTY === true) io.stderr.write('\nShutting down (press Ctrl-C again to force)\n')
+      announceShutdown(io, signal)
       shutdown(0)
       return
     }
