@@ -35,6 +35,16 @@ describe('the clone launchers (scripts/start.mjs, scripts/cli.mjs)', () => {
     }
   })
 
+  it('start with options only (-- --port 0 -q) is still the demo: secret.txt stays refused', async () => {
+    const demo = await spawnCli(['--', '--port', '0', '-q'], { script: START, cwd: REPO, env: { INIT_CWD: temp } })
+    try {
+      expect((await get(demo.port, '/index.html')).status).toBe(200)
+      expect((await get(demo.port, '/secret.txt')).status).toBe(403)
+    } finally {
+      expect(await demo.stop()).toBe(0)
+    }
+  })
+
   for (const [name, script] of [['start', START], ['run cli', CLI]] as const) {
     it(`${name} -- ./my-site --port 0: the pnpm "--" is dropped and ./my-site is relative to INIT_CWD, not the repository`, async () => {
       const stood = join(temp, name.replace(' ', '-'))
