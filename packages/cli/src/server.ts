@@ -32,6 +32,18 @@ export function denyAsNotFound(): Middleware {
   }
 }
 
+/**
+ * The sentence under the status of a refusal on the HTML page browsers get (other clients get the empty
+ * body of the original program): it says what the answer means and never names the request, so the
+ * bytes are the same whether the file exists or not.
+ */
+const REFUSAL_NOTES: FallbackOptions['notes'] = {
+  400: 'This server could not accept this request.',
+  403: 'This server only serves the files it was told to serve.',
+  404: 'This server only serves the files it was told to serve.',
+  405: 'This server only answers GET and HEAD requests.',
+}
+
 /** Calls a plugin factory; its `TypeError` (a bad option) becomes a usage error. */
 function plugin<T>(name: string, make: () => T): T {
   try {
@@ -65,6 +77,8 @@ export function buildApp(config: CliConfig, log?: Middleware): BuiltApp {
   }
   const fallbackOptions: FallbackOptions = {
     status: config.notFound,
+    body: 'html',
+    notes: REFUSAL_NOTES,
     ...(config.seedMethods ? { methodStatus: 400 as const } : {}),
     ...(config.spa !== undefined ? { spa: { file: config.spa, root: config.root } } : {}),
   }
