@@ -281,7 +281,7 @@ describe('one-shot commands', () => {
     expect((await cli.exited()).code).toBe(0)
     const out = cli.stdout()
     expect(out).toMatch(/Usage: tinyhttp-cli \[root\] \[options\]/)
-    for (const flag of ['--allow', '--allow-file', '--port', '--host', '--[no-]cors', '--max-age', '--immutable', '--[no-]etag', '--precompressed', '--spa', '--not-found', '--seed-methods', '--tls-cert', '--tls-key', '--workers', '--watch', '--log-format', '--quiet', '--check', '--help', '--version']) {
+    for (const flag of ['--allow', '--allow-file', '--port', '--host', '--allowed-hosts', '--[no-]cors', '--max-age', '--immutable', '--[no-]etag', '--precompressed', '--spa', '--not-found', '--seed-methods', '--tls-cert', '--tls-key', '--workers', '--watch', '--log-format', '--quiet', '--check', '--help', '--version']) {
       expect(out).toContain(flag)
     }
   })

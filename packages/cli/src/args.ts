@@ -46,6 +46,7 @@ export const FLAGS = [
   { name: 'allow-file', kind: 'value', placeholder: '<file>', description: 'read allow entries from a file outside the root (one a line, # comments)' },
   { name: 'port', short: 'p', kind: 'value', placeholder: '<port>', description: 'port to listen on; 0 picks a free one', defaultText: '$PORT or 7878' },
   { name: 'host', short: 'H', kind: 'value', placeholder: '<host>', description: 'address to bind; 0.0.0.0 or :: exposes the server to the network', defaultText: '127.0.0.1' },
+  { name: 'allowed-hosts', kind: 'list', placeholder: '<names>', description: "also answer these comma-separated host names (others get 421: DNS-rebinding guard); .app.test = app.test and its subdomains; all = any host", defaultText: 'localhost, *.localhost, IP literals' },
   { name: 'cors', kind: 'optional', placeholder: '[origins]', negatable: true, accepts: looksLikeOrigins, description: 'Access-Control-Allow-Origin: * or these comma-separated origins (--no-cors: off)', defaultText: '*' },
   { name: 'max-age', kind: 'value', placeholder: '<seconds>', description: "Cache-Control: public, max-age=<seconds>", defaultText: 'no-cache' },
   { name: 'immutable', kind: 'boolean', description: 'add immutable to Cache-Control (needs --max-age)' },

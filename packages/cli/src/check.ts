@@ -216,10 +216,11 @@ function table(rows: string[][], indent = '  '): string[] {
  *
  * @param report - from {@link runCheck}
  * @param allowText - how the allow entries were given, for the header
+ * @param hostsText - which hosts are answered (the DNS-rebinding check), for the header
  * @returns the text, ending with a newline
  */
-export function formatCheck(report: CheckReport, allowText: string): string {
-  const lines: string[] = [`Root: ${report.root}`, `Allow: ${allowText}`, '']
+export function formatCheck(report: CheckReport, allowText: string, hostsText?: string): string {
+  const lines: string[] = [`Root: ${report.root}`, `Allow: ${allowText}`, ...(hostsText !== undefined ? [`Hosts: ${hostsText}`] : []), '']
   lines.push(`Served (${report.served.length} URL${report.served.length === 1 ? '' : 's'}):`)
   if (report.served.length > 0) {
     const rows = [['URL', 'TYPE', 'SIZE', 'ETAG', 'CACHE-CONTROL', 'VARIANTS']]

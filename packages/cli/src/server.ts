@@ -7,6 +7,7 @@ import { fallback, type FallbackOptions } from 'tinyhttp-fallback'
 import { serveStatic, type ServeStaticOptions } from 'tinyhttp-static'
 import type { CliConfig } from './config.js'
 import { oneLine, runtimeError, usageError } from './errors.js'
+import { hostCheck, hostPolicy, type HostPolicy } from './host-check.js'
 
 /** An app built from a {@link CliConfig}, not listening yet. */
 export interface BuiltApp {
@@ -54,7 +55,7 @@ function plugin<T>(name: string, make: () => T): T {
 }
 
 /**
- * Builds the app: `[access log] → cors → fallback → [deny as 404] → allowlist → static`.
+ * Builds the app: `[access log] → [host check] → cors → fallback → [deny as 404] → allowlist → static`.
  *
  * @param config - the validated configuration
  * @param log - the access log middleware, outermost; omitted when quiet
@@ -95,6 +96,8 @@ export function buildApp(config: CliConfig, log?: Middleware): BuiltApp {
 
   const app = createApp()
   if (log !== undefined) app.use(log)
+  const hosts = hostsOf(config)
+  if (hosts.check) app.use(hostCheck(hosts.names))
   if (corsMw !== undefined) app.use(corsMw)
   app.use(fallbackMw)
   if (config.notFound === 404) app.use(denyAsNotFound())
@@ -112,6 +115,17 @@ export function buildApp(config: CliConfig, log?: Middleware): BuiltApp {
       return closed
     },
   }
+}
+
+/**
+ * The host policy of a configuration: the DNS-rebinding check is on for a loopback-only bind or when
+ * `--allowed-hosts` names hosts, off for `--allowed-hosts all`.
+ *
+ * @param config - the configuration
+ * @returns the policy
+ */
+export function hostsOf(config: CliConfig): HostPolicy {
+  return hostPolicy(isLoopback(config.host), config.allowedHosts)
 }
 
 /**
