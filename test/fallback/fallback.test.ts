@@ -434,7 +434,7 @@ describe('fallback: notes', () => {
     const nav = await send(port, 'GET', '/secret.txt', { Accept: BROWSER })
     expect(nav.body.toString()).toContain(`<h1>403 Forbidden</h1><p>${NOTE}</p>`)
     expect(nav.header('content-security-policy')).toBe("default-src 'none'")
-    for (const headers of [{}, { Accept: '*/*' }, { Accept: 'application/json' }, { Accept: 'text/plain' }]) {
+    for (const headers of [{}, { Accept: '*/*' }, { Accept: 'application/json' }, { Accept: 'text/plain' }] as Array<Record<string, string>>) {
       const other = await send(port, 'GET', '/secret.txt', headers)
       expect(other.status).toBe(403)
       expect(other.body.length, JSON.stringify(headers)).toBe(0)
