@@ -4,6 +4,11 @@ import type { Middleware } from 'tinyhttp-core'
 /**
  * Which `Host` values the server answers. `check: false` answers every host (a non-loopback bind
  * without `--allowed-hosts`, or `--allowed-hosts all`).
+ *
+ * @example
+ * ```ts
+ * const policy: HostPolicy = { check: true, names: ['app.test', '.dev.test'] }
+ * ```
  */
 export interface HostPolicy {
   /** Whether the DNS-rebinding check runs. */
@@ -116,6 +121,11 @@ export function hostCheck(names: readonly string[]): Middleware {
  * @param bind - the `--host` value
  * @param all - whether `--allowed-hosts all` turned the check off
  * @returns e.g. `localhost, *.localhost, IP literals, app.test (others get 421)`
+ * @example
+ * ```ts
+ * describeHosts({ check: true, names: ['app.test'] }, '127.0.0.1', false)
+ * // 'localhost, *.localhost, IP literals, app.test (others get 421)'
+ * ```
  */
 export function describeHosts(policy: HostPolicy, bind: string, all: boolean): string {
   if (!policy.check) {

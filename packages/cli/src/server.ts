@@ -123,6 +123,10 @@ export function buildApp(config: CliConfig, log?: Middleware): BuiltApp {
  *
  * @param config - the configuration
  * @returns the policy
+ * @example
+ * ```ts
+ * if (hostsOf(config).check) app.use(hostCheck(hostsOf(config).names))
+ * ```
  */
 export function hostsOf(config: CliConfig): HostPolicy {
   return hostPolicy(isLoopback(config.host), config.allowedHosts)

@@ -10,7 +10,17 @@ export type ResponseBody = string | Uint8Array | Readable | SizedStream | FileBo
 
 /**
  * Told once how a response ended: `bytes` of its body handed to the socket (0 for HEAD, 204, 304),
- * `aborted` when the connection was cut before the whole body was written.
+ * `aborted` when the connection was cut before the whole body was written (then `bytes` counts what
+ * left before the cut).
+ *
+ * @example
+ * ```ts
+ * const log: ResponseEndListener = (bytes, aborted) => console.log(bytes, aborted ? 'aborted' : 'complete')
+ * app.use(async (ctx, next) => {
+ *   ctx.res.onEnd(log)
+ *   await next()
+ * })
+ * ```
  */
 export type ResponseEndListener = (bytes: number, aborted: boolean) => void
 
