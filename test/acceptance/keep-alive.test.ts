@@ -197,7 +197,7 @@ describe.skipIf(!cliBuilt())(topic('keep-alive and pipelining'), () => {
   ])('Upgrade: %s is ignored: a normal 200 (never 101), and the connection keeps speaking HTTP/1.1', async (_id, extra) => {
     const c = await RawClient.connect(suite.s.port)
     try {
-      c.write(`GET /file.txt HTTP/1.1\r\nHost: x\r\n${extra}\r\n\r\n`)
+      c.write(`GET /file.txt HTTP/1.1\r\nHost: localhost\r\n${extra}\r\n\r\n`)
       const res = await c.readResponse()
       expect(res.status, show(res)).toBe(200)
       expect(res.body.equals(FILE_TXT)).toBe(true)
@@ -229,7 +229,7 @@ describe.skipIf(!cliBuilt())(topic('keep-alive and pipelining'), () => {
   test('Connection: close in a different case and with other tokens ("Keep-Alive, CLOSE") is honoured', async () => {
     const c = await RawClient.connect(suite.s.port)
     try {
-      c.write('GET /file.txt HTTP/1.1\r\nHost: x\r\nConnection: Keep-Alive, CLOSE\r\n\r\n')
+      c.write('GET /file.txt HTTP/1.1\r\nHost: localhost\r\nConnection: Keep-Alive, CLOSE\r\n\r\n')
       const res = await c.readResponse()
       expect(res.status).toBe(200)
       expect(await c.waitForEnd(2000)).toBe(true)

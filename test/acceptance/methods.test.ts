@@ -36,7 +36,7 @@ describe.skipIf(!cliBuilt())(topic('methods'), () => {
   })
 
   test('methods are case-sensitive: `get /file.txt` is not GET (RFC 9110 §9.1)', async () => {
-    const res = await send(s.port, 'get /file.txt HTTP/1.1\r\nHost: x\r\n\r\n')
+    const res = await send(s.port, 'get /file.txt HTTP/1.1\r\nHost: localhost\r\n\r\n')
     expect([400, 405, 501], show(res)).toContain(res.status)
     expect(res.body.includes(FILE_TXT)).toBe(false)
   })
@@ -51,7 +51,7 @@ describe.skipIf(!cliBuilt())(topic('methods'), () => {
   test('POST /file.txt with a body → 405, and the connection stays usable (body drained)', async () => {
     const c = await RawClient.connect(s.port)
     try {
-      c.write('POST /file.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\nContent-Type: text/plain\r\n\r\nhello world')
+      c.write('POST /file.txt HTTP/1.1\r\nHost: localhost\r\nContent-Length: 11\r\nContent-Type: text/plain\r\n\r\nhello world')
       const a = await c.readResponse()
       expect(a.status, show(a)).toBe(405)
       if (!c.ended) {

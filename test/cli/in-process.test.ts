@@ -4,9 +4,8 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { run } from '../../packages/cli/src/cli.js'
 import { start, type StartedServer } from '../../packages/cli/src/serve.js'
 import { CliError } from '../../packages/cli/src/errors.js'
-import { Readable } from 'node:stream'
-import { FileBody, type Context } from 'tinyhttp-core'
-import { accessLog, responseBytes } from '../../packages/cli/src/access-log.js'
+import { createApp, RequestHeaders, Response, type App, type Context } from 'tinyhttp-core'
+import { accessLog } from '../../packages/cli/src/access-log.js'
 import { LineWriter, type CliIo } from '../../packages/cli/src/output.js'
 import { serverUrls } from '../../packages/cli/src/server.js'
 import { backoff } from '../../packages/cli/src/workers.js'
@@ -47,7 +46,7 @@ describe('start() in-process', () => {
     expect(res.status).toBe(200)
     expect(res.body.equals(readFileSync(join(root, 'style.css')))).toBe(true)
     await sleep(20) // the log is flushed on setImmediate
-    expect(io.out()).toMatch(/\nGET \/style\.css 200 \d+ \d+\.\dms\n$/)
+    expect(io.out()).toMatch(new RegExp(`\n127\\.0\\.0\\.1 - - \\[[^\\]]+\\] "GET /style\\.css HTTP/1\\.1" 200 ${res.body.length} "-" "-" \\d+\\.\\dms\n$`))
     await server.close()
     expect(server.app.servers.size).toBe(0)
   })
@@ -131,55 +130,82 @@ describe('helpers', () => {
 })
 
 describe('access log formatting', () => {
-  const fakeCtx = (method: string, path: string, status: number, body: unknown, reason?: string) =>
-    ({ req: { method, rawPath: path }, res: { status, body, reason } }) as unknown as Context
-
-  it('JSON lines parse, whatever the path and reason contain', async () => {
+  const rawLatin1 = (port: number, text: string) => rawRequest(port, Buffer.from(text, 'latin1'))
+  /** An app with the access log outermost and `handler` below it, on 127.0.0.1:0. */
+  async function logged(format: 'text' | 'json', handler: (ctx: Context) => void, pid?: number) {
     const lines: string[] = []
     const writer = new LineWriter({ write: (s: string) => lines.push(...s.split('\n').filter(Boolean)) })
-    const mw = accessLog({ format: 'json', writer, pid: 42 })
-    const cases: Array<[string, string | undefined]> = [
-      ['/plain.html', 'static:hit'],
-      ['/q"uote\\back', 'deny:not-allowlisted'],
-      ['/caf\u00e9/\u0001', undefined],
-    ]
-    for (const [path, reason] of cases) await mw(fakeCtx('GET', path, 200, 'abc', reason), async () => {})
-    writer.flush()
+    const app = createApp()
+    app.use(accessLog({ format, writer, ...(pid !== undefined ? { pid } : {}) }), handler)
+    const { port } = await app.listen(0, '127.0.0.1')
+    apps.push(app)
+    return {
+      port,
+      /** Waits (bounded) for `n` lines. */
+      async lines(n: number): Promise<string[]> {
+        for (let i = 0; i < 200 && lines.length < n; i++) {
+          writer.flush()
+          await sleep(10)
+        }
+        return lines
+      },
+    }
+  }
+  const apps: App[] = []
+  afterEach(async () => {
+    await Promise.all(apps.splice(0).map(a => a.close(100)))
+  })
+
+  it('JSON: one object per line, these keys in this order, whatever the path, reason and user agent contain', async () => {
+    const server = await logged('json', ctx => {
+      ctx.res.reason = ctx.req.rawPath.includes('q') ? 'deny:not-allowlisted' : 'static:hit'
+      ctx.res.body = 'abc'
+    }, 42)
+    const paths = ['/plain.html', '/q%22uote%5Cback', '/caf%C3%A9/%01']
+    for (const path of paths) await rawLatin1(server.port, `GET ${path}?token=secret HTTP/1.1\r\nHost: localhost\r\nUser-Agent: a "quoted" \\ \xe9\tUA\r\nReferer: http://localhost/\r\nConnection: close\r\n\r\n`)
+    const lines = await server.lines(3)
     expect(lines).toHaveLength(3)
     lines.forEach((line, i) => {
       const o = JSON.parse(line) as Record<string, unknown>
-      expect(o).toMatchObject({ pid: 42, method: 'GET', path: cases[i]![0], status: 200, bytes: 3, reason: cases[i]![1] ?? null })
-      expect(Object.keys(o)).toEqual(['time', 'pid', 'method', 'path', 'status', 'bytes', 'ms', 'reason'])
-      expect(Number.isNaN(Date.parse(o.time as string))).toBe(false)
+      expect(Object.keys(o)).toEqual(['time', 'pid', 'remote', 'method', 'path', 'http', 'status', 'bytes', 'ms', 'reason', 'referer', 'userAgent', 'aborted'])
+      expect(o).toMatchObject({ pid: 42, remote: '127.0.0.1', method: 'GET', path: paths[i], http: '1.1', status: 200, bytes: 3, referer: 'http://localhost/', aborted: false })
+      expect(o.userAgent).toBe('a "quoted" \\ \u00e9\tUA')
+      expect(o.reason).toBe(i === 1 ? 'deny:not-allowlisted' : 'static:hit')
+      expect(o.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
+      expect(line).not.toContain('secret')
     })
   })
 
-  it('text lines escape what is not printable ASCII', async () => {
-    const lines: string[] = []
-    const writer = new LineWriter({ write: (s: string) => lines.push(...s.split('\n').filter(Boolean)) })
-    const mw = accessLog({ format: 'text', writer })
-    await mw(fakeCtx('GET', '/a\nb c', 403, null), async () => {})
-    writer.flush()
-    expect(lines).toHaveLength(1)
-    expect(lines[0]).toMatch(/^GET \/a\\x0ab\\x20c 403 0 \d+\.\dms$/)
+  it('text: combined log format + duration; quotes, backslashes, control and non-ASCII characters are escaped', async () => {
+    const server = await logged('text', ctx => {
+      ctx.res.status = 403
+    })
+    await rawLatin1(server.port, 'GET /a%0Ab HTTP/1.0\r\nUser-Agent: x" 200 1 "-" "y\\\xe9\r\n\r\n')
+    const [line] = await server.lines(1)
+    expect(line).toMatch(/^127\.0\.0\.1 - - \[\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d \+0000\] "GET \/a%0Ab HTTP\/1\.0" 403 0 "-" "x\\x22 200 1 \\x22-\\x22 \\x22y\\x5c\\xe9" \d+\.\dms$/)
   })
 
-  it('bytes: string, Uint8Array, FileBody, stream, HEAD and 304', () => {
-    expect(responseBytes(fakeCtx('GET', '/', 200, 'é'))).toBe(2)
-    expect(responseBytes(fakeCtx('GET', '/', 200, new Uint8Array(7)))).toBe(7)
-    expect(responseBytes(fakeCtx('GET', '/', 206, new FileBody({ path: '/x', start: 5, length: 10 })))).toBe(10)
-    expect(responseBytes(fakeCtx('GET', '/', 200, Readable.from(['x'])))).toBe('-')
-    expect(responseBytes(fakeCtx('HEAD', '/', 200, 'abc'))).toBe(0)
-    expect(responseBytes(fakeCtx('GET', '/', 304, null))).toBe(0)
-  })
-
-  it('a throw below is logged (500) and rethrown', async () => {
+  it('a line feed in a value cannot start a new line (escaped as \\x0a)', async () => {
     const lines: string[] = []
     const writer = new LineWriter({ write: (s: string) => lines.push(s) })
     const mw = accessLog({ format: 'text', writer })
-    await expect(mw(fakeCtx('GET', '/boom', 404, null), async () => { throw new Error('boom') })).rejects.toThrow('boom')
+    const res = new Response()
+    const headers = new RequestHeaders(['user-agent', 'evil\n127.0.0.1 - - [forged]'])
+    const ctx = { req: { method: 'GET', rawPath: '/x\ny', httpVersion: '1.1', remoteAddress: '::1', headers }, res } as unknown as Context
+    await mw(ctx, async () => {})
+    res.ended(5, false)
     writer.flush()
-    expect(lines.join('')).toMatch(/^GET \/boom 500 - /)
+    expect(lines.join('')).toMatch(/^::1 - - \[[^\]]+\] "GET \/x\\x0ay HTTP\/1\.1" 404 5 "-" "evil\\x0a127\.0\.0\.1 - - \[forged\]" \d+\.\dms\n$/)
+  })
+
+  it('a throw below is logged with the status the app rendered (500) once the answer left', async () => {
+    const server = await logged('text', () => {
+      throw new Error('boom')
+    })
+    const res = await rawRequest(server.port, request('GET', '/boom'))
+    expect(res.status).toBe(500)
+    const [line] = await server.lines(1)
+    expect(line).toMatch(new RegExp(`"GET /boom HTTP/1\\.1" 500 ${res.body.length} "-" "-" \\d+\\.\\dms$`))
   })
 })
 

@@ -59,16 +59,17 @@ describe('default run (the original program)', () => {
     expect(traversal.status).toBe(400)
   })
 
-  it('prints an access log line per request: method, path, status, bytes, ms', async () => {
+  it('prints an access log line per request: client, time, request line, status, bytes, referer, user agent, ms', async () => {
     const { cwd } = demoSite()
     const cli = await startCli(['--port', '0'], { cwd })
+    const time = String.raw`\[\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d \+0000\]`
     const res = await rawRequest(cli.port, request('GET', '/style.css'))
-    const line = await cli.waitForStdout(/^GET \/style\.css 200 (\d+) \d+\.\dms$/m)
+    const line = await cli.waitForStdout(new RegExp(`^127\\.0\\.0\\.1 - - ${time} "GET /style\\.css HTTP/1\\.1" 200 (\\d+) "-" "-" \\d+\\.\\dms$`, 'm'))
     expect(Number(line[1])).toBe(res.body.length)
-    await rawRequest(cli.port, request('GET', '/missing'))
-    await cli.waitForStdout(/^GET \/missing 403 0 \d+\.\dms$/m)
+    const missing = await rawRequest(cli.port, request('GET', '/missing'))
+    await cli.waitForStdout(new RegExp(`^127\\.0\\.0\\.1 - - ${time} "GET /missing HTTP/1\\.1" 403 ${missing.body.length} "-" "-" \\d+\\.\\dms$`, 'm'))
     await rawRequest(cli.port, request('HEAD', '/index.html'), { head: true })
-    await cli.waitForStdout(/^HEAD \/index\.html 200 0 \d+\.\dms$/m)
+    await cli.waitForStdout(new RegExp(`^127\\.0\\.0\\.1 - - ${time} "HEAD /index\\.html HTTP/1\\.1" 200 0 "-" "-" \\d+\\.\\dms$`, 'm'))
   })
 })
 
@@ -280,7 +281,7 @@ describe('one-shot commands', () => {
     expect((await cli.exited()).code).toBe(0)
     const out = cli.stdout()
     expect(out).toMatch(/Usage: tinyhttp-cli \[root\] \[options\]/)
-    for (const flag of ['--allow', '--allow-file', '--port', '--host', '--[no-]cors', '--max-age', '--immutable', '--[no-]etag', '--precompressed', '--spa', '--not-found', '--seed-methods', '--tls-cert', '--tls-key', '--workers', '--watch', '--log-format', '--quiet', '--check', '--help', '--version']) {
+    for (const flag of ['--allow', '--allow-file', '--port', '--host', '--allowed-hosts', '--[no-]cors', '--max-age', '--immutable', '--[no-]etag', '--precompressed', '--spa', '--not-found', '--seed-methods', '--tls-cert', '--tls-key', '--workers', '--watch', '--log-format', '--quiet', '--check', '--help', '--version']) {
       expect(out).toContain(flag)
     }
   })

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -383,6 +384,24 @@ describe('fallback: single-page-app shell', () => {
     expect((await send(port, 'GET', '/index.html')).body.toString()).toBe('file')
   })
 
+  it('the shell has a strong content ETag (as static gives the file) and If-None-Match → 304', async () => {
+    const { port } = await serve([spa()])
+    const etag = `"${createHash('sha256').update(SHELL).digest('base64url')}"`
+    const first = await send(port, 'GET', '/about', { Accept: BROWSER })
+    expect(first.header('etag')).toBe(etag)
+    for (const inm of [etag, `W/${etag}`, `"other", ${etag}`, '*']) {
+      const again = await send(port, 'GET', '/settings', { Accept: BROWSER, 'If-None-Match': inm })
+      expect(again.status, inm).toBe(304)
+      expect(again.body.length).toBe(0)
+      expect(again.header('etag')).toBe(etag)
+      expect(again.header('cache-control')).toBe('no-cache')
+      expect(again.header('vary')).toBe('Accept')
+    }
+    const stale = await send(port, 'GET', '/about', { Accept: BROWSER, 'If-None-Match': '"old"' })
+    expect(stale.status).toBe(200)
+    expect(stale.body.toString()).toBe(SHELL)
+  })
+
   it('a string spa is a path from the working directory', async () => {
     const cwd = process.cwd()
     process.chdir(dir)
@@ -393,5 +412,39 @@ describe('fallback: single-page-app shell', () => {
     } finally {
       process.chdir(cwd)
     }
+  })
+})
+
+describe('fallback: notes', () => {
+  const NOTE = 'This server only serves the files it was told to serve.'
+  it('adds the sentence to generated HTML, text and JSON bodies, escaped, and nothing of the request', async () => {
+    const { port } = await serve([fallback({ body: 'negotiate', notes: { 403: NOTE, 405: 'Only <GET> & HEAD.' } })])
+    const html = await send(port, 'GET', '/secret.txt', { Accept: BROWSER })
+    expect(html.status).toBe(403)
+    expect(html.body.toString()).toBe(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>403 Forbidden</title></head><body><h1>403 Forbidden</h1><p>${NOTE}</p></body></html>\n`)
+    expect((await send(port, 'GET', '/x', { Accept: '*/*' })).body.toString()).toBe(`403 Forbidden\n${NOTE}\n`)
+    expect(JSON.parse((await send(port, 'GET', '/x', { Accept: 'application/json' })).body.toString())).toEqual({ status: 403, message: 'Forbidden', note: NOTE })
+    expect((await send(port, 'POST', '/x', { Accept: 'text/html' })).body.toString()).toContain('<p>Only &lt;GET&gt; &amp; HEAD.</p>')
+    // No note for 400: the plain status text.
+    expect((await send(port, 'GET', '/%2e%2e/x')).body.toString()).toBe('Bad Request')
+  })
+
+  it("body: 'html': the page for a navigation, the empty body for everyone else, Vary: Accept on both", async () => {
+    const { port } = await serve([fallback({ body: 'html', notes: { 403: NOTE } })])
+    const nav = await send(port, 'GET', '/secret.txt', { Accept: BROWSER })
+    expect(nav.body.toString()).toContain(`<h1>403 Forbidden</h1><p>${NOTE}</p>`)
+    expect(nav.header('content-security-policy')).toBe("default-src 'none'")
+    for (const headers of [{}, { Accept: '*/*' }, { Accept: 'application/json' }, { Accept: 'text/plain' }] as Array<Record<string, string>>) {
+      const other = await send(port, 'GET', '/secret.txt', headers)
+      expect(other.status).toBe(403)
+      expect(other.body.length, JSON.stringify(headers)).toBe(0)
+      expect(other.header('vary')).toBe('Accept')
+      expect(other.header('x-content-type-options')).toBe('nosniff')
+    }
+  })
+
+  it('refuses a bad notes option', () => {
+    expect(() => fallback({ notes: { 200: 'x' } })).toThrow(TypeError)
+    expect(() => fallback({ notes: { 403: 'a\nb' } })).toThrow(TypeError)
   })
 })

@@ -461,6 +461,27 @@ describe('options on the wire', () => {
     expect(header(notMod, 'cache-control')).toBe('public, max-age=31536000, immutable')
   })
 
+  it('maxAge/immutable never apply to HTML: pages get no-cache (200 and 304); htmlCacheControl overrides', async () => {
+    const s = await start(root, { maxAge: 31536000, immutable: true })
+    expect(header(await send(s.port, 'GET', '/file.txt'), 'cache-control')).toBe('public, max-age=31536000, immutable')
+    for (const path of ['/index.html', '/', '/sub/']) {
+      const page = await send(s.port, 'GET', path)
+      expect(page.status, path).toBe(200)
+      expect(header(page, 'cache-control'), path).toBe('no-cache')
+      const again = await send(s.port, 'GET', path, { 'If-None-Match': header(page, 'etag') as string })
+      expect(again.status, path).toBe(304)
+      expect(header(again, 'cache-control'), path).toBe('no-cache')
+    }
+    const custom = await start(root, { maxAge: 600, htmlCacheControl: 'public, max-age=60' })
+    expect(header(await send(custom.port, 'GET', '/index.html'), 'cache-control')).toBe('public, max-age=60')
+    expect(header(await send(custom.port, 'GET', '/file.txt'), 'cache-control')).toBe('public, max-age=600')
+    const none = await start(root, { maxAge: 600, htmlCacheControl: false })
+    noField(await send(none.port, 'GET', '/index.html'), 'Cache-Control')
+    // An explicit cacheControl is the user's exact choice: it applies to pages too.
+    const explicit = await start(root, { cacheControl: 'private, max-age=5' })
+    expect(header(await send(explicit.port, 'GET', '/index.html'), 'cache-control')).toBe('private, max-age=5')
+  })
+
   it('cacheControl: false sends none; mimeTypes overrides', async () => {
     const s = await start(root, { cacheControl: false, mimeTypes: { zzz: 'text/x-zzz; charset=utf-8' } })
     const r = await send(s.port, 'GET', '/unknown.zzz')

@@ -1,9 +1,13 @@
-import { FileBody, isHttpError, type Context, type Middleware } from 'tinyhttp-core'
+import type { Context, Middleware } from 'tinyhttp-core'
 import type { LineWriter, Painter } from './output.js'
 
 /** Options of {@link accessLog}. */
 export interface AccessLogOptions {
-  /** `text`: `GET /index.html 200 2231 0.4ms`; `json`: one object per line. */
+  /**
+   * `text`: the Combined Log Format plus the duration and a trailing `aborted` for a cut response,
+   * `127.0.0.1 - - [02/Dec/2026:07:10:00 +0000] "GET /index.html HTTP/1.1" 200 2231 "-" "curl/8.5.0" 0.4ms`;
+   * `json`: one object per line.
+   */
   format: 'text' | 'json'
   /** Where lines go (batched). */
   writer: LineWriter
@@ -14,32 +18,16 @@ export interface AccessLogOptions {
 }
 
 /**
- * Bytes of the body that goes on the wire: a string's UTF-8 length, a byte array's or a file range's
- * length, `'-'` for a stream of unknown length, 0 for HEAD, 1xx, 204 and 304.
- *
- * @param ctx - the context after the chain ran
- * @returns the byte count or `'-'`
+ * Text for a quoted field of a text line (`"…"`): printable ASCII and space stay, `"`, `\` and
+ * everything else become `\xNN` (`\u{…}` above U+00FF), like nginx, so no request can forge a line.
  */
-export function responseBytes(ctx: Context): number | '-' {
-  const res = ctx.res
-  const status = res.status
-  if (ctx.req.method === 'HEAD' || status === 204 || status === 304 || status < 200) return 0
-  const body = res.body
-  if (body === null) return 0
-  if (typeof body === 'string') return Buffer.byteLength(body)
-  if (body instanceof Uint8Array) return body.length
-  if (body instanceof FileBody) return body.length
-  return '-'
-}
-
-/** Escapes what is not printable ASCII, so a request can never forge a log line. */
-function printable(text: string): string {
+function quoted(text: string): string {
   // eslint-disable-next-line no-control-regex
-  if (!/[^\x21-\x7e]/.test(text)) return text
+  if (!/[^\x20-\x21\x23-\x5b\x5d-\x7e]/.test(text)) return text
   let out = ''
   for (const ch of text) {
     const c = ch.codePointAt(0) as number
-    out += c >= 0x21 && c <= 0x7e && ch !== '\\' ? ch : c <= 0xff ? `\\x${c.toString(16).padStart(2, '0')}` : `\\u{${c.toString(16)}}`
+    out += c >= 0x20 && c <= 0x7e && ch !== '"' && ch !== '\\' ? ch : c <= 0xff ? `\\x${c.toString(16).padStart(2, '0')}` : `\\u{${c.toString(16)}}`
   }
   return out
 }
@@ -60,43 +48,71 @@ function jsonString(text: string): string {
   return /["\\\x00-\x1f\x7f-\uffff]/.test(text) ? JSON.stringify(text) : `"${text}"`
 }
 
-/** The ISO time of the current millisecond, computed once per millisecond. */
-function isoClock(): () => string {
-  let lastMs = -1
-  let lastIso = ''
-  return () => {
-    const now = Date.now()
-    if (now !== lastMs) {
-      lastMs = now
-      lastIso = new Date(now).toISOString()
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n))
+
+/** A clock that formats the current time at most once per millisecond (ISO) or second (CLF). */
+class LogClock {
+  #isoMs = -1
+  #iso = ''
+  #clfSecond = -1
+  #clf = ''
+
+  /** `2026-12-02T07:10:00.123Z` */
+  iso(now: number): string {
+    if (now !== this.#isoMs) {
+      this.#isoMs = now
+      this.#iso = new Date(now).toISOString()
     }
-    return lastIso
+    return this.#iso
+  }
+
+  /** `02/Dec/2026:07:10:00 +0000` (always UTC) */
+  clf(now: number): string {
+    const second = Math.floor(now / 1000)
+    if (second !== this.#clfSecond) {
+      this.#clfSecond = second
+      const d = new Date(now)
+      this.#clf =
+        `${pad2(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:` +
+        `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())} +0000`
+    }
+    return this.#clf
   }
 }
 
 /**
- * The access log: the outermost middleware, it times the rest of the chain and, on the way out, queues
- * one line with method, raw path, status, bytes and duration (and, in JSON, the time and
- * `ctx.res.reason`). Lines are batched by a {@link LineWriter}; install it only when not quiet, so a
- * quiet server pays nothing.
+ * The access log: the outermost middleware. It asks the core to be told when the response has left
+ * ({@link Response.onEnd}) and then queues one line with the client address, the time, method, raw path
+ * (never the query: it often carries tokens), HTTP version, status, the body bytes really handed to the
+ * socket, referer, user agent, the duration from the start of the chain to the last byte (or the cut),
+ * and whether the response was cut (`aborted`); JSON lines add `reason` (`ctx.res.reason`). Lines are
+ * batched by a {@link LineWriter}; install it only when not quiet, so a quiet server pays nothing.
  *
  * @param options - format and writer
  * @returns the middleware
  * @example
  * ```ts
  * app.use(accessLog({ format: 'json', writer: new LineWriter(process.stdout) }))
- * // {"time":"2026-11-23T21:00:00.000Z","method":"GET","path":"/index.html","status":200,"bytes":2231,"ms":0.412,"reason":"static:hit"}
+ * // {"time":"2026-12-02T07:10:00.000Z","remote":"127.0.0.1","method":"GET","path":"/index.html","http":"1.1","status":200,"bytes":2231,"ms":0.412,"reason":"static:hit","referer":null,"userAgent":"curl/8.5.0","aborted":false}
  * ```
  */
 export function accessLog(options: AccessLogOptions): Middleware {
   const { writer, format, pid } = options
   const paint = options.paint
-  const text = (ctx: Context, status: number, bytes: number | '-', ms: number): string => {
+  const clock = new LogClock()
+  const text = (ctx: Context, bytes: number, aborted: boolean, ms: number): string => {
+    const req = ctx.req
+    const status = ctx.res.status
     const code = paint === undefined ? String(status) : paint(statusStyle(status), String(status))
-    return `${ctx.req.method} ${printable(ctx.req.rawPath)} ${code} ${bytes} ${oneDecimal(ms)}ms`
+    const referer = req.headers.get('referer')
+    const ua = req.headers.get('user-agent')
+    return (
+      `${req.remoteAddress ?? '-'} - - [${clock.clf(Date.now())}] "${req.method} ${quoted(req.rawPath)} HTTP/${req.httpVersion}" ${code} ${bytes} ` +
+      `"${referer === undefined ? '-' : quoted(referer)}" "${ua === undefined ? '-' : quoted(ua)}" ${oneDecimal(ms)}ms${aborted ? ' aborted' : ''}`
+    )
   }
-  // Built by hand: JSON.stringify and toISOString per request cost more than the rest of the line.
-  const clock = isoClock()
+  // Built by hand: JSON.stringify per request costs more than the rest of the line.
   const reasons = new Map<string, string>()
   const reasonJson = (reason: string | undefined): string => {
     if (reason === undefined) return 'null'
@@ -107,20 +123,23 @@ export function accessLog(options: AccessLogOptions): Middleware {
     }
     return literal
   }
+  const optional = (value: string | undefined): string => (value === undefined ? 'null' : jsonString(value))
   const pidField = pid !== undefined ? `,"pid":${pid}` : ''
-  const json = (ctx: Context, status: number, bytes: number | '-', ms: number): string =>
-    `{"time":"${clock()}"${pidField},"method":${jsonString(ctx.req.method)},"path":${jsonString(ctx.req.rawPath)},` +
-    `"status":${status},"bytes":${bytes === '-' ? '"-"' : bytes},"ms":${Math.round(ms * 1000) / 1000},"reason":${reasonJson(ctx.res.reason)}}`
-  const format_ = format === 'json' ? json : text
-  return async function accessLog(ctx, next) {
+  const json = (ctx: Context, bytes: number, aborted: boolean, ms: number): string => {
+    const req = ctx.req
+    const remote = req.remoteAddress
+    return (
+      `{"time":"${clock.iso(Date.now())}"${pidField},"remote":${optional(remote)},"method":${jsonString(req.method)},"path":${jsonString(req.rawPath)},` +
+      `"http":"${req.httpVersion}","status":${ctx.res.status},"bytes":${bytes},"ms":${Math.round(ms * 1000) / 1000},"reason":${reasonJson(ctx.res.reason)},` +
+      `"referer":${optional(req.headers.get('referer'))},"userAgent":${optional(req.headers.get('user-agent'))},"aborted":${aborted}}`
+    )
+  }
+  const line = format === 'json' ? json : text
+  return function accessLog(ctx, next) {
     const start = performance.now()
-    try {
-      await next()
-    } catch (err) {
-      const status = isHttpError(err) ? err.status : 500
-      writer.line(format_(ctx, status, '-', performance.now() - start))
-      throw err
-    }
-    writer.line(format_(ctx, ctx.res.status, responseBytes(ctx), performance.now() - start))
+    // Read now: once a client has gone, its socket no longer knows its address.
+    void ctx.req.remoteAddress
+    ctx.res.onEnd((bytes, aborted) => writer.line(line(ctx, bytes, aborted, performance.now() - start)))
+    return next()
   }
 }

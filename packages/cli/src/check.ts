@@ -219,10 +219,11 @@ function table(rows: string[][], indent = '  '): string[] {
  *
  * @param report - from {@link runCheck}
  * @param allowText - how the allow entries were given, for the header
+ * @param hostsText - which hosts are answered (the DNS-rebinding check), for the header
  * @returns the text, ending with a newline
  */
-export function formatCheck(report: CheckReport, allowText: string): string {
-  const lines: string[] = [`Root: ${report.root}`, `Allow: ${allowText}`, '']
+export function formatCheck(report: CheckReport, allowText: string, hostsText?: string): string {
+  const lines: string[] = [`Root: ${report.root}`, `Allow: ${allowText}`, ...(hostsText !== undefined ? [`Hosts: ${hostsText}`] : []), '']
   if (report.folders.length > 0) {
     lines.push(`Folders (${report.folders.length}):`)
     for (const f of report.folders) lines.push(`  ${f.endsWith('/') ? f : f + '/'} (folder: every non-dotfile under it)`)

@@ -25,7 +25,8 @@ import { resolveConfig, type CliConfig } from './config.js'
 import { CliError, EXIT_RUNTIME, oneLine, runtimeError } from './errors.js'
 import { printError, processIo, type CliIo } from './output.js'
 import { startWith } from './serve.js'
-import { awaitTable, buildApp } from './server.js'
+import { describeHosts } from './host-check.js'
+import { awaitTable, buildApp, hostsOf } from './server.js'
 import { serveUntilShutdown, type RunOptions } from './shutdown.js'
 import { version } from './version.js'
 import { runPrimary, runWorker } from './workers.js'
@@ -62,7 +63,13 @@ async function checkCommand(config: CliConfig, io: CliIo): Promise<number> {
       throw err instanceof CliError ? err : runtimeError(`cannot read the root ${config.root}: ${oneLine(err)}`)
     })
     const report = await runCheck(built.app, reasons, table, { root: config.root, precompressed: config.precompressed })
-    io.stdout.write(config.logFormat === 'json' ? JSON.stringify(report, null, 2) + '\n' : formatCheck(report, allowDescription(config)))
+    const hosts = hostsOf(config)
+    const hostsText = describeHosts(hosts, config.host, config.allowedHosts === 'all')
+    io.stdout.write(
+      config.logFormat === 'json'
+        ? JSON.stringify({ ...report, hosts: { check: hosts.check, names: hosts.names } }, null, 2) + '\n'
+        : formatCheck(report, allowDescription(config), hostsText),
+    )
     if (report.served.length === 0) {
       printError(io, `nothing would be served from ${config.rootArg}`)
       return EXIT_RUNTIME

@@ -44,6 +44,12 @@ export interface CliConfig {
   port: number
   /** Address to bind. */
   host: string
+  /**
+   * `--allowed-hosts`: host names answered besides `localhost`, `*.localhost` and IP literals (lower
+   * case, no trailing dot, a leading `.` for a domain and its subdomains), `'all'` for any host, or
+   * `undefined` when not given.
+   */
+  allowedHosts: string[] | 'all' | undefined
   /** `false` for no CORS, `'*'`, or the allowed origins. */
   cors: false | '*' | string[]
   /** `Cache-Control: public, max-age=N`; `undefined` keeps the default (`no-cache`). */
@@ -114,6 +120,42 @@ export function parseHost(text: string): string {
   const bare = text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text
   if (isIP(bare) !== 0 || HOSTNAME.test(bare)) return bare
   throw usageError(`--host must be an IP address or a host name, got ${JSON.stringify(text)}`)
+}
+
+/**
+ * Validates `--allowed-hosts` (repeatable, each comma-separated): host names, `.domain` for a domain and
+ * its subdomains, or `all` alone.
+ *
+ * @param values - every value given, undefined when the option was not
+ * @returns the names (lower case, no trailing dot), `'all'`, or undefined
+ * @throws CliError (exit code 2) for something that is not a host name
+ * @example
+ * ```ts
+ * parseAllowedHosts(['App.test, .dev.test.']) // ['app.test', '.dev.test']
+ * ```
+ */
+export function parseAllowedHosts(values: readonly string[] | undefined): string[] | 'all' | undefined {
+  if (values === undefined) return undefined
+  const names: string[] = []
+  for (const part of values.flatMap(v => v.split(','))) {
+    let name = part.trim().toLowerCase()
+    if (name === 'all') {
+      names.push('all')
+      continue
+    }
+    if (name.endsWith('.')) name = name.slice(0, -1)
+    const bare = name.startsWith('.') ? name.slice(1) : name
+    if (!HOSTNAME.test(bare) || isIP(bare) !== 0) {
+      throw usageError(`--allowed-hosts: ${JSON.stringify(part.trim())} is not a host name (IP literals and localhost are always accepted)`)
+    }
+    if (!names.includes(name)) names.push(name)
+  }
+  if (names.includes('all')) {
+    if (names.length > 1) throw usageError('--allowed-hosts: "all" cannot be combined with names')
+    return 'all'
+  }
+  if (names.length === 0) throw usageError('--allowed-hosts needs at least one host name')
+  return names
 }
 
 /**
@@ -266,6 +308,8 @@ export async function resolveConfig(args: ParsedArgs, context: ConfigContext): P
   const port = portText === undefined ? DEFAULT_PORT : integer(portText, str(options, 'port') !== undefined ? '--port' : 'PORT', 0, 65535)
   const host = parseHost(str(options, 'host') ?? DEFAULT_HOST)
 
+  const allowedHosts = parseAllowedHosts(options['allowed-hosts'] as string[] | undefined)
+
   // Allow entries.
   const entries: string[] = []
   for (const e of (options.allow as string[] | undefined) ?? []) entries.push(normalizeAllowEntry(e, root, rootResolved))
@@ -342,6 +386,7 @@ export async function resolveConfig(args: ParsedArgs, context: ConfigContext): P
     allowFile,
     port,
     host,
+    allowedHosts,
     cors,
     maxAge,
     immutable,

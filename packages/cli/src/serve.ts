@@ -124,6 +124,10 @@ export async function startWith(config: CliConfig, io: CliIo, options: StartOpti
       for (const r of table.rejected) printWarning(io, `allow entry ${JSON.stringify(r.entry)} rejected: ${r.reason}`)
       for (const e of table.unmatched) printWarning(io, `allow entry ${JSON.stringify(e)} matches no file`)
       if (files === 0) printWarning(io, `nothing is allowed under ${config.root}: every request will be refused`)
+      if (config.maxAge !== undefined) {
+        const flags = config.immutable ? '--max-age and --immutable do' : '--max-age does'
+        printWarning(io, `${flags} not apply to HTML pages: they get Cache-Control: no-cache, so visitors see a new page at once`)
+      }
     }
     port = (await listen(built, config)).port
   } catch (err) {

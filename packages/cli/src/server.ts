@@ -7,6 +7,7 @@ import { fallback, type FallbackOptions } from 'tinyhttp-fallback'
 import { serveStatic, type ServeStaticOptions } from 'tinyhttp-static'
 import type { CliConfig } from './config.js'
 import { oneLine, runtimeError, usageError } from './errors.js'
+import { hostCheck, hostPolicy, type HostPolicy } from './host-check.js'
 
 /** An app built from a {@link CliConfig}, not listening yet. */
 export interface BuiltApp {
@@ -32,6 +33,18 @@ export function denyAsNotFound(): Middleware {
   }
 }
 
+/**
+ * The sentence under the status of a refusal on the HTML page browsers get (other clients get the empty
+ * body of the original program): it says what the answer means and never names the request, so the
+ * bytes are the same whether the file exists or not.
+ */
+const REFUSAL_NOTES: FallbackOptions['notes'] = {
+  400: 'This server could not accept this request.',
+  403: 'This server only serves the files it was told to serve.',
+  404: 'This server only serves the files it was told to serve.',
+  405: 'This server only answers GET and HEAD requests.',
+}
+
 /** Calls a plugin factory; its `TypeError` (a bad option) becomes a usage error. */
 function plugin<T>(name: string, make: () => T): T {
   try {
@@ -42,7 +55,7 @@ function plugin<T>(name: string, make: () => T): T {
 }
 
 /**
- * Builds the app: `[access log] → cors → fallback → [deny as 404] → allowlist → static`.
+ * Builds the app: `[access log] → [host check] → cors → fallback → [deny as 404] → allowlist → static`.
  *
  * @param config - the validated configuration
  * @param log - the access log middleware, outermost; omitted when quiet
@@ -65,6 +78,8 @@ export function buildApp(config: CliConfig, log?: Middleware): BuiltApp {
   }
   const fallbackOptions: FallbackOptions = {
     status: config.notFound,
+    body: 'html',
+    notes: REFUSAL_NOTES,
     ...(config.seedMethods ? { methodStatus: 400 as const } : {}),
     ...(config.spa !== undefined ? { spa: { file: config.spa, root: config.root } } : {}),
   }
@@ -81,6 +96,8 @@ export function buildApp(config: CliConfig, log?: Middleware): BuiltApp {
 
   const app = createApp()
   if (log !== undefined) app.use(log)
+  const hosts = hostsOf(config)
+  if (hosts.check) app.use(hostCheck(hosts.names))
   if (corsMw !== undefined) app.use(corsMw)
   app.use(fallbackMw)
   if (config.notFound === 404) app.use(denyAsNotFound())
@@ -98,6 +115,21 @@ export function buildApp(config: CliConfig, log?: Middleware): BuiltApp {
       return closed
     },
   }
+}
+
+/**
+ * The host policy of a configuration: the DNS-rebinding check is on for a loopback-only bind or when
+ * `--allowed-hosts` names hosts, off for `--allowed-hosts all`.
+ *
+ * @param config - the configuration
+ * @returns the policy
+ * @example
+ * ```ts
+ * if (hostsOf(config).check) app.use(hostCheck(hostsOf(config).names))
+ * ```
+ */
+export function hostsOf(config: CliConfig): HostPolicy {
+  return hostPolicy(isLoopback(config.host), config.allowedHosts)
 }
 
 /**

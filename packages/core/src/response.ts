@@ -40,6 +40,22 @@ interface Failure {
 }
 
 /**
+ * Told once how a response ended: `bytes` of its body handed to the socket (0 for HEAD, 204, 304),
+ * `aborted` when the connection was cut before the whole body was written (then `bytes` counts what
+ * left before the cut).
+ *
+ * @example
+ * ```ts
+ * const log: ResponseEndListener = (bytes, aborted) => console.log(bytes, aborted ? 'aborted' : 'complete')
+ * app.use(async (ctx, next) => {
+ *   ctx.res.onEnd(log)
+ *   await next()
+ * })
+ * ```
+ */
+export type ResponseEndListener = (bytes: number, aborted: boolean) => void
+
+/**
  * The response a middleware builds. Nothing is written until the chain settles; then the core turns it
  * into bytes in one place (status line, headers, framing, body).
  *
@@ -71,6 +87,7 @@ export class Response {
    * `'reject:dot-segment'`, `'static:hit'`.
    */
   reason: string | undefined = undefined
+  #onEnd: ResponseEndListener | null = null
 
   /** The status code (100–599). */
   get status(): number {
@@ -127,6 +144,42 @@ export class Response {
    */
   recordFailure(error: unknown): void {
     this.#failure = { error }
+  }
+
+  /**
+   * Registers a listener told once, after the chain, when the body has been handed to the socket or
+   * the connection was cut: the place for an access log that records the bytes really sent.
+   * Listeners run in the order they were added; one that throws does not stop the others.
+   *
+   * @param listener - `(bytes, aborted) => void`
+   * @example
+   * ```ts
+   * app.use(async (ctx, next) => {
+   *   ctx.res.onEnd((bytes, aborted) => console.log(ctx.req.rawPath, ctx.res.status, bytes, aborted ? 'aborted' : ''))
+   *   await next()
+   * })
+   * ```
+   */
+  onEnd(listener: ResponseEndListener): void {
+    const prev = this.#onEnd
+    this.#onEnd = prev === null ? listener : (bytes, aborted) => {
+      try {
+        prev(bytes, aborted)
+      } finally {
+        listener(bytes, aborted)
+      }
+    }
+  }
+
+  /**
+   * Tells the {@link Response.onEnd} listeners how the response ended (once; later calls do nothing).
+   * @internal
+   */
+  ended(bytes: number, aborted: boolean): void {
+    const listener = this.#onEnd
+    if (listener === null) return
+    this.#onEnd = null
+    listener(bytes, aborted)
   }
 
   /**

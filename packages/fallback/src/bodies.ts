@@ -48,21 +48,28 @@ export function statusText(status: number): string {
  * @param status - the response status
  * @param format - text, html or json
  * @param message - the text to show
+ * @param note - a fixed sentence configured for the status (`notes`), if any
  * @returns the body and its type
  * @internal
  */
-export function renderBody(status: number, format: BodyFormat, message: string): FallbackBody {
+export function renderBody(status: number, format: BodyFormat, message: string, note?: string): FallbackBody {
   const title = `${status} ${statusText(status)}`
   switch (format) {
     case 'html': {
-      const detail = message === statusText(status) ? '' : `<p>${escapeHtml(message)}</p>`
+      let detail = message === statusText(status) ? '' : `<p>${escapeHtml(message)}</p>`
+      if (note !== undefined) detail += `<p>${escapeHtml(note)}</p>`
       const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body><h1>${escapeHtml(title)}</h1>${detail}</body></html>\n`
       return { type: 'text/html; charset=utf-8', bytes: Buffer.from(html, 'utf8'), generatedHtml: true }
     }
-    case 'json':
-      return { type: 'application/json', bytes: Buffer.from(JSON.stringify({ status, message }), 'utf8'), generatedHtml: false }
-    default:
-      return { type: 'text/plain; charset=utf-8', bytes: Buffer.from(message, 'utf8'), generatedHtml: false }
+    case 'json': {
+      const json = note === undefined ? { status, message } : { status, message, note }
+      return { type: 'application/json', bytes: Buffer.from(JSON.stringify(json), 'utf8'), generatedHtml: false }
+    }
+    default: {
+      // With a note, a text body reads like the HTML page: the status line, then the note.
+      const text = note === undefined ? message : `${message === statusText(status) ? title : message}\n${note}\n`
+      return { type: 'text/plain; charset=utf-8', bytes: Buffer.from(text, 'utf8'), generatedHtml: false }
+    }
   }
 }
 
@@ -72,6 +79,12 @@ export function renderBody(status: number, format: BodyFormat, message: string):
  */
 export class BodyCache {
   readonly #cache = new Map<number, FallbackBody>()
+  readonly #notes: ReadonlyMap<number, string>
+
+  /** @param notes - status → fixed sentence (`notes` option) */
+  constructor(notes: ReadonlyMap<number, string> = new Map()) {
+    this.#notes = notes
+  }
 
   /**
    * @param status - 400–599
@@ -82,7 +95,7 @@ export class BodyCache {
     const key = status * 4 + (format === 'text' ? 0 : format === 'html' ? 1 : 2)
     let body = this.#cache.get(key)
     if (body === undefined) {
-      body = renderBody(status, format, statusText(status))
+      body = renderBody(status, format, statusText(status), this.#notes.get(status))
       this.#cache.set(key, body)
     }
     return body

@@ -2,6 +2,7 @@ import { afterNext, createDebug, isHttpError, renderError, type Context, type Mi
 import { acceptsHtmlExplicitly, negotiateFormat } from './accept.js'
 import { BodyCache, renderBody, type FallbackBody } from './bodies.js'
 import { resolveFallbackOptions, type FallbackOptions, type FileBodyBytes } from './options.js'
+import { ifNoneMatchMatches, shellEtag } from './spa-validator.js'
 
 const debug = createDebug('tinyhttp:fallback')
 
@@ -43,6 +44,9 @@ function applyPage(res: Response, page: FileBodyBytes): void {
  * 3. a refusal (`status >= 400`, no body) → the SPA shell for an eligible 403/404, else the
  *    configured body (`Allow` added to a 405 that has none).
  *
+ * With `body: 'html'`, a client whose `Accept` prefers `text/html` (a browser navigation) gets the
+ * generated page and every other client the empty body (errors thrown below keep their short text).
+ *
  * Every answer it makes carries `X-Content-Type-Options: nosniff`; generated HTML carries
  * `Content-Security-Policy: default-src 'none'`. No request data is ever echoed.
  *
@@ -66,8 +70,9 @@ function applyPage(res: Response, page: FileBodyBytes): void {
  */
 export function fallback(options: FallbackOptions = {}): Middleware {
   const c = resolveFallbackOptions(options)
-  const cache = new BodyCache()
+  const cache = new BodyCache(c.notes)
   const { pages, spa, allow, methods, methodStatus, body: mode } = c
+  const spaEtag = spa === null ? '' : shellEtag(spa)
 
   /** Sets the configured body for `status` (already on the response). */
   function fill(ctx: Context, status: number): void {
@@ -84,7 +89,9 @@ export function fallback(options: FallbackOptions = {}): Middleware {
       return
     }
     res.headers.vary(VARY_ACCEPT)
-    applyBody(res, cache.get(status, negotiateFormat(ctx.req.headers.get('accept'))))
+    const format = negotiateFormat(ctx.req.headers.get('accept'))
+    if (mode === 'html' && format !== 'html') return
+    applyBody(res, cache.get(status, format))
   }
 
   /** Serves the SPA shell when it applies; returns whether it did. */
@@ -100,12 +107,18 @@ export function fallback(options: FallbackOptions = {}): Middleware {
     const res = ctx.res
     res.headers.vary(VARY_ACCEPT)
     if (!acceptsHtmlExplicitly(req.headers.get('accept'))) return false
-    res.status = 200
-    res.headers.set('Content-Type', HTML)
     res.headers.set('Cache-Control', 'no-cache')
-    res.headers.set('X-Content-Type-Options', 'nosniff')
-    res.body = spa
+    res.headers.set('ETag', spaEtag)
     res.reason = 'fallback:spa'
+    if (ifNoneMatchMatches(req.headers.get('if-none-match'), spaEtag)) {
+      // RFC 9110 §15.4.5: the validators and Cache-Control/Vary a 200 would carry, no content.
+      res.status = 304
+      return true
+    }
+    res.headers.set('Content-Type', HTML)
+    res.headers.set('X-Content-Type-Options', 'nosniff')
+    res.status = 200
+    res.body = spa
     return true
   }
 
@@ -152,11 +165,12 @@ export function fallback(options: FallbackOptions = {}): Middleware {
     if (status >= 500) debug('error below fallback → %d: %O', status, err)
     const page = pages.get(status)
     if (page !== undefined) applyPage(res, page)
-    else if (mode === 'negotiate') {
+    else if (mode === 'negotiate' || mode === 'html') {
       // renderError's body is the exposed message or the status text, never request data.
       const message = typeof res.body === 'string' ? res.body : ''
       res.headers.vary(VARY_ACCEPT)
-      applyBody(res, renderBody(status, negotiateFormat(ctx.req.headers.get('accept')), message))
+      const format = negotiateFormat(ctx.req.headers.get('accept'))
+      if (mode === 'negotiate' || format === 'html') applyBody(res, renderBody(status, format, message, c.notes.get(status)))
     }
   }
 

@@ -26,11 +26,20 @@ export interface FallbackOptions {
   methodStatus?: 405 | 400
   /**
    * Bodies of refusals and of what nobody handled: `'empty'`, `'text'` (the status text, text/plain),
-   * or `'negotiate'` (text/plain, text/html or JSON by `Accept`, with `Vary: Accept`).
+   * `'negotiate'` (text/plain, text/html or JSON by `Accept`, with `Vary: Accept`), or `'html'` (the
+   * HTML page when `Accept` prefers text/html, as a browser navigation does; empty for every other
+   * client; with `Vary: Accept`).
    *
    * @defaultValue `'empty'`
    */
-  body?: 'empty' | 'text' | 'negotiate'
+  body?: 'empty' | 'text' | 'negotiate' | 'html'
+  /**
+   * Status → one fixed sentence added to the generated bodies (`'text'`, `'negotiate'`, `'html'`): a paragraph
+   * under the heading in HTML, a line after `403 Forbidden` in text, `note` in JSON. Use it to tell a
+   * person what the refusal means (`'This server only serves the files it was told to serve.'`); it is
+   * never request data.
+   */
+  notes?: Partial<Record<number, string>>
   /** Status → file whose bytes are the body (`.html`, `.htm`, `.txt` or `.json`); relative paths from the working directory. */
   pages?: Partial<Record<number, string>>
   /**
@@ -53,12 +62,13 @@ export interface ResolvedFallback {
   methods: ReadonlySet<string>
   allow: string
   methodStatus: 405 | 400
-  body: 'empty' | 'text' | 'negotiate'
+  body: 'empty' | 'text' | 'negotiate' | 'html'
+  notes: ReadonlyMap<number, string>
   pages: ReadonlyMap<number, FileBodyBytes>
   spa: Buffer | null
 }
 
-const KNOWN = new Set(['status', 'methods', 'methodStatus', 'body', 'pages', 'spa'])
+const KNOWN = new Set(['status', 'methods', 'methodStatus', 'body', 'notes', 'pages', 'spa'])
 
 const PAGE_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -77,6 +87,23 @@ function readBytes(what: string, file: string): Buffer {
 
 function hasDotDot(file: string): boolean {
   return file.split(/[\\/]/).includes('..')
+}
+
+function resolveNotes(notes: unknown): Map<number, string> {
+  const out = new Map<number, string>()
+  if (notes === undefined) return out
+  if (notes === null || typeof notes !== 'object' || Array.isArray(notes)) throw new TypeError('fallback: notes must be an object { status: sentence }')
+  for (const [key, note] of Object.entries(notes)) {
+    const status = Number(key)
+    if (!Number.isInteger(status) || status < 400 || status > 599 || String(status) !== key) {
+      throw new TypeError(`fallback: notes key ${JSON.stringify(key)} is not a status from 400 to 599`)
+    }
+    if (note === undefined) continue
+    // eslint-disable-next-line no-control-regex
+    if (typeof note !== 'string' || note.trim() === '' || /[\x00-\x1f\x7f]/.test(note)) throw new TypeError(`fallback: notes[${status}] must be one line of text`)
+    out.set(status, note)
+  }
+  return out
 }
 
 function resolvePages(pages: unknown): Map<number, FileBodyBytes> {
@@ -134,7 +161,7 @@ export function resolveFallbackOptions(options: FallbackOptions): ResolvedFallba
   const methodStatus = options.methodStatus ?? 405
   if (methodStatus !== 405 && methodStatus !== 400) throw new TypeError('fallback: methodStatus must be 405 or 400')
   const body = options.body ?? 'empty'
-  if (body !== 'empty' && body !== 'text' && body !== 'negotiate') throw new TypeError("fallback: body must be 'empty', 'text' or 'negotiate'")
+  if (body !== 'empty' && body !== 'text' && body !== 'negotiate' && body !== 'html') throw new TypeError("fallback: body must be 'empty', 'text', 'negotiate' or 'html'")
 
   const list: unknown = options.methods ?? ['GET', 'HEAD']
   if (!Array.isArray(list) || list.length === 0) throw new TypeError('fallback: methods must be a non-empty array')
@@ -150,6 +177,7 @@ export function resolveFallbackOptions(options: FallbackOptions): ResolvedFallba
     allow: [...methods].join(', '),
     methodStatus,
     body,
+    notes: resolveNotes(options.notes),
     pages: resolvePages(options.pages),
     spa: resolveSpa(options.spa),
   }

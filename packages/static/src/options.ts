@@ -28,6 +28,15 @@ export interface ServeStaticOptions {
   immutable?: boolean
   /** An explicit `Cache-Control` value (overrides `maxAge`/`immutable`), or false to send none. */
   cacheControl?: string | false
+  /**
+   * `Cache-Control` of HTML documents (`text/html`), or false to send none. A page names the (hashed)
+   * assets it loads, so a long `max-age` or `immutable` on it keeps returning visitors on a stale page:
+   * `maxAge` and `immutable` never apply to HTML.
+   *
+   * @defaultValue `'no-cache'` when `maxAge` is given (revalidate every time: a 304 when unchanged);
+   *   else the same as every other file (`cacheControl`, or `no-cache`)
+   */
+  htmlCacheControl?: string | false
   /** Send a strong `ETag` and honour entity-tag conditions. @defaultValue true */
   etag?: boolean
   /** Send `Last-Modified` and honour date conditions. @defaultValue true */
@@ -85,6 +94,7 @@ export interface StaticConfig {
   readonly root: string
   readonly index: string | false
   readonly cacheControl: string | undefined
+  readonly htmlCacheControl: string | undefined
   readonly etag: boolean
   readonly lastModified: boolean
   readonly acceptRanges: boolean
@@ -104,6 +114,7 @@ const KNOWN = new Set([
   'maxAge',
   'immutable',
   'cacheControl',
+  'htmlCacheControl',
   'etag',
   'lastModified',
   'acceptRanges',
@@ -176,6 +187,25 @@ function codingsFor(value: unknown): Coding[] {
 }
 
 /**
+ * The `Cache-Control` value of HTML documents: `htmlCacheControl` when given, `no-cache` when `maxAge`
+ * is (never a long max-age or `immutable` on a page), else the value every file gets.
+ *
+ * @param options - `htmlCacheControl`, `cacheControl`, `maxAge`, `immutable`
+ * @returns the header value, or undefined for none
+ * @throws TypeError for an unsafe value
+ * @example
+ * ```ts
+ * htmlCacheControlFor({ maxAge: 31536000, immutable: true }) // 'no-cache'
+ * htmlCacheControlFor({ cacheControl: 'private' })           // 'private'
+ * ```
+ */
+export function htmlCacheControlFor(options: Pick<ServeStaticOptions, 'htmlCacheControl' | 'cacheControl' | 'maxAge' | 'immutable'>): string | undefined {
+  const html = options.htmlCacheControl
+  if (html === undefined) return options.maxAge !== undefined && options.cacheControl === undefined ? 'no-cache' : cacheControlFor(options)
+  return cacheControlFor({ cacheControl: html })
+}
+
+/**
  * Validates the options and fills in the defaults.
  *
  * @param root - the folder to serve
@@ -208,6 +238,7 @@ export function normalizeOptions(root: string, options: ServeStaticOptions = {})
     root: path.resolve(root),
     index,
     cacheControl: cacheControlFor(options),
+    htmlCacheControl: htmlCacheControlFor(options),
     etag: bool('etag', options.etag, true),
     lastModified: bool('lastModified', options.lastModified, true),
     acceptRanges: bool('acceptRanges', options.acceptRanges, true),

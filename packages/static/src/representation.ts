@@ -22,9 +22,16 @@ import { formatHttpDate } from './http-date.js'
  */
 export interface HeaderConfig {
   readonly cacheControl: string | undefined
+  /** `Cache-Control` of `text/html` representations (see `htmlCacheControl`); absent = `cacheControl`. */
+  readonly htmlCacheControl?: string | undefined
   readonly etag: boolean
   readonly lastModified: boolean
   readonly acceptRanges: boolean
+}
+
+/** Whether a `Content-Type` is an HTML document (`text/html`, any parameters, any case). */
+function isHtml(contentType: string): boolean {
+  return /^text\/html\s*(;|$)/i.test(contentType)
 }
 
 /**
@@ -103,6 +110,7 @@ export function buildHeaderBlocks(
   validators: Validators,
   config: HeaderConfig,
 ): { headers200: PreparedHeaders; headers304: PreparedHeaders; headersFail: PreparedHeaders } {
+  const cacheControl = 'htmlCacheControl' in config && isHtml(contentType) ? config.htmlCacheControl : config.cacheControl
   const full: Array<[string, string]> = [
     ['Content-Type', contentType],
     ['X-Content-Type-Options', 'nosniff'],
@@ -111,13 +119,13 @@ export function buildHeaderBlocks(
   if (vary) full.push(['Vary', 'Accept-Encoding'])
   if (validators.etag !== undefined) full.push(['ETag', validators.etag])
   if (validators.lastModified !== undefined) full.push(['Last-Modified', validators.lastModified])
-  if (config.cacheControl !== undefined) full.push(['Cache-Control', config.cacheControl])
+  if (cacheControl !== undefined) full.push(['Cache-Control', cacheControl])
   if (config.acceptRanges) full.push(['Accept-Ranges', 'bytes'])
 
   const notModified: Array<[string, string]> = []
   if (validators.etag !== undefined) notModified.push(['ETag', validators.etag])
   else if (validators.lastModified !== undefined) notModified.push(['Last-Modified', validators.lastModified])
-  if (config.cacheControl !== undefined) notModified.push(['Cache-Control', config.cacheControl])
+  if (cacheControl !== undefined) notModified.push(['Cache-Control', cacheControl])
   if (vary) notModified.push(['Vary', 'Accept-Encoding'])
 
   return {

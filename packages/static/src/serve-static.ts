@@ -83,6 +83,7 @@ export function serveStatic(root: string, options?: ServeStaticOptions): ServeSt
   const cachingOn = config.memoryCacheMaxBytes > 0
   const entryConfig: EntryConfig = {
     cacheControl: config.cacheControl,
+    htmlCacheControl: config.htmlCacheControl,
     etag: config.etag,
     lastModified: config.lastModified,
     acceptRanges: config.acceptRanges,

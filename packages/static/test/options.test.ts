@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { cacheControlFor, normalizeOptions, type ServeStaticOptions } from '../src/options.js'
+import { cacheControlFor, htmlCacheControlFor, normalizeOptions, type ServeStaticOptions } from '../src/options.js'
 
 describe('options', () => {
   it('defaults', () => {
@@ -20,6 +20,17 @@ describe('options', () => {
       methodNotAllowed: 'respond',
     })
   })
+  it('HTML Cache-Control: no-cache whenever maxAge is given, else what every file gets; htmlCacheControl overrides', () => {
+    expect(htmlCacheControlFor({})).toBe('no-cache')
+    expect(htmlCacheControlFor({ maxAge: 31536000, immutable: true })).toBe('no-cache')
+    expect(htmlCacheControlFor({ cacheControl: 'private' })).toBe('private')
+    expect(htmlCacheControlFor({ cacheControl: false })).toBeUndefined()
+    expect(htmlCacheControlFor({ maxAge: 60, htmlCacheControl: 'max-age=0, must-revalidate' })).toBe('max-age=0, must-revalidate')
+    expect(htmlCacheControlFor({ maxAge: 60, htmlCacheControl: false })).toBeUndefined()
+    expect(() => htmlCacheControlFor({ htmlCacheControl: 'a\r\nb: c' })).toThrow(TypeError)
+    expect(normalizeOptions('/srv', { maxAge: 9 }).htmlCacheControl).toBe('no-cache')
+  })
+
   it('Cache-Control from maxAge / immutable / cacheControl', () => {
     expect(cacheControlFor({})).toBe('no-cache')
     expect(cacheControlFor({ maxAge: 0 })).toBe('public, max-age=0')

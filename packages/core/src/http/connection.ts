@@ -144,6 +144,8 @@ export class Connection implements Timed, ParserHandler {
   #closed = false
   /** Cleanup for a body stream in flight (destroys a Readable or closes a file descriptor). */
   #abortBody: (() => void) | null = null
+  /** Body bytes of the response in flight handed to the socket so far (for `Response.onEnd`). */
+  #bodySent = 0
 
   /**
    * @param socket - a `net.Socket`, a `tls.TLSSocket` or any Duplex
@@ -372,6 +374,9 @@ export class Connection implements Timed, ParserHandler {
     this.#wheel.delete(this)
     this.#abortBody?.()
     this.#abortBody = null
+    // A response cut while its body was being written: tell its listeners what left.
+    const current = this.#active ? this.#queue[0]?.res : undefined
+    if (current?.committed === true) this.#ended(current, this.#unsentAdjusted(), true)
     // An Error (and its stack) only when some body is still waiting for bytes.
     let lost: Error | null = null
     for (const exchange of this.#queue) if (exchange.body !== null) exchange.body.fail((lost ??= new Error('Connection closed')))
@@ -465,6 +470,7 @@ export class Connection implements Timed, ParserHandler {
   #send(exchange: Exchange): void {
     if (this.#closed) {
       disposeBody((exchange.res as Response).body)
+      this.#ended(exchange.res as Response, 0, true)
       return
     }
     const head = exchange.head as RequestHead
@@ -492,7 +498,11 @@ export class Connection implements Timed, ParserHandler {
     this.#write(plan.head)
     if (plan.headText !== '') this.#write(plan.headText)
     const bytes = plan.bytes
-    if (bytes !== null && bytes.length > 0) this.#write(bytes)
+    this.#bodySent = 0
+    if (bytes !== null && bytes.length > 0) {
+      this.#write(bytes)
+      this.#bodySent = bytes.length
+    }
     if (plan.file !== null) {
       this.#flush()
       this.#sendFile(exchange, plan.file)
@@ -507,6 +517,7 @@ export class Connection implements Timed, ParserHandler {
   #finish(exchange: Exchange, close: boolean): void {
     this.#active = false
     this.#queue.shift()
+    if (exchange.res !== null) this.#ended(exchange.res, this.#bodySent, false)
     const body = exchange.body
     const unfinished = body !== null && !body.complete
     body?.discard()
@@ -557,6 +568,7 @@ export class Connection implements Timed, ParserHandler {
       if (data.length === 0) return
       sent += data.length
       if (length >= 0 && sent > length) return onError(new Error('stream yielded more than its announced length'))
+      this.#bodySent = sent
       if (chunked) this.#write(chunkHeader(data.length))
       this.#write(data)
       if (chunked) this.#write('\r\n')
@@ -625,6 +637,7 @@ export class Connection implements Timed, ParserHandler {
     const write = (buf: Buffer, n: number): void => {
       this.#flush() // the head (and anything else pending) leaves first
       const ok = this.#socket.write(buf.subarray(0, n), () => giveFileChunk(buf))
+      this.#bodySent += n
       if (remaining > 0) read()
       else {
         done = true
@@ -683,6 +696,21 @@ export class Connection implements Timed, ParserHandler {
         read()
       })
     }
+  }
+
+  /** Tells a response's `onEnd` listeners how it ended; a listener that throws is logged, never fatal. */
+  #ended(res: Response, bytes: number, aborted: boolean): void {
+    try {
+      res.ended(bytes, aborted)
+    } catch (err) {
+      debug('response end listener failed: %o', err)
+    }
+  }
+
+  /** Body bytes of a cut response that left: those handed to the socket minus what it still held. */
+  #unsentAdjusted(): number {
+    const pending = (this.#socket as Partial<Socket>).writableLength ?? 0
+    return Math.max(0, this.#bodySent - pending)
   }
 
   // ── writing ──────────────────────────────────────────────────────────────
