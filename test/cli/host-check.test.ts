@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { parseAllowedHosts } from '../../packages/cli/src/config.js'
 import { CliError } from '../../packages/cli/src/errors.js'
-import { hostPolicy, isAcceptedHost } from '../../packages/cli/src/host-check.js'
+import { hostCheck, hostPolicy, isAcceptedHost } from '../../packages/cli/src/host-check.js'
+import { createApp } from 'tinyhttp-core'
 import { rawRequest, type RawResponse } from '../helpers/raw-client.js'
 import { cleanupTemp, demoSite, ensureBuilt, killAll, spawnCli, startCli } from './helpers.js'
 
@@ -110,5 +111,24 @@ describe('host check units', () => {
     expect(parseAllowedHosts(['all'])).toBe('all')
     expect(parseAllowedHosts(undefined)).toBeUndefined()
     expect(() => parseAllowedHosts(['a_b'])).toThrow(CliError)
+  })
+
+  it('hostCheck remembers verdicts without mixing them up: alternating hosts on one server keep their own answer', async () => {
+    const app = createApp()
+    app.use(hostCheck(['.app.test']), ctx => {
+      ctx.res.body = 'ok'
+    })
+    const { port } = await app.listen(0, '127.0.0.1')
+    try {
+      const seq: Array<[string | null, number]> = [
+        ['localhost', 200], ['rebind.example', 421], ['rebind.example', 421], ['localhost', 200], [null, 200],
+        ['rebind.example', 421], ['a.app.test', 200], ['evil.test', 421], ['localhost', 200], ['evil.test', 421],
+      ]
+      for (const [host, status] of seq) {
+        expect((await rawRequest(port, get(host, '/', host === null ? '1.0' : '1.1'))).status, String(host)).toBe(status)
+      }
+    } finally {
+      await app.close(100)
+    }
   })
 })

@@ -95,13 +95,25 @@ const BODY = Buffer.from('421 Misdirected Request\nThis server does not answer t
  */
 export function hostCheck(names: readonly string[]): Middleware {
   // Clients send the same few hosts over and over: remember the verdicts (bounded).
+  // The last host seen answers first: comparing with it is cheaper than hashing the request's fresh
+  // string for the map. Measured (pipelined ×16, NODE_ENV=production, against --allowed-hosts all, which
+  // drops this layer): the check costs 0.1–0.3 µs of the 2.4–4.5 µs a request takes. '' (no Host) is
+  // always accepted.
   const verdicts = new Map<string, boolean>()
+  let lastHost = ''
+  let lastOk = true
   return function hostCheck(ctx, next) {
     const host = ctx.req.host
-    let ok = verdicts.get(host)
-    if (ok === undefined) {
-      ok = isAcceptedHost(host, names)
-      if (verdicts.size < 256) verdicts.set(host, ok)
+    let ok: boolean | undefined
+    if (host === lastHost) ok = lastOk
+    else {
+      ok = verdicts.get(host)
+      if (ok === undefined) {
+        ok = isAcceptedHost(host, names)
+        if (verdicts.size < 256) verdicts.set(host, ok)
+      }
+      lastHost = host
+      lastOk = ok
     }
     if (ok) return next()
     const res = ctx.res

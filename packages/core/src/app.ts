@@ -1,7 +1,7 @@
 import { Server, type AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { applyBodyDefaults } from './body-defaults.js'
-import { completedSynchronously, compose } from './compose.js'
+import { completedSynchronously, compose, type ComposeOptions } from './compose.js'
 import type { Context } from './context.js'
 import { createDebug } from './debug-log.js'
 import { Connection, type ConnectionOptions } from './http/connection.js'
@@ -47,6 +47,13 @@ export interface AppOptions {
    * `NODE_ENV` is `test` (then only `DEBUG=tinyhttp:core` shows it)
    */
   onError?: (err: unknown, ctx: Context) => void
+  /**
+   * Warn when a middleware resolved before the rest of the chain finished ("missing `await next()`?").
+   * The check costs a few allocations per middleware and request (pipelined, about 0.7 µs of a 3.3 µs
+   * request through the CLI's five layers), so a chain made only of trusted plugins can turn it off.
+   * @defaultValue `true` unless `NODE_ENV` is `production`
+   */
+  checkMissingAwait?: boolean
 }
 
 function positive(name: string, value: number | undefined, fallback: number, allowZero = false): number {
@@ -81,6 +88,7 @@ export class App {
   readonly #servers = new Set<Server>()
   readonly #onError: (err: unknown, ctx: Context) => void
   readonly #closeGracePeriod: number
+  readonly #composeOptions: ComposeOptions
   #closing = false
   #closed: Promise<void> | null = null
 
@@ -108,6 +116,10 @@ export class App {
     const shortest = Math.min(o.headersTimeout, o.requestTimeout, o.keepAliveTimeout, o.sendTimeout, o.lingerTimeout)
     this.#wheel = new TimerWheel(Math.min(1000, Math.max(10, shortest / 4)))
     this.#onError = options.onError ?? logUnhandled
+    if (options.checkMissingAwait !== undefined && typeof options.checkMissingAwait !== 'boolean') {
+      throw new TypeError('checkMissingAwait must be a boolean')
+    }
+    this.#composeOptions = options.checkMissingAwait === undefined ? {} : { checkMissingAwait: options.checkMissingAwait }
   }
 
   /**
@@ -143,7 +155,7 @@ export class App {
    * @internal
    */
   handle(ctx: Context): Promise<void> | undefined {
-    const composed = (this.#composed ??= compose(this.#middleware))
+    const composed = (this.#composed ??= compose(this.#middleware, this.#composeOptions))
     const done = composed(ctx)
     if (completedSynchronously(done)) {
       this.#finish(ctx)
