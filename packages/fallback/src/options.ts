@@ -89,16 +89,27 @@ function hasDotDot(file: string): boolean {
   return file.split(/[\\/]/).includes('..')
 }
 
-function resolveNotes(notes: unknown): Map<number, string> {
-  const out = new Map<number, string>()
-  if (notes === undefined) return out
-  if (notes === null || typeof notes !== 'object' || Array.isArray(notes)) throw new TypeError('fallback: notes must be an object { status: sentence }')
-  for (const [key, note] of Object.entries(notes)) {
+/**
+ * The entries of a `{ status: value }` option (`notes`, `pages`), each key checked to be a status from
+ * 400 to 599; entries whose value is undefined are left out.
+ */
+function statusEntries(name: string, what: string, option: unknown): Array<[number, unknown]> {
+  if (option === undefined) return []
+  if (option === null || typeof option !== 'object' || Array.isArray(option)) throw new TypeError(`fallback: ${name} must be an object { status: ${what} }`)
+  const out: Array<[number, unknown]> = []
+  for (const [key, value] of Object.entries(option)) {
     const status = Number(key)
     if (!Number.isInteger(status) || status < 400 || status > 599 || String(status) !== key) {
-      throw new TypeError(`fallback: notes key ${JSON.stringify(key)} is not a status from 400 to 599`)
+      throw new TypeError(`fallback: ${name} key ${JSON.stringify(key)} is not a status from 400 to 599`)
     }
-    if (note === undefined) continue
+    if (value !== undefined) out.push([status, value])
+  }
+  return out
+}
+
+function resolveNotes(notes: unknown): Map<number, string> {
+  const out = new Map<number, string>()
+  for (const [status, note] of statusEntries('notes', 'sentence', notes)) {
     // eslint-disable-next-line no-control-regex
     if (typeof note !== 'string' || note.trim() === '' || /[\x00-\x1f\x7f]/.test(note)) throw new TypeError(`fallback: notes[${status}] must be one line of text`)
     out.set(status, note)
@@ -108,14 +119,7 @@ function resolveNotes(notes: unknown): Map<number, string> {
 
 function resolvePages(pages: unknown): Map<number, FileBodyBytes> {
   const out = new Map<number, FileBodyBytes>()
-  if (pages === undefined) return out
-  if (pages === null || typeof pages !== 'object' || Array.isArray(pages)) throw new TypeError('fallback: pages must be an object { status: file }')
-  for (const [key, file] of Object.entries(pages)) {
-    const status = Number(key)
-    if (!Number.isInteger(status) || status < 400 || status > 599 || String(status) !== key) {
-      throw new TypeError(`fallback: pages key ${JSON.stringify(key)} is not a status from 400 to 599`)
-    }
-    if (file === undefined) continue
+  for (const [status, file] of statusEntries('pages', 'file', pages)) {
     if (typeof file !== 'string' || file === '' || file.includes('\0')) throw new TypeError(`fallback: pages[${status}] must be a file path`)
     const type = PAGE_TYPES[extname(file).toLowerCase()]
     if (type === undefined) throw new TypeError(`fallback: pages[${status}] must be a .html, .htm, .txt or .json file`)
