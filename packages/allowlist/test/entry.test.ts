@@ -33,7 +33,6 @@ describe('entry parsing', () => {
     ['CON.txt', 'canonical:reserved-name'],
     ['sub/aux', 'canonical:reserved-name'],
     ['SECRET~1.TXT', 'canonical:reserved-name'],
-    ['a.txt.', 'canonical:trailing-dot-or-space'],
     ['a.txt ', 'canonical:trailing-dot-or-space'],
     ['a\u0085.txt', 'canonical:control-character'],
     ['tab\there', 'canonical:control-character'],
@@ -43,6 +42,15 @@ describe('entry parsing', () => {
     ['../*.txt', 'invalid-entry'],
   ])('refuses %j as %s', (entry, reason) => {
     expect(parseEntry(entry)).toMatchObject({ kind: 'invalid', reason })
+  })
+
+  it('a name ending in a dot is a name (RFC 3986 §3.3), except on Windows where Win32 drops the dot', () => {
+    if (process.platform === 'win32') {
+      expect(parseEntry('a.txt.')).toMatchObject({ kind: 'invalid', reason: 'canonical:trailing-dot-or-space' })
+    } else {
+      expect(parseEntry('file/a..')).toMatchObject({ kind: 'exact', urlPath: '/file/a..' })
+      expect(parseEntry('a.txt.')).toMatchObject({ kind: 'exact', urlPath: '/a.txt.' })
+    }
   })
 
   it('parses a trailing slash as a folder entry', () => {

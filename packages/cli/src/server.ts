@@ -43,6 +43,7 @@ const REFUSAL_NOTES: FallbackOptions['notes'] = {
   403: 'This server only serves the files it was told to serve.',
   404: 'This server only serves the files it was told to serve.',
   405: 'This server only answers GET and HEAD requests.',
+  501: 'This server does not implement this method; it only answers GET and HEAD requests.',
 }
 
 /** Calls a plugin factory; its `TypeError` (a bad option) becomes a usage error. */

@@ -1,4 +1,4 @@
-import { afterNext, createDebug, isHttpError, renderError, type Context, type Middleware, type Next, type Response } from 'tinyhttp-core'
+import { afterNext, createDebug, isHttpError, isKnownMethod, renderError, type Context, type Middleware, type Next, type Response } from 'tinyhttp-core'
 import { acceptsHtmlExplicitly, negotiateFormat } from './accept.js'
 import { BodyCache, renderBody, type FallbackBody } from './bodies.js'
 import { resolveFallbackOptions, type FallbackOptions, type FileBodyBytes } from './options.js'
@@ -25,7 +25,8 @@ function applyPage(res: Response, page: FileBodyBytes): void {
 
 /**
  * The answers given when nothing else answered or something refused: 403 (or 404) for what nobody
- * handled, 405 (or 400) + `Allow` for other methods, 400 for paths the canonicalizer rejected, bodies
+ * handled, 405 (or 400) + `Allow` for other known methods and 501 for unknown ones, 400 for paths the
+ * canonicalizer rejected, bodies
  * for refusals, rendering of errors thrown below, custom error pages and the single-page-app shell.
  *
  * @remarks
@@ -39,7 +40,8 @@ function applyPage(res: Response, page: FileBodyBytes): void {
  *    or, with `body: 'negotiate'`, re-rendered as text, HTML or JSON; 5xx are logged through
  *    `debug('tinyhttp:fallback')`;
  * 2. nothing answered → 400 when `ctx.req.canonicalPath` is not ok (except the asterisk-form of
- *    `OPTIONS *`); `methodStatus` + `Allow` for a method not in `methods`; the SPA shell when it
+ *    `OPTIONS *`); `methodStatus` + `Allow` for a method not in `methods` (501 without `Allow` for one
+ *    not in core's `KNOWN_METHODS`, unless `methodStatus` is 400); the SPA shell when it
  *    applies; else `status` (403 by default);
  * 3. a refusal (`status >= 400`, no body) → the SPA shell for an eligible 403/404, else the
  *    configured body (`Allow` added to a 405 that has none).
@@ -136,10 +138,13 @@ export function fallback(options: FallbackOptions = {}): Middleware {
       return
     }
     if (!methods.has(req.method)) {
-      res.status = methodStatus
-      res.headers.set('Allow', allow)
-      res.reason = 'deny:method'
-      fill(ctx, methodStatus)
+      // RFC 9110 §9.1: 501 for a method the server does not implement (`get`, `FOO`); 405 + `Allow` for
+      // a known one this server does not serve. `methodStatus: 400` answers 400 to both.
+      const status = methodStatus === 405 && !isKnownMethod(req.method) ? 501 : methodStatus
+      if (status !== 501) res.headers.set('Allow', allow)
+      res.status = status
+      res.reason = status === 501 ? 'deny:method-not-implemented' : 'deny:method'
+      fill(ctx, status)
       return
     }
     if (trySpa(ctx)) return

@@ -22,7 +22,7 @@ export interface FallbackOptions {
   status?: 403 | 404
   /** Methods served; for others nothing handled gets `methodStatus` + `Allow`. @defaultValue `['GET', 'HEAD']` */
   methods?: readonly string[]
-  /** Status for a method not in `methods` (400 reproduces the original program; `Allow` is sent with both). @defaultValue 405 */
+  /** Status for a method not in `methods` (400 reproduces the original program; `Allow` is sent with both). With 405, a method not in core's `KNOWN_METHODS` (`get`, `FOO`) gets 501 instead (RFC 9110 §9.1). @defaultValue 405 */
   methodStatus?: 405 | 400
   /**
    * Bodies of refusals and of what nobody handled: `'empty'`, `'text'` (the status text, text/plain),

@@ -78,7 +78,7 @@ export interface ServeStaticOptions {
    * @defaultValue 'allowlisted'
    */
   dotfiles?: boolean | 'allowlisted'
-  /** For methods other than GET/HEAD on a served path: 405 + `Allow: GET, HEAD`, or fall through. @defaultValue 'respond' */
+  /** For methods other than GET/HEAD on a served path: 405 + `Allow: GET, HEAD` (501 for a method not in core's `KNOWN_METHODS`), or fall through. @defaultValue 'respond' */
   methodNotAllowed?: 'respond' | 'next'
 }
 

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { createDebug, FileBody, PreparedHeaders, SizedStream, type CanonicalPath, type Context, type Middleware, type Next, type Response } from 'tinyhttp-core'
+import { createDebug, FileBody, isKnownMethod, PreparedHeaders, SizedStream, type CanonicalPath, type Context, type Middleware, type Next, type Response } from 'tinyhttp-core'
 import { negotiateEncoding } from './accept-encoding.js'
 import { admitsExactly } from './allowlist-gate.js'
 import { evaluatePreconditions, ifRangeMatches, type Validators } from './conditional.js'
@@ -55,7 +55,8 @@ const NOT_FOR_FAILURE = [...NOT_FOR_304, 'etag', 'last-modified', 'cache-control
  * are kept in memory with their headers prepared, so a hit is one Map lookup.
  *
  * @remarks
- * Per request: canonical path (not ok → 400) → resolve → method (405 + `Allow`) → preconditions →
+ * Per request: canonical path (not ok → 400) → resolve → method (405 + `Allow`; 501 for a method not in
+ * core's `KNOWN_METHODS`) → preconditions →
  * Range → body. A path that maps to nothing (missing, dotfile, outside the root) falls through to
  * `next()`. A descriptor is opened only when bytes are sent from disk (never for 304/412/416/HEAD), is
  * checked with `fstat` against the metadata the response was built from, and is owned by the core from
@@ -156,6 +157,12 @@ export function serveStatic(root: string, options?: ServeStaticOptions): ServeSt
   function methodNotAllowed(ctx: Context, next: Next): void | Promise<void> {
     if (config.methodNotAllowed === 'next') return next()
     const res = ctx.res
+    // RFC 9110 §9.1: a method the server does not implement at all (`get`, `FOO`) is 501, not 405.
+    if (!isKnownMethod(ctx.req.method)) {
+      res.status = 501
+      res.reason = 'static:method-not-implemented'
+      return
+    }
     res.status = 405
     res.headers.usePrepared(ALLOW)
     res.reason = 'static:method-not-allowed'

@@ -338,9 +338,17 @@ export class Connection implements Timed, ParserHandler {
     const parsing = this.#parsing
     this.#stopReading()
     if (parsing !== null) {
-      // The body of a request that is already queued is broken: that request gets exactly one answer
-      // (a 400 if its handler reads the body, else whatever it answers), then the connection closes.
       this.#parsing = null
+      // Its broken framing came in the bytes that carried its head, or behind other queued requests: it
+      // was not dispatched yet, so it is answered with the parse error, like nginx, lighttpd and h2o.
+      const at = this.#queue.indexOf(parsing)
+      if (at > 0 || (at === 0 && !this.#active)) {
+        this.#queue[at] = { head: parsing.head, req: null, res: null, body: null, errorStatus: status, start: parsing.start }
+        this.#pump()
+        return
+      }
+      // Its handler already runs (or ran): it gets exactly one answer (a 400 if it reads the body, else
+      // whatever it answers), then the connection closes; nothing behind the broken body is parsed.
       parsing.body?.fail(new HttpError(400, 'Bad Request', { reason: code }))
       if (!this.#active && this.#queue.length === 0) this.#socket.destroy()
       return

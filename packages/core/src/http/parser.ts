@@ -10,6 +10,7 @@ import {
   TARGET_CHAR,
   TCHAR,
 } from './char-tables.js'
+import { isIP } from 'node:net'
 import type { ParseErrorCode } from './parse-error.js'
 import { DEFAULT_PARSER_LIMITS, type ParserLimits } from './parser-limits.js'
 import type { RequestHead } from './request-head.js'
@@ -264,8 +265,8 @@ function scanPathQuery(src: Buffer, s: number, e: number): number {
 
 /**
  * Validates `uri-host [ ":" port ]` (RFC 9112 §3.2, RFC 3986 §3.2.2) in
- * `src[s..e)`. uri-host is an IP-literal (`[` HEXDIG / `:` / `.` `]`) or a
- * reg-name (which includes IPv4); port is `*DIGIT`.
+ * `src[s..e)`. uri-host is an IP-literal (`[` IPv6address `]`, checked with
+ * `node:net` `isIP`) or a reg-name (which includes IPv4); port is `*DIGIT`.
  *
  * @param requireHost - reject an empty uri-host
  * @param requirePort - require `:` and at least one port digit
@@ -277,6 +278,9 @@ function validHostPort(src: Buffer, s: number, e: number, requireHost: boolean, 
     const inner = p
     while (p < e && IP_LITERAL_CHAR[src[p]] === 1) p++
     if (p === inner || p >= e || src[p] !== RBRACKET) return false
+    // RFC 3986 §3.2.2: the characters alone admit `[4712::abcd::]`; only an IPv6address is one.
+    // (IPvFuture, `[v1.x]`, is refused: nothing can be served for it.)
+    if (isIP(latin1(src, inner, p)) !== 6) return false
     p++
   } else {
     while (p < e) {
@@ -669,7 +673,10 @@ export class RequestParser {
 
         case S_REQUEST_LINE_LF:
           if (chunk[p] !== LF) return this.fail('INVALID_LINE_ENDING', p)
-          if (this.versionMajor !== 1 || this.versionMinor > 1) return this.fail('UNSUPPORTED_VERSION', p)
+          if (this.versionMajor !== 1) return this.fail('UNSUPPORTED_VERSION', p)
+          // RFC 9110 §2.5, RFC 9112 §2.3: a higher minor version of HTTP/1 is processed as the highest
+          // one we implement (1.1); the response says HTTP/1.1 (the writer always does).
+          if (this.versionMinor > 1) this.versionMinor = 1
           p++
           this.rawHeaders = []
           state = S_FIELD_START

@@ -27,7 +27,9 @@
  * - `reserved-name`: a Windows device name (`CON`, `PRN`, `AUX`, `NUL`, `COM1`–`COM9`, `LPT1`–`LPT9`,
  *   plus `COM¹²³`, `LPT¹²³`, `CONIN$`, `CONOUT$`, `CLOCK$`), any case, with or without extension
  *   (`aux.txt`, `nul.tar.gz`, `con .txt`), or an 8.3 short name (a `~` followed by a digit).
- * - `trailing-dot-or-space`: a segment ending in `.` or ` ` (Windows strips them, so `a.txt.` opens `a.txt`).
+ * - `trailing-dot-or-space`: a segment ending in ` `, or, on Windows only, in `.` (Win32 strips them, so
+ *   `a.txt.` opens `a.txt`). Elsewhere `a..`, `a.txt.` and `...` are ordinary names (RFC 3986 §3.3: only
+ *   `.` and `..` are dot-segments).
  * - `forbidden-character`: a decoded `:` `<` `>` `"` `|` `?` `*` (portability; `:` also blocks ADS such as
  *   `a.txt::$DATA` and drive paths such as `c:/`), and the raw characters that can never appear in a
  *   request-target path: space and `#` (raw `?` here means the caller forgot to cut the query).
@@ -95,6 +97,12 @@ const RESERVED_NAME = rejection('reserved-name')
 const TRAILING_DOT_OR_SPACE = rejection('trailing-dot-or-space')
 const FORBIDDEN_CHARACTER = rejection('forbidden-character')
 
+/**
+ * Whether the platform's file API drops a segment's trailing dots (Win32 opens `a.txt.` as `a.txt`), so
+ * that a name ending in `.` would reach a different file than the one the guard looked at. Read once.
+ */
+const STRIPS_TRAILING_DOTS = typeof process === 'object' && process.platform === 'win32'
+
 const ROOT: CanonicalPath = Object.freeze({
   ok: true,
   path: '/',
@@ -157,8 +165,9 @@ const CLASS_REJECTION: readonly Rejection[] = [
  * @remarks
  * Percent-decodes exactly once (so `%252e` is the literal segment `%2e`, a plain name), strictly (UTF-8 must
  * be well-formed), and then refuses every spelling that a guard and a file system could read differently:
- * dot segments, empty segments, encoded or raw separators other than `/`, control characters, Windows
- * device names and 8.3 short names, trailing dots and spaces, and `:` (drives, alternate data streams).
+ * dot segments (`.` and `..` only), empty segments, encoded or raw separators other than `/`, control
+ * characters, Windows device names and 8.3 short names, trailing spaces (and, on Windows, trailing dots),
+ * and `:` (drives, alternate data streams).
  * Dotfiles such as `/.well-known/x` are accepted; the allowlist decides about them.
  *
  * When several problems are present, the one at the earliest position wins; within one segment, character
@@ -343,10 +352,12 @@ function segmentProblem(
   if (n === 0) return EMPTY_SEGMENT
   const last = s.charCodeAt(end - 1)
   if (last === DOT) {
+    // RFC 3986 §3.3: only "." and ".." are dot-segments; "a.." and "..." are names.
     if (n === 1 || (n === 2 && s.charCodeAt(start) === DOT)) return DOT_SEGMENT
+    if (STRIPS_TRAILING_DOTS) return TRAILING_DOT_OR_SPACE
+  } else if (last === SPACE) {
     return TRAILING_DOT_OR_SPACE
   }
-  if (last === SPACE) return TRAILING_DOT_OR_SPACE
   if (tildeDigit) return RESERVED_NAME
   // Windows reads "CON.txt", "con .txt" and "NUL.tar.gz" as the device: compare the part before the
   // first dot, without trailing spaces.

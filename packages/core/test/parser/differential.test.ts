@@ -217,6 +217,12 @@ const EXCEPTIONS: Exception[] = [
     applies: weReject('UNSUPPORTED_VERSION'),
   },
   {
+    name: 'higher-minor-version',
+    rfc: 'RFC 9110 §2.5, RFC 9112 §2.3',
+    why: 'node rejects HTTP/1.2 to HTTP/1.9 with 400; a higher minor version of HTTP/1 SHOULD be processed as the highest one we implement, so we take it as HTTP/1.1',
+    applies: (d) => d.kind === 'we-accept' && /^[^\r\n]* HTTP\/1\.[2-9]\r\n/m.test(d.input),
+  },
+  {
     name: 'numeral-length',
     rfc: 'RFC 9110 §8.6, RFC 9112 §7.1',
     why: 'we bound Content-Length to 15 digits and chunk-size to 15 hex digits (leading zeros included) to rule out overflow; node only checks the value',
@@ -341,6 +347,9 @@ describe('differential: RequestParser vs node:http', () => {
     ['gzip, chunked', `POST / HTTP/1.1\r\n${H}Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n`, 'transfer-coding'],
     ['Transfer-Encoding in HTTP/1.0', `POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`, 'transfer-coding'],
     ['HTTP/2.0 request-line', `GET / HTTP/2.0\r\n${H}\r\n`, 'http-version'],
+    ['HTTP/1.2 request-line', `GET / HTTP/1.2\r\n${H}\r\n`, 'higher-minor-version'],
+    ['absolute-form with an invalid IPv6 literal', `GET http://[4712::abcd::]/ HTTP/1.1\r\n${H}\r\n`, 'strict-request-target'],
+    ['Host with an invalid IPv6 literal', `GET / HTTP/1.1\r\nHost: [4712::abcd::]\r\n\r\n`, 'host-validation'],
     ['duplicate equal Content-Length', `POST / HTTP/1.1\r\n${H}Content-Length: 3\r\nContent-Length: 3\r\n\r\nabc`, 'content-length-list'],
     ['Content-Length: 3, 3', `POST / HTTP/1.1\r\n${H}Content-Length: 3, 3\r\n\r\nabc`, 'content-length-list'],
     ['16-digit Content-Length', `POST / HTTP/1.1\r\n${H}Content-Length: 0000000000000003\r\n\r\nabc`, 'numeral-length'],
@@ -435,6 +444,7 @@ describe('differential through a real tinyhttp server (createApp)', () => {
     ['bare LF', `GET / HTTP/1.1\n${H}\n`, 'INVALID_LINE_ENDING'],
     ['missing Host', `GET / HTTP/1.1\r\n\r\n`, 'MISSING_HOST'],
     ['fragment', `GET /a#b HTTP/1.1\r\n${H}\r\n`, 'INVALID_TARGET'],
+    ['invalid IPv6 literal in the target', `GET http://[4712::abcd::]/ HTTP/1.1\r\n${H}\r\n`, 'INVALID_TARGET'],
   ]
   test.each(rejections.map(([name, input, code]) => [name, code, input] as const))('%s goes out as the status of %s', async (_name, code, input) => {
     expect(ours(input).error).toBe(code)

@@ -41,6 +41,11 @@ describe('Host (RFC 9112 §3.2): rejected', () => {
     ['two ports', withHost('a:80:80'), 'INVALID_HOST'],
     ['userinfo', withHost('user@a'), 'INVALID_HOST'],
     ['path', withHost('a/b'), 'INVALID_HOST'],
+    // RFC 3986 §3.2.2: an IP-literal must hold an IPv6address.
+    ['IPv6 literal with two ::', withHost('[4712::abcd::]'), 'INVALID_HOST'],
+    ['IPv6 literal of 9 groups', withHost('[1:2:3:4:5:6:7:8:9]:80'), 'INVALID_HOST'],
+    ['IPv4 in brackets', withHost('[127.0.0.1]'), 'INVALID_HOST'],
+    ['IPv6 literal with a bad embedded IPv4', withHost('[::ffff:1.2.3.256]'), 'INVALID_HOST'],
     ['unclosed IP literal', withHost('[::1'), 'INVALID_HOST'],
     ['empty IP literal', withHost('[]'), 'INVALID_HOST'],
     ['bad IP literal byte', withHost('[::g]'), 'INVALID_HOST'],

@@ -43,6 +43,11 @@ describe('request-line: accepted', () => {
     ['authority-form with CONNECT', withHost('CONNECT example.org:443 HTTP/1.1'),
       { targetForm: 'authority', host: 'example.org:443', path: '', query: '', target: 'example.org:443' }],
     ['authority-form IP literal', withHost('CONNECT [2001:db8::1]:443 HTTP/1.1'), { host: '[2001:db8::1]:443' }],
+    // RFC 9110 §2.5, RFC 9112 §2.3: a higher minor version of HTTP/1 is processed as 1.1 (Apache's and Go's tables).
+    ['HTTP/1.2 is processed as HTTP/1.1', withHost('GET / HTTP/1.2'), { method: 'GET', versionMinor: 1 }],
+    ['HTTP/1.9 is processed as HTTP/1.1', withHost('GET / HTTP/1.9'), { versionMinor: 1 }],
+    ['absolute-form IPv4-mapped IPv6 literal', withHost('GET http://[::ffff:1.2.3.4]/ HTTP/1.1'), { host: '[::ffff:1.2.3.4]' }],
+    ['absolute-form IPv6 literal of 8 groups', withHost('GET http://[1:2:3:4:5:6:7:8]/ HTTP/1.1'), { host: '[1:2:3:4:5:6:7:8]' }],
   ]
   test.each(cases)('%s', (_name, raw, expected) => {
     expect(parseOk(raw).head).toMatchObject(expected)
@@ -72,10 +77,17 @@ describe('request-line: rejected', () => {
     ['HTTP/a.1', withHost('GET / HTTP/a.1'), 'INVALID_VERSION'],
     ['HTTPS/1.1', withHost('GET / HTTPS/1.1'), 'INVALID_VERSION'],
     ['space inside the target', withHost('GET /a b HTTP/1.1'), 'INVALID_VERSION'],
-    ['HTTP/1.2', withHost('GET / HTTP/1.2'), 'UNSUPPORTED_VERSION'],
     ['HTTP/2.0', withHost('GET / HTTP/2.0'), 'UNSUPPORTED_VERSION'],
     ['HTTP/3.0', withHost('GET / HTTP/3.0'), 'UNSUPPORTED_VERSION'],
     ['HTTP/0.9', withHost('GET / HTTP/0.9'), 'UNSUPPORTED_VERSION'],
+    ['HTTP/1.2 still needs Host', request(['GET / HTTP/1.2']), 'MISSING_HOST'],
+    // RFC 3986 §3.2.2: IP-literal = "[" ( IPv6address / IPvFuture ) "]"; the characters alone are not enough.
+    ['absolute-form IPv6 literal with two ::', withHost('GET http://[4712::abcd::]/ HTTP/1.1'), 'INVALID_TARGET'],
+    ['absolute-form IPv6 literal of 9 groups', withHost('GET http://[1:2:3:4:5:6:7:8:9]/ HTTP/1.1'), 'INVALID_TARGET'],
+    ['absolute-form IPv4 in brackets', withHost('GET http://[1.2.3.4]/ HTTP/1.1'), 'INVALID_TARGET'],
+    ['absolute-form :::', withHost('GET http://[:::]/ HTTP/1.1'), 'INVALID_TARGET'],
+    ['absolute-form IPvFuture', withHost('GET http://[v1.x]/ HTTP/1.1'), 'INVALID_TARGET'],
+    ['authority-form IPv6 literal with two ::', withHost('CONNECT [4712::abcd::]:443 HTTP/1.1'), 'INVALID_TARGET'],
     ['bare LF after the request-line', 'GET / HTTP/1.1\nHost: a\r\n\r\n', 'INVALID_LINE_ENDING'],
     ['bare CR after the request-line', 'GET / HTTP/1.1\rHost: a\r\n\r\n', 'INVALID_LINE_ENDING'],
     ['bare LF after an unsupported version', 'GET / HTTP/2.0\n\r\n', 'INVALID_LINE_ENDING'],
