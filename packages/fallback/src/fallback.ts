@@ -38,9 +38,10 @@ function applyPage(res: Response, page: FileBodyBytes): void {
  *    message when exposed, else the status text; never a stack), then replaced by `pages[status]`
  *    or, with `body: 'negotiate'`, re-rendered as text, HTML or JSON; 5xx are logged through
  *    `debug('tinyhttp:fallback')`;
- * 2. nothing answered → 400 when `ctx.req.canonicalPath` is not ok (except the asterisk-form of
- *    `OPTIONS *`); `methodStatus` + `Allow` for a method not in `methods`; the SPA shell when it
- *    applies; else `status` (403 by default);
+ * 2. nothing answered → `OPTIONS *` (asterisk-form, RFC 9110 §9.3.7: the server as a whole) gets
+ *    `204 No Content` + `Allow` (the `methods` and OPTIONS); 400 when `ctx.req.canonicalPath` is not
+ *    ok; `methodStatus` + `Allow` for a method not in `methods`; the SPA shell when it applies; else
+ *    `status` (403 by default);
  * 3. a refusal (`status >= 400`, no body) → the SPA shell for an eligible 403/404, else the
  *    configured body (`Allow` added to a 405 that has none).
  *
@@ -73,6 +74,8 @@ export function fallback(options: FallbackOptions = {}): Middleware {
   const cache = new BodyCache(c.notes)
   const { pages, spa, allow, methods, methodStatus, body: mode } = c
   const spaEtag = spa === null ? '' : shellEtag(spa)
+  /** What `OPTIONS *` lists: the methods served, and OPTIONS itself (answered here). */
+  const allowServer = methods.has('OPTIONS') ? allow : `${allow}, OPTIONS`
 
   /** Sets the configured body for `status` (already on the response). */
   function fill(ctx: Context, status: number): void {
@@ -127,13 +130,16 @@ export function fallback(options: FallbackOptions = {}): Middleware {
     const req = ctx.req
     const res = ctx.res
     const canonical = req.canonicalPath
-    // `OPTIONS *` (asterisk-form) and `CONNECT host:port` (authority-form) name no path: not a bad
-    // path, just a method nobody handled.
-    if (!canonical.ok && req.rawPath !== '*' && req.rawPath !== '') {
-      res.status = 400
-      res.reason = `reject:${canonical.reason}`
-      fill(ctx, 400)
-      return
+    if (!canonical.ok) {
+      // `OPTIONS *` (asterisk-form, RFC 9110 §9.3.7) asks about the server as a whole: what it accepts.
+      if (req.rawPath === '*') return asterisk(res)
+      // `CONNECT host:port` (authority-form) names no path: not a bad path, just a method nobody handled.
+      if (req.rawPath !== '') {
+        res.status = 400
+        res.reason = `reject:${canonical.reason}`
+        fill(ctx, 400)
+        return
+      }
     }
     if (!methods.has(req.method)) {
       res.status = methodStatus
@@ -146,6 +152,13 @@ export function fallback(options: FallbackOptions = {}): Middleware {
     res.status = c.status
     res.reason = 'deny:unhandled'
     fill(ctx, c.status)
+  }
+
+  /** `OPTIONS *` that nothing below answered: 204 + `Allow` (the parser admits `*` only for OPTIONS). */
+  function asterisk(res: Response): void {
+    res.status = 204
+    res.headers.set('Allow', allowServer)
+    res.reason = 'fallback:options'
   }
 
   /** Something below refused (status ≥ 400, no body). */
