@@ -88,6 +88,30 @@ describe('an unread request body after an early answer (discarded, the connectio
     expect(seen).toEqual(['POST /c'])
   })
 
+  it('broken chunked framing in a body being discarded closes the connection; nothing behind it runs', async () => {
+    const { port, seen } = await serveUnread()
+    const c = await RawClient.connect(port)
+    c.write('POST /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n')
+    expect((await c.readResponse()).body.toString()).toBe('POST /c')
+    c.write('zz\r\nGET /after HTTP/1.1\r\nHost: x\r\n\r\n')
+    expect(await c.waitForEnd(4000)).toBe(true)
+    expect(c.pending.length).toBe(0)
+    expect(seen).toEqual(['POST /c'])
+  })
+
+  it('App.close() does not wait for a body being discarded: the connection is between requests', async () => {
+    const served = await serve(ctx => {
+      ctx.res.body = 'ok'
+    }, { lingerTimeout: 10_000 })
+    const c = await RawClient.connect(served.port)
+    c.write('GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n01234')
+    expect((await c.readResponse()).body.toString()).toBe('ok')
+    const started = Date.now()
+    await served.app.close(5_000)
+    expect(Date.now() - started).toBeLessThan(1_000)
+    expect(await c.waitForEnd(1000)).toBe(true)
+  })
+
   it('a body slower than lingerTimeout: the connection closes, the late request is not answered', async () => {
     const { port, seen } = await serveUnread({ lingerTimeout: 300 })
     const c = await RawClient.connect(port)
