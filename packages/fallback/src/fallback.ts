@@ -39,8 +39,8 @@ function applyPage(res: Response, page: FileBodyBytes): void {
  *    or, with `body: 'negotiate'`, re-rendered as text, HTML or JSON; 5xx are logged through
  *    `debug('tinyhttp:fallback')`;
  * 2. nothing answered → `OPTIONS *` (asterisk-form, RFC 9110 §9.3.7: the server as a whole) gets
- *    `204 No Content` + `Allow` (the `methods` and OPTIONS); 400 when `ctx.req.canonicalPath` is not
- *    ok; `methodStatus` + `Allow` for a method not in `methods`; the SPA shell when it applies; else
+ *    `204 No Content` + `Allow` (the `methods` and OPTIONS) with `optionsAsterisk` or when `methods`
+ *    lists OPTIONS, else it is a method like any other; 400 when `ctx.req.canonicalPath` is not ok; `methodStatus` + `Allow` for a method not in `methods`; the SPA shell when it applies; else
  *    `status` (403 by default);
  * 3. a refusal (`status >= 400`, no body) → the SPA shell for an eligible 403/404, else the
  *    configured body (`Allow` added to a 405 that has none).
@@ -72,10 +72,8 @@ function applyPage(res: Response, page: FileBodyBytes): void {
 export function fallback(options: FallbackOptions = {}): Middleware {
   const c = resolveFallbackOptions(options)
   const cache = new BodyCache(c.notes)
-  const { pages, spa, allow, methods, methodStatus, body: mode } = c
+  const { pages, spa, allow, methods, methodStatus, asteriskAllow, body: mode } = c
   const spaEtag = spa === null ? '' : shellEtag(spa)
-  /** What `OPTIONS *` lists: the methods served, and OPTIONS itself (answered here). */
-  const allowServer = methods.has('OPTIONS') ? allow : `${allow}, OPTIONS`
 
   /** Sets the configured body for `status` (already on the response). */
   function fill(ctx: Context, status: number): void {
@@ -131,10 +129,12 @@ export function fallback(options: FallbackOptions = {}): Middleware {
     const res = ctx.res
     const canonical = req.canonicalPath
     if (!canonical.ok) {
+      const raw = req.rawPath
       // `OPTIONS *` (asterisk-form, RFC 9110 §9.3.7) asks about the server as a whole: what it accepts.
-      if (req.rawPath === '*') return asterisk(res)
-      // `CONNECT host:port` (authority-form) names no path: not a bad path, just a method nobody handled.
-      if (req.rawPath !== '') {
+      if (raw === '*' && asteriskAllow !== null) return asterisk(res, asteriskAllow)
+      // Otherwise it and `CONNECT host:port` (authority-form) name no path: not a bad path, just a
+      // method nobody handled (below).
+      if (raw !== '*' && raw !== '') {
         res.status = 400
         res.reason = `reject:${canonical.reason}`
         fill(ctx, 400)
@@ -155,9 +155,9 @@ export function fallback(options: FallbackOptions = {}): Middleware {
   }
 
   /** `OPTIONS *` that nothing below answered: 204 + `Allow` (the parser admits `*` only for OPTIONS). */
-  function asterisk(res: Response): void {
+  function asterisk(res: Response, allowed: string): void {
     res.status = 204
-    res.headers.set('Allow', allowServer)
+    res.headers.set('Allow', allowed)
     res.reason = 'fallback:options'
   }
 
