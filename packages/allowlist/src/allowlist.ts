@@ -91,7 +91,8 @@ function dotNamesOf(rules: readonly Rule[]): Set<string> {
  * glob (`*`, `**`, `?`, `{a,b}`); every file must resolve, with `realpath`, to a regular file inside the
  * root. Dot segments are admitted only where spelled exactly (`.env`, `.well-known/acme-challenge/`),
  * never through a wildcard or brace. A request costs one `Map.get` on `ctx.req.canonicalPath.path`:
- * - canonical path not ok → `400`, `reason = 'reject:<reason>'`;
+ * - canonical path not ok → `400`, `reason = 'reject:<reason>'`; except the asterisk-form of `OPTIONS *`,
+ *   which names no file: `ctx.state.allowlist = null` and `next()` (`fallback()` answers it);
  * - not in the table → `403`, `reason = 'deny:not-allowlisted'`, no body, identical whether the file
  *   exists or not; with `onDeny: 'next'`, `ctx.state.allowlist = null` and `next()` instead, so the
  *   app's own routes placed after it can answer (static then serves nothing for that path);
@@ -225,6 +226,12 @@ export function allowlist(entries: readonly string[], options: AllowlistOptions)
   const middleware = function allowlist(ctx: Context, next: Next): void | Promise<void> {
     const cp = ctx.req.canonicalPath
     if (!cp.ok) {
+      if (ctx.req.rawPath === '*') {
+        // The asterisk-form of `OPTIONS *` asks about the server, not a file: nothing to allow or refuse
+        // (static serves nothing for it); what answers below decides (`fallback()`: 204 + `Allow`).
+        ctx.state.allowlist = null
+        return next()
+      }
       ctx.res.status = 400
       ctx.res.reason = REJECT_REASON[cp.reason] ?? `reject:${cp.reason}`
       return

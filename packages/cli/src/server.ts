@@ -81,6 +81,8 @@ export function buildApp(config: CliConfig, log?: Middleware): BuiltApp {
     status: config.notFound,
     body: 'html',
     notes: REFUSAL_NOTES,
+    // `OPTIONS *` asks about the server as a whole: 204 + `Allow: GET, HEAD, OPTIONS`, never a 400.
+    optionsAsterisk: true,
     ...(config.seedMethods ? { methodStatus: 400 as const } : {}),
     ...(config.spa !== undefined ? { spa: { file: config.spa, root: config.root } } : {}),
   }

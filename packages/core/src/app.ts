@@ -34,9 +34,13 @@ export interface AppOptions {
   maxHeaderSize?: number
   /** Most header fields; more → 431. @defaultValue 100 */
   maxHeaderCount?: number
-  /** After an early answer to a request whose body is still arriving, drain at most this long. @defaultValue 2000 */
+  /**
+   * After an early answer to a request whose body is still arriving, read and drop the rest at most this
+   * long: an unread body that completes in time keeps the connection open; otherwise (and during a
+   * lingering close) the connection closes. @defaultValue 2000
+   */
   lingerTimeout?: number
-  /** …and at most this many bytes. @defaultValue 65536 */
+  /** …and at most this many bytes (an unread Content-Length body with more still to come closes at once). @defaultValue 65536 */
   lingerBytes?: number
   /** How long {@link App.close} waits for in-flight responses before destroying connections. @defaultValue 5000 */
   closeGracePeriod?: number

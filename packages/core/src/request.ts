@@ -130,7 +130,7 @@ export class Request implements AsyncIterable<Buffer> {
    * @remarks
    * The asterisk-form of `OPTIONS *` and the authority-form of `CONNECT host:port` name no path: for
    * them this is `'*'` and `''` (as sent), which no route starting with `/` can match, so the request
-   * goes on to whatever answers it (`fallback()`: 405 + `Allow`) instead of becoming a 400.
+   * goes on to whatever answers it (`fallback()`: `OPTIONS *` → 204 + `Allow`) instead of becoming a 400.
    *
    * @throws HttpError 400 with `reason` set to the rejection reason (`'dot-segment'`, `'encoded-separator'`,
    * …) when the path is ambiguous or malformed

@@ -39,10 +39,12 @@ function applyPage(res: Response, page: FileBodyBytes): void {
  *    message when exposed, else the status text; never a stack), then replaced by `pages[status]`
  *    or, with `body: 'negotiate'`, re-rendered as text, HTML or JSON; 5xx are logged through
  *    `debug('tinyhttp:fallback')`;
- * 2. nothing answered → 400 when `ctx.req.canonicalPath` is not ok (except the asterisk-form of
- *    `OPTIONS *`); `methodStatus` + `Allow` for a method not in `methods` (501 without `Allow` for one
- *    not in core's `KNOWN_METHODS`, unless `methodStatus` is 400); the SPA shell when it
- *    applies; else `status` (403 by default);
+ * 2. nothing answered → `OPTIONS *` (asterisk-form, RFC 9110 §9.3.7: the server as a whole) gets
+ *    `204 No Content` + `Allow` (the `methods` and OPTIONS) with `optionsAsterisk` or when `methods`
+ *    lists OPTIONS, else it is a method like any other; 400 when `ctx.req.canonicalPath` is not ok;
+ *    `methodStatus` + `Allow` for a method not in `methods` (501 without `Allow` for one not in core's
+ *    `KNOWN_METHODS`, unless `methodStatus` is 400); the SPA shell when it applies; else `status`
+ *    (403 by default);
  * 3. a refusal (`status >= 400`, no body) → the SPA shell for an eligible 403/404, else the
  *    configured body (`Allow` added to a 405 that has none).
  *
@@ -73,7 +75,7 @@ function applyPage(res: Response, page: FileBodyBytes): void {
 export function fallback(options: FallbackOptions = {}): Middleware {
   const c = resolveFallbackOptions(options)
   const cache = new BodyCache(c.notes)
-  const { pages, spa, allow, methods, methodStatus, body: mode } = c
+  const { pages, spa, allow, methods, methodStatus, asteriskAllow, body: mode } = c
   const spaEtag = spa === null ? '' : shellEtag(spa)
 
   /** Sets the configured body for `status` (already on the response). */
@@ -129,13 +131,18 @@ export function fallback(options: FallbackOptions = {}): Middleware {
     const req = ctx.req
     const res = ctx.res
     const canonical = req.canonicalPath
-    // `OPTIONS *` (asterisk-form) and `CONNECT host:port` (authority-form) name no path: not a bad
-    // path, just a method nobody handled.
-    if (!canonical.ok && req.rawPath !== '*' && req.rawPath !== '') {
-      res.status = 400
-      res.reason = `reject:${canonical.reason}`
-      fill(ctx, 400)
-      return
+    if (!canonical.ok) {
+      const raw = req.rawPath
+      // `OPTIONS *` (asterisk-form, RFC 9110 §9.3.7) asks about the server as a whole: what it accepts.
+      if (raw === '*' && asteriskAllow !== null) return asterisk(res, asteriskAllow)
+      // Otherwise it and `CONNECT host:port` (authority-form) name no path: not a bad path, just a
+      // method nobody handled (below).
+      if (raw !== '*' && raw !== '') {
+        res.status = 400
+        res.reason = `reject:${canonical.reason}`
+        fill(ctx, 400)
+        return
+      }
     }
     if (!methods.has(req.method)) {
       // RFC 9110 §9.1: 501 for a method the server does not implement (`get`, `FOO`); 405 + `Allow` for
@@ -151,6 +158,13 @@ export function fallback(options: FallbackOptions = {}): Middleware {
     res.status = c.status
     res.reason = 'deny:unhandled'
     fill(ctx, c.status)
+  }
+
+  /** `OPTIONS *` that nothing below answered: 204 + `Allow` (the parser admits `*` only for OPTIONS). */
+  function asterisk(res: Response, allowed: string): void {
+    res.status = 204
+    res.headers.set('Allow', allowed)
+    res.reason = 'fallback:options'
   }
 
   /** Something below refused (status ≥ 400, no body). */

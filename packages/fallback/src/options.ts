@@ -25,6 +25,14 @@ export interface FallbackOptions {
   /** Status for a method not in `methods` (400 reproduces the original program; `Allow` is sent with both). With 405, a method not in core's `KNOWN_METHODS` (`get`, `FOO`) gets 501 instead (RFC 9110 §9.1). @defaultValue 405 */
   methodStatus?: 405 | 400
   /**
+   * Answer `OPTIONS *` (asterisk-form: the server as a whole, RFC 9110 §9.3.7, a "ping") with
+   * `204 No Content` + `Allow`: the `methods` and `OPTIONS`. Otherwise it is a method like any other:
+   * 204 + `Allow` when `methods` lists OPTIONS, else `methodStatus` + `Allow`.
+   *
+   * @defaultValue false
+   */
+  optionsAsterisk?: boolean
+  /**
    * Bodies of refusals and of what nobody handled: `'empty'`, `'text'` (the status text, text/plain),
    * `'negotiate'` (text/plain, text/html or JSON by `Accept`, with `Vary: Accept`), or `'html'` (the
    * HTML page when `Accept` prefers text/html, as a browser navigation does; empty for every other
@@ -62,13 +70,15 @@ export interface ResolvedFallback {
   methods: ReadonlySet<string>
   allow: string
   methodStatus: 405 | 400
+  /** `Allow` of the 204 answer to `OPTIONS *`, or null when it is refused like any method not served. */
+  asteriskAllow: string | null
   body: 'empty' | 'text' | 'negotiate' | 'html'
   notes: ReadonlyMap<number, string>
   pages: ReadonlyMap<number, FileBodyBytes>
   spa: Buffer | null
 }
 
-const KNOWN = new Set(['status', 'methods', 'methodStatus', 'body', 'notes', 'pages', 'spa'])
+const KNOWN = new Set(['status', 'methods', 'methodStatus', 'optionsAsterisk', 'body', 'notes', 'pages', 'spa'])
 
 const PAGE_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -174,12 +184,16 @@ export function resolveFallbackOptions(options: FallbackOptions): ResolvedFallba
     if (typeof m !== 'string' || !isToken(m)) throw new TypeError(`fallback: method ${JSON.stringify(m)} is not an HTTP token`)
     methods.add(m)
   }
+  const optionsAsterisk = options.optionsAsterisk ?? false
+  if (typeof optionsAsterisk !== 'boolean') throw new TypeError('fallback: optionsAsterisk must be a boolean')
+  const allow = [...methods].join(', ')
 
   return {
     status,
     methods,
-    allow: [...methods].join(', '),
+    allow,
     methodStatus,
+    asteriskAllow: methods.has('OPTIONS') ? allow : optionsAsterisk ? `${allow}, OPTIONS` : null,
     body,
     notes: resolveNotes(options.notes),
     pages: resolvePages(options.pages),

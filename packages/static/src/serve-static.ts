@@ -55,8 +55,8 @@ const NOT_FOR_FAILURE = [...NOT_FOR_304, 'etag', 'last-modified', 'cache-control
  * are kept in memory with their headers prepared, so a hit is one Map lookup.
  *
  * @remarks
- * Per request: canonical path (not ok → 400) → resolve → method (405 + `Allow`; 501 for a method not in
- * core's `KNOWN_METHODS`) → preconditions →
+ * Per request: canonical path (not ok → 400; `OPTIONS *` → `next()`) → resolve → method (405 + `Allow`;
+ * 501 for a method not in core's `KNOWN_METHODS`) → preconditions →
  * Range → body. A path that maps to nothing (missing, dotfile, outside the root) falls through to
  * `next()`. A descriptor is opened only when bytes are sent from disk (never for 304/412/416/HEAD), is
  * checked with `fstat` against the metadata the response was built from, and is owned by the core from
@@ -367,6 +367,8 @@ export function serveStatic(root: string, options?: ServeStaticOptions): ServeSt
   const middleware = function serveStatic(ctx: Context, next: Next): void | Promise<void> {
     const cp = ctx.req.canonicalPath
     if (!cp.ok) {
+      // The asterisk-form of `OPTIONS *` names no file: not ours, and not a bad path.
+      if (ctx.req.rawPath === '*') return next()
       ctx.res.status = 400
       ctx.res.reason = `reject:${cp.reason}`
       return

@@ -32,9 +32,9 @@ export interface ConnectionOptions {
   maxRequestsPerSocket: number
   /** Parsed requests queued behind the one being answered before reading pauses. */
   maxPipelined: number
-  /** After an early answer, how long to keep draining an unfinished request body before closing. */
+  /** After an early answer, how long to discard an unfinished request body (or linger) before closing. */
   lingerTimeout: number
-  /** After an early answer, how many body bytes to drain before closing. */
+  /** After an early answer, how many body bytes to discard (or drop while lingering) before closing. */
   lingerBytes: number
   /** Parser limits. */
   limits: ParserLimits
@@ -64,6 +64,17 @@ interface Exchange {
   /** Epoch ms of the first byte of this request. */
   start: number
 }
+
+/**
+ * What the connection does with bytes a client still sends after its request was answered
+ * ({@link Connection} `#drain`): nothing special; discard the rest of that request's body through the
+ * parser and keep the connection (the next request is parsed right behind it); or drop everything
+ * until the socket closes (lingering close).
+ */
+const DRAIN_NONE = 0
+const DRAIN_BODY = 1
+const DRAIN_CLOSE = 2
+type Drain = typeof DRAIN_NONE | typeof DRAIN_BODY | typeof DRAIN_CLOSE
 
 const CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n', 'latin1')
 /** Pending output up to this size is copied into one buffer (one write); larger output is written as is. */
@@ -139,7 +150,9 @@ export class Connection implements Timed, ParserHandler {
   #readClosed = false
   /** The response that closes the connection has been queued. */
   #closing = false
-  #lingering = false
+  /** After an answer: discarding the rest of its request body, or lingering before the close. */
+  #drain: Drain = DRAIN_NONE
+  /** Bytes dropped in the current drain (bounded by `lingerBytes`). */
   #lingerBytes = 0
   #closed = false
   /** Cleanup for a body stream in flight (destroys a Readable or closes a file descriptor). */
@@ -209,10 +222,13 @@ export class Connection implements Timed, ParserHandler {
     return !this.#active && this.#queue.length === 0 && this.#parser.idle && this.#pendingInput === null
   }
 
-  /** Closes the connection if it is idle; otherwise the response in flight will say `Connection: close`. */
+  /**
+   * Closes the connection if it is idle or only discarding the body of a request already answered;
+   * otherwise the response in flight will say `Connection: close`.
+   */
   shutdown(): void {
     if (this.#closed) return
-    if (this.idle) this.#socket.destroy()
+    if (this.idle || this.#drain === DRAIN_BODY) this.#socket.destroy()
   }
 
   /** Destroys the socket now. */
@@ -223,7 +239,7 @@ export class Connection implements Timed, ParserHandler {
   // ── reading ──────────────────────────────────────────────────────────────
 
   #onData(chunk: Buffer): void {
-    if (this.#lingering) {
+    if (this.#drain === DRAIN_CLOSE) {
       this.#lingerBytes += chunk.length
       if (this.#lingerBytes > this.#options.lingerBytes) this.#socket.destroy()
       return
@@ -287,6 +303,7 @@ export class Connection implements Timed, ParserHandler {
    * @internal
    */
   onBody(chunk: Buffer): void {
+    if (this.#drain === DRAIN_BODY) return this.#discarded(chunk.length)
     const exchange = this.#parsing
     if (exchange === null || exchange.body === null) return
     const body = exchange.body
@@ -308,6 +325,11 @@ export class Connection implements Timed, ParserHandler {
     if (exchange !== null) {
       this.#parsing = null
       exchange.body?.end()
+      if (this.#drain === DRAIN_BODY) {
+        // The answered request's body is gone: the connection is between requests again.
+        this.#drain = DRAIN_NONE
+        this.#idleSince = this.#msgStart
+      }
     }
     if (this.#readClosed) return true
     // Pause when enough requests wait behind the one being answered.
@@ -367,7 +389,7 @@ export class Connection implements Timed, ParserHandler {
       parsing.body?.fail(new HttpError(400, 'Bad Request', { reason: 'incomplete-body' }))
     }
     this.#readClosed = true
-    if (this.#lingering || (!this.#active && this.#queue.length === 0)) this.#socket.destroy()
+    if (this.#drain !== DRAIN_NONE || (!this.#active && this.#queue.length === 0)) this.#socket.destroy()
   }
 
   #onError(err: Error): void {
@@ -400,7 +422,7 @@ export class Connection implements Timed, ParserHandler {
 
   #resumeReading(): void {
     if (this.#closed || this.#pausedForBody || this.#pendingInput !== null) return
-    if (this.#readClosed && !this.#lingering) return
+    if (this.#readClosed && this.#drain !== DRAIN_CLOSE) return
     ;(this.#socket as Readable).resume()
   }
 
@@ -486,13 +508,13 @@ export class Connection implements Timed, ParserHandler {
     const body = exchange.body
     const max = this.#options.maxRequestsPerSocket
     this.#served++
-    const bodyUnfinished = body !== null && !body.complete
-    // Close after this answer when the client asked, the App is shutting down, the body is still coming,
-    // the per-socket budget is spent, or nothing more will be read and nothing else is queued.
+    // Close after this answer when the client asked, the App is shutting down, the body is still coming
+    // and cannot be discarded, the per-socket budget is spent, or nothing more will be read and nothing
+    // else is queued.
     const keepAlive =
       head.keepAlive &&
       !this.#host.closing &&
-      !bodyUnfinished &&
+      (body === null || body.complete || this.#discardable(head, body)) &&
       (max === 0 || this.#served < max) &&
       !(this.#readClosed && this.#queue.length <= 1)
     const plan = planResponse(res, head.method === 'HEAD', head.versionMinor, keepAlive)
@@ -534,12 +556,47 @@ export class Connection implements Timed, ParserHandler {
       this.#endConnection(unfinished || this.#parsing !== null || !this.#parser.idle)
       return
     }
+    if (unfinished) this.#discardBody(body)
     if (this.#queue.length === 0) this.#flush()
     else this.#scheduleFlush()
     if (this.#queue.length === 0) this.#idleSince = Date.now()
     this.#resumeParsing()
     this.#updateDeadline()
     this.#pump()
+  }
+
+  /**
+   * Whether the unfinished body of a request being answered can be read and dropped so the connection
+   * stays open (like nginx's discarded body): the application never started reading it, the client is
+   * not waiting for `100 Continue` before sending it, and what is still to come (Content-Length) fits in
+   * `lingerBytes`; a chunked body is counted as it arrives ({@link Connection.#discarded}).
+   */
+  #discardable(head: RequestHead, body: RequestBody): boolean {
+    if (body.started || head.expect === 'continue') return false
+    return body.expectedLength < 0 || body.expectedLength - body.received <= this.#options.lingerBytes
+  }
+
+  /** Starts dropping the rest of an answered request's body, within `lingerBytes` and `lingerTimeout`. */
+  #discardBody(body: RequestBody): void {
+    // The application let it go; a late reader gets an error instead of a truncated body.
+    body.fail(new Error('Request body discarded after the response'))
+    this.#drain = DRAIN_BODY
+    this.#lingerBytes = 0
+    this.deadline = Date.now() + this.#options.lingerTimeout
+    if (this.#pausedForBody) {
+      this.#pausedForBody = false
+      this.#resumeReading()
+    }
+  }
+
+  /** Counts dropped body bytes; past `lingerBytes` the connection stops reading requests and closes. */
+  #discarded(bytes: number): void {
+    this.#lingerBytes += bytes
+    if (this.#lingerBytes <= this.#options.lingerBytes) return
+    debug('discarded body over lingerBytes: closing')
+    this.#drain = DRAIN_NONE
+    this.#stopReading()
+    this.#endConnection(true)
   }
 
   /** Ends the connection after the last response; lingers when the client may still be sending a body. */
@@ -553,7 +610,7 @@ export class Connection implements Timed, ParserHandler {
     if (linger && !this.#socket.readableEnded) {
       // Like nginx's lingering close: read and drop what the client is still sending, briefly, so its
       // TCP stack does not reset the connection before it has read our answer.
-      this.#lingering = true
+      this.#drain = DRAIN_CLOSE
       this.#lingerBytes = 0
       this.deadline = Date.now() + this.#options.lingerTimeout
       ;(this.#socket as Readable).resume()
@@ -800,7 +857,7 @@ export class Connection implements Timed, ParserHandler {
   // ── deadlines ────────────────────────────────────────────────────────────
 
   #updateDeadline(): void {
-    if (this.#closed || this.#lingering || this.#closing) return
+    if (this.#closed || this.#drain !== DRAIN_NONE || this.#closing) return
     const o = this.#options
     if (this.#waitingDrain) this.deadline = this.#drainSince + o.sendTimeout
     else if (this.#parsing !== null) this.deadline = this.#parsing.start + o.requestTimeout
@@ -813,8 +870,8 @@ export class Connection implements Timed, ParserHandler {
   /** @see Timed.onTimeout */
   onTimeout(now: number): void {
     if (this.#closed) return
-    if (this.#lingering || this.#closing || this.#waitingDrain) {
-      debug('%s timeout: destroying', this.#lingering ? 'linger' : this.#waitingDrain ? 'send' : 'close')
+    if (this.#drain !== DRAIN_NONE || this.#closing || this.#waitingDrain) {
+      debug('%s timeout: destroying', this.#drain === DRAIN_BODY ? 'discard' : this.#drain === DRAIN_CLOSE ? 'linger' : this.#waitingDrain ? 'send' : 'close')
       this.#socket.destroy()
       return
     }
