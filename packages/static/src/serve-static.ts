@@ -34,7 +34,7 @@ const debug = createDebug('tinyhttp:static')
  * ```
  */
 export type ServeStaticMiddleware = Middleware & {
-  /** Drops the in-memory cache and stops background revalidation. */
+  /** Drops the in-memory cache (checks in flight then store nothing). */
   close(): void
 }
 
@@ -357,6 +357,11 @@ export function serveStatic(root: string, options?: ServeStaticOptions): ServeSt
     }
   }
 
+  /** Waits for the check of a due entry, then answers from what it found (a miss when the file is gone). */
+  async function serveChecked(ctx: Context, next: Next, cp: Ok, due: Entry, fields: RequestFields): Promise<void> {
+    return serveSlow(ctx, next, cp, await cache.checked(due), fields)
+  }
+
   const middleware = function serveStatic(ctx: Context, next: Next): void | Promise<void> {
     const cp = ctx.req.canonicalPath
     if (!cp.ok) {
@@ -369,6 +374,8 @@ export function serveStatic(root: string, options?: ServeStaticOptions): ServeSt
     if (decision === null) return next()
     const fields = readRequestFields(ctx.req.headers.raw)
     const entry = cachingOn ? cache.get(cp.path, Date.now()) : undefined
+    // Last checked a second or more ago: answer only once the one shared check says what is on disk now.
+    if (entry !== undefined && entry.checking) return serveChecked(ctx, next, cp, entry, fields)
     if (entry !== undefined && !entry.onDisk) {
       if (entry.dot && gateDots && !admitsExactly(decision, cp.path, entry.identity.real)) return next()
       return serveEntry(ctx, next, entry, fields)
