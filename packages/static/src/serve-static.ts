@@ -201,6 +201,13 @@ export function serveStatic(root: string, options?: ServeStaticOptions): ServeSt
     res.reason = 'static:multipart'
   }
 
+  /** 304 with the representation's prepared block (RFC 9110 §15.4.5 field set), computed at load. */
+  function notModified(res: Response, rep: Representation): void {
+    res.status = 304
+    res.headers.usePrepared(rep.headers304)
+    res.reason = 'static:not-modified'
+  }
+
   /**
    * Answers from an entry. Synchronous (returns undefined) unless bytes must come from disk.
    */
@@ -214,6 +221,14 @@ export function serveStatic(root: string, options?: ServeStaticOptions): ServeSt
       const coding = negotiateEncoding(fields.acceptEncoding, entry.codings)
       if (coding !== 'identity') rep = entry.variants[entry.codings.indexOf(coding)] as Representation
     }
+    // The browser's revalidation: If-None-Match is exactly the current ETag and nothing else can say 412
+    // first (RFC 9110 §13.2.2; If-Modified-Since is ignored beside If-None-Match) → the prepared 304 block.
+    if (fields.conditional && hook === undefined) {
+      const inm = fields.ifNoneMatch
+      if (inm !== undefined && inm === rep.validators.etag && fields.ifMatch === undefined && fields.ifUnmodifiedSince === undefined) {
+        return notModified(res, rep)
+      }
+    }
     res.headers.usePrepared(rep.headers200)
     let validators = rep.validators
     if (hook !== undefined) {
@@ -224,9 +239,9 @@ export function serveStatic(root: string, options?: ServeStaticOptions): ServeSt
     if (fields.conditional) {
       const decision = evaluatePreconditions(method, fields, validators)
       if (decision === 304) {
+        if (hook === undefined) return notModified(res, rep)
         res.status = 304
-        if (hook === undefined) res.headers.usePrepared(rep.headers304)
-        else strip(res, validators.etag === undefined ? NOT_FOR_304 : [...NOT_FOR_304, 'last-modified'])
+        strip(res, validators.etag === undefined ? NOT_FOR_304 : [...NOT_FOR_304, 'last-modified'])
         res.reason = 'static:not-modified'
         return
       }
