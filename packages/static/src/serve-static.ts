@@ -52,7 +52,9 @@ const NOT_FOR_FAILURE = [...NOT_FOR_304, 'etag', 'last-modified', 'cache-control
  * Serves the files below `root`: GET and HEAD with `Content-Type`, strong `ETag`, `Last-Modified`,
  * `Cache-Control`; conditional requests (RFC 9110 §13.2.2), byte ranges including multipart (§14),
  * precompressed `.br`/`.gz` siblings, directory index and a safe `/dir` → `/dir/` redirect. Small files
- * are kept in memory with their headers prepared, so a hit is one Map lookup.
+ * are kept in memory with their headers prepared, so a hit is one Map lookup; an entry last checked a
+ * second ago or more is re-`stat`ed before the answer (one check in flight per entry, shared by the
+ * requests that arrive meanwhile), so an edit is served from the first request more than 1 s after it.
  *
  * @remarks
  * Per request: canonical path (not ok → 400) → resolve → method (405 + `Allow`) → preconditions →
