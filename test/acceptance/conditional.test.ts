@@ -99,6 +99,7 @@ describe.skipIf(!cliBuilt())(topic('conditional requests'), () => {
     ['If-Match: <etag> + If-Unmodified-Since: epoch (IUS ignored when If-Match present, §13.2.2)', { 'If-Match': 'ETAG', 'If-Unmodified-Since': 'Thu, 01 Jan 1970 00:00:00 GMT' }, 200],
     ['If-Match: "nope" + If-None-Match: <etag> (If-Match first → 412)', { 'If-Match': '"nope"', 'If-None-Match': 'ETAG' }, 412],
     ['If-Match: <etag> + If-None-Match: <etag> → 304', { 'If-Match': 'ETAG', 'If-None-Match': 'ETAG' }, 304],
+    ['If-Unmodified-Since: epoch + If-None-Match: <etag> (IUS first → 412, never the 304 fast path)', { 'If-Unmodified-Since': 'Thu, 01 Jan 1970 00:00:00 GMT', 'If-None-Match': 'ETAG' }, 412],
     ['If-None-Match: <etag> + Range: bytes=0-1 (INM before Range → 304)', { 'If-None-Match': 'ETAG', Range: 'bytes=0-1' }, 304],
     ['If-Match: <etag> + Range: bytes=0-1 → 206', { 'If-Match': 'ETAG', Range: 'bytes=0-1' }, 206],
     ['If-Match: "nope" + Range: bytes=0-1 → 412', { 'If-Match': '"nope"', Range: 'bytes=0-1' }, 412],

@@ -92,6 +92,92 @@ describe('cache refresh', () => {
   })
 })
 
+/** A moment well in the past: the file's metadata is trusted (not "racy"), so only the stat can see a change. */
+const AN_HOUR_AGO = new Date(Date.now() - 3600_000)
+
+/** Writes `content` with an mtime an hour ago (a file edited long before the server read it). */
+function writeOld(file: string, content: string): void {
+  writeFileSync(file, content)
+  utimesSync(file, AN_HOUR_AGO, AN_HOUR_AGO)
+}
+
+describe('the first request more than 1 s after a change sees it (issue 10)', () => {
+  it('same-size rewrite: the very next GET after 1.1 s gets the new bytes and the new ETag', async () => {
+    const root = makeRoot({})
+    const file = path.join(root, 'style.css')
+    writeOld(file, 'body { color: red }')
+    const { port } = await start(root)
+    const v1 = await send(port, 'GET', '/style.css')
+    expect(v1.body.toString()).toBe('body { color: red }')
+    expect(header(await send(port, 'GET', '/style.css'), 'etag')).toBe(header(v1, 'etag')) // served from memory
+    writeFileSync(file, 'body { color: tan }') // same size, different bytes, mtime now
+    await sleep(1100)
+    const v2 = await send(port, 'GET', '/style.css')
+    expect(v2.status).toBe(200)
+    expect(v2.body.toString()).toBe('body { color: tan }')
+    expect(header(v2, 'etag')).not.toBe(header(v1, 'etag'))
+    expect(header(v2, 'content-length')).toBe('19')
+    // The new ETag revalidates; the old one no longer does.
+    expect((await send(port, 'GET', '/style.css', { 'If-None-Match': header(v2, 'etag') as string })).status).toBe(304)
+    const old = await send(port, 'GET', '/style.css', { 'If-None-Match': header(v1, 'etag') as string })
+    expect(old.status).toBe(200)
+    expect(old.body.toString()).toBe('body { color: tan }')
+  })
+
+  it('If-None-Match with the old ETag as the first request after the change: 200 with the new bytes', async () => {
+    const root = makeRoot({})
+    const file = path.join(root, 'app.js')
+    writeOld(file, 'let v = 1')
+    const { port } = await start(root)
+    const v1 = await send(port, 'GET', '/app.js')
+    expect((await send(port, 'GET', '/app.js', { 'If-None-Match': header(v1, 'etag') as string })).status).toBe(304)
+    writeFileSync(file, 'let v = 2')
+    await sleep(1100)
+    const res = await send(port, 'GET', '/app.js', { 'If-None-Match': header(v1, 'etag') as string })
+    expect(res.status).toBe(200)
+    expect(res.body.toString()).toBe('let v = 2')
+    expect(header(res, 'etag')).not.toBe(header(v1, 'etag'))
+  })
+
+  it('a file just written (racy metadata) is re-read: the next GET after 1.1 s has the new bytes', async () => {
+    const root = makeRoot({ 'a.txt': 'AAAA' })
+    const { port } = await start(root)
+    expect((await send(port, 'GET', '/a.txt')).body.toString()).toBe('AAAA')
+    writeFileSync(path.join(root, 'a.txt'), 'BBBB')
+    await sleep(1100)
+    expect((await send(port, 'GET', '/a.txt')).body.toString()).toBe('BBBB')
+  })
+
+  it('a deleted file: the very next GET after 1.1 s falls through (404 here), not served from memory', async () => {
+    const root = makeRoot({})
+    const file = path.join(root, 'gone.txt')
+    writeOld(file, 'here')
+    const { port } = await start(root)
+    expect((await send(port, 'GET', '/gone.txt')).status).toBe(200)
+    rmSync(file)
+    await sleep(1100)
+    const res = await send(port, 'GET', '/gone.txt')
+    expect(res.status).toBe(404)
+    expect(res.body.toString()).not.toContain('here')
+  })
+
+  it('50 simultaneous requests for the stale entry all get the new bytes', async () => {
+    const root = makeRoot({})
+    const file = path.join(root, 'hot.css')
+    writeOld(file, 'a { x: 1 }')
+    const { port } = await start(root)
+    const v1 = await send(port, 'GET', '/hot.css')
+    writeFileSync(file, 'a { x: 2 }')
+    await sleep(1100)
+    const all = await Promise.all(Array.from({ length: 50 }, () => send(port, 'GET', '/hot.css')))
+    for (const res of all) {
+      expect(res.status).toBe(200)
+      expect(res.body.toString()).toBe('a { x: 2 }')
+      expect(header(res, 'etag')).not.toBe(header(v1, 'etag'))
+    }
+  })
+})
+
 describe('a root that is a symlink switched by a deploy', () => {
   it('follows the new target (current -> releases/v2)', async () => {
     const v1 = makeRoot({ 'app.js': 'v1', 'only-v1.txt': 'old' })

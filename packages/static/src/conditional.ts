@@ -74,6 +74,9 @@ const HTAB = 0x09
  * ```
  */
 export function etagMatches(field: string, etag: string | undefined, strong: boolean): boolean {
+  // Fast path, the common If-None-Match: the field is the current tag itself (a weak tag matches
+  // itself only by weak comparison).
+  if (field === etag && (!strong || etag.charCodeAt(0) === DQUOTE)) return true
   const len = field.length
   let i = 0
   while (i < len && isOws(field.charCodeAt(i))) i++
@@ -84,7 +87,6 @@ export function etagMatches(field: string, etag: string | undefined, strong: boo
   const etagWeak = etag.startsWith('W/')
   if (strong && etagWeak) return false
   const opaque = etagWeak ? etag.slice(2) : etag
-  if (field === etag) return true // fast path: the common If-None-Match
   while (i < end) {
     const c = field.charCodeAt(i)
     if (c === COMMA || isOws(c)) {

@@ -45,7 +45,7 @@ export interface Entry {
   readonly racy: boolean
   /** Last time the files were checked (ms); revalidation runs at most once per second. */
   checkedAt: number
-  /** A revalidation is in flight. */
+  /** A revalidation is in flight (requests for the entry wait for it: `FileCache.checked`). */
   checking: boolean
   /** Used since the eviction hand last passed (second-chance eviction). */
   referenced: boolean

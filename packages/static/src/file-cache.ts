@@ -1,6 +1,6 @@
 /**
  * The in-memory cache of entries: one Map keyed by canonical path, a byte budget with second-chance
- * eviction, and background revalidation at most once per second per entry.
+ * eviction, and revalidation at most once per second per entry, one check in flight per entry.
  *
  * @module
  */
@@ -21,8 +21,8 @@ export interface FileCacheOptions {
   /** Byte budget (sum of entry costs). 0 keeps nothing. */
   maxBytes: number
   /**
-   * Checks an entry in the background: `'fresh'` keeps it, an entry replaces it, null drops it.
-   * Must not throw (a rejection drops the entry).
+   * Checks an entry: `'fresh'` keeps it, an entry replaces it, null drops it. A rejection drops the
+   * entry too.
    */
   revalidate: (entry: Entry) => Promise<Entry | 'fresh' | null>
   /** Minimum time between two checks of one entry (ms). @defaultValue 1000 */
@@ -34,9 +34,11 @@ export interface FileCacheOptions {
  *
  * @remarks
  * A hit is a Map lookup, a flag write and a clock comparison: when the entry was last checked a second
- * or more ago, a revalidation starts in the background (never awaited by the hit, which is served from
- * the current entry). A changed entry is replaced atomically (one `Map.set`), and only if it is still the
- * entry that was checked.
+ * or more ago, a revalidation starts and `entry.checking` is set until it settles. {@link FileCache.get}
+ * never waits for it; a caller that must not answer from a possibly stale entry (serveStatic does not)
+ * awaits {@link FileCache.checked}, which every caller of the same due entry shares: one check in flight
+ * per entry, however many requests arrive meanwhile. A changed entry is replaced atomically (one
+ * `Map.set`), and only if it is still the entry that was checked.
  *
  * Eviction is second-chance ("clock"): entries sit in Map order; a hit sets `referenced`; when the budget
  * is exceeded the hand walks from the oldest, moving referenced entries to the back with the flag
@@ -54,6 +56,8 @@ export class FileCache {
   readonly #maxBytes: number
   readonly #revalidate: (entry: Entry) => Promise<Entry | 'fresh' | null>
   readonly #interval: number
+  /** The check in flight per entry: resolves to the entry now stored for its key, or undefined. */
+  readonly #inFlight = new Map<Entry, Promise<Entry | undefined>>()
   #bytes = 0
   #closed = false
 
@@ -75,7 +79,8 @@ export class FileCache {
   }
 
   /**
-   * Looks an entry up, marks it used and starts a background check when one is due.
+   * Looks an entry up, marks it used and starts a check when one is due (not waiting for it: when
+   * `entry.checking` is then true, {@link FileCache.checked} gives the outcome).
    *
    * @param key - canonical path
    * @param now - the current time in ms
@@ -87,6 +92,23 @@ export class FileCache {
     entry.referenced = true
     if (now - entry.checkedAt >= this.#interval && !entry.checking) this.#check(entry, now)
     return entry
+  }
+
+  /**
+   * The outcome of the check in flight for an entry: the entry stored for its key once the check has
+   * settled (the same entry when still fresh, its replacement when changed, undefined when dropped).
+   * All callers share one check. Never rejects.
+   *
+   * @param entry - an entry whose `checking` is true (else it is returned as it is)
+   * @returns the current entry of the key, or undefined
+   * @example
+   * ```ts
+   * let entry = cache.get(key, Date.now())
+   * if (entry?.checking) entry = await cache.checked(entry)
+   * ```
+   */
+  checked(entry: Entry): Promise<Entry | undefined> {
+    return this.#inFlight.get(entry) ?? Promise.resolve(entry)
   }
 
   /** The entry of a key without side effects. */
@@ -151,26 +173,37 @@ export class FileCache {
   #check(entry: Entry, now: number): void {
     entry.checking = true
     entry.checkedAt = now
-    this.#revalidate(entry).then(
+    const done = (current: Entry | undefined): Entry | undefined => {
+      entry.checking = false
+      this.#inFlight.delete(entry)
+      return current
+    }
+    const pending = this.#revalidate(entry).then(
       result => {
-        entry.checking = false
         entry.checkedAt = Date.now()
-        if (this.#map.get(entry.key) !== entry) return
-        if (result === 'fresh') return
+        const stored = this.#map.get(entry.key)
+        if (stored !== entry) {
+          // Replaced meanwhile (a retry after a change, a concurrent load): the newer entry stands.
+          // Evicted meanwhile: the outcome is still the answer, it is just not kept.
+          return done(stored ?? (result === 'fresh' ? entry : (result ?? undefined)))
+        }
+        if (result === 'fresh') return done(entry)
         if (result === null) {
           debug('drop %s', entry.key)
           this.delete(entry.key, entry)
-        } else {
-          debug('refresh %s', entry.key)
-          result.referenced = entry.referenced
-          this.set(result)
+          return done(undefined)
         }
+        debug('refresh %s', entry.key)
+        result.referenced = entry.referenced
+        this.set(result)
+        return done(result) // served even when it no longer fits the budget
       },
       (err: unknown) => {
-        entry.checking = false
         debug('revalidation of %s failed: %O', entry.key, err)
         this.delete(entry.key, entry)
+        return done(undefined)
       },
     )
+    this.#inFlight.set(entry, pending)
   }
 }

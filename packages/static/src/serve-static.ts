@@ -34,7 +34,7 @@ const debug = createDebug('tinyhttp:static')
  * ```
  */
 export type ServeStaticMiddleware = Middleware & {
-  /** Drops the in-memory cache and stops background revalidation. */
+  /** Drops the in-memory cache (checks in flight then store nothing). */
   close(): void
 }
 
@@ -52,7 +52,9 @@ const NOT_FOR_FAILURE = [...NOT_FOR_304, 'etag', 'last-modified', 'cache-control
  * Serves the files below `root`: GET and HEAD with `Content-Type`, strong `ETag`, `Last-Modified`,
  * `Cache-Control`; conditional requests (RFC 9110 §13.2.2), byte ranges including multipart (§14),
  * precompressed `.br`/`.gz` siblings, directory index and a safe `/dir` → `/dir/` redirect. Small files
- * are kept in memory with their headers prepared, so a hit is one Map lookup.
+ * are kept in memory with their headers prepared, so a hit is one Map lookup; an entry last checked a
+ * second ago or more is re-`stat`ed before the answer (one check in flight per entry, shared by the
+ * requests that arrive meanwhile), so an edit is served from the first request more than 1 s after it.
  *
  * @remarks
  * Per request: canonical path (not ok → 400; `OPTIONS *` → `next()`) → resolve → method (405 + `Allow`;
@@ -208,6 +210,13 @@ export function serveStatic(root: string, options?: ServeStaticOptions): ServeSt
     res.reason = 'static:multipart'
   }
 
+  /** 304 with the representation's prepared block (RFC 9110 §15.4.5 field set), computed at load. */
+  function notModified(res: Response, rep: Representation): void {
+    res.status = 304
+    res.headers.usePrepared(rep.headers304)
+    res.reason = 'static:not-modified'
+  }
+
   /**
    * Answers from an entry. Synchronous (returns undefined) unless bytes must come from disk.
    */
@@ -221,6 +230,14 @@ export function serveStatic(root: string, options?: ServeStaticOptions): ServeSt
       const coding = negotiateEncoding(fields.acceptEncoding, entry.codings)
       if (coding !== 'identity') rep = entry.variants[entry.codings.indexOf(coding)] as Representation
     }
+    // The browser's revalidation: If-None-Match is exactly the current ETag and nothing else can say 412
+    // first (RFC 9110 §13.2.2; If-Modified-Since is ignored beside If-None-Match) → the prepared 304 block.
+    if (fields.conditional && hook === undefined) {
+      const inm = fields.ifNoneMatch
+      if (inm !== undefined && inm === rep.validators.etag && fields.ifMatch === undefined && fields.ifUnmodifiedSince === undefined) {
+        return notModified(res, rep)
+      }
+    }
     res.headers.usePrepared(rep.headers200)
     let validators = rep.validators
     if (hook !== undefined) {
@@ -231,9 +248,9 @@ export function serveStatic(root: string, options?: ServeStaticOptions): ServeSt
     if (fields.conditional) {
       const decision = evaluatePreconditions(method, fields, validators)
       if (decision === 304) {
+        if (hook === undefined) return notModified(res, rep)
         res.status = 304
-        if (hook === undefined) res.headers.usePrepared(rep.headers304)
-        else strip(res, validators.etag === undefined ? NOT_FOR_304 : [...NOT_FOR_304, 'last-modified'])
+        strip(res, validators.etag === undefined ? NOT_FOR_304 : [...NOT_FOR_304, 'last-modified'])
         res.reason = 'static:not-modified'
         return
       }
@@ -364,6 +381,11 @@ export function serveStatic(root: string, options?: ServeStaticOptions): ServeSt
     }
   }
 
+  /** Waits for the check of a due entry, then answers from what it found (a miss when the file is gone). */
+  async function serveChecked(ctx: Context, next: Next, cp: Ok, due: Entry, fields: RequestFields): Promise<void> {
+    return serveSlow(ctx, next, cp, await cache.checked(due), fields)
+  }
+
   const middleware = function serveStatic(ctx: Context, next: Next): void | Promise<void> {
     const cp = ctx.req.canonicalPath
     if (!cp.ok) {
@@ -378,6 +400,8 @@ export function serveStatic(root: string, options?: ServeStaticOptions): ServeSt
     if (decision === null) return next()
     const fields = readRequestFields(ctx.req.headers.raw)
     const entry = cachingOn ? cache.get(cp.path, Date.now()) : undefined
+    // Last checked a second or more ago: answer only once the one shared check says what is on disk now.
+    if (entry !== undefined && entry.checking) return serveChecked(ctx, next, cp, entry, fields)
     if (entry !== undefined && !entry.onDisk) {
       if (entry.dot && gateDots && !admitsExactly(decision, cp.path, entry.identity.real)) return next()
       return serveEntry(ctx, next, entry, fields)

@@ -116,6 +116,52 @@ describe('FileCache', () => {
     expect(calls).toBe(1)
   })
 
+  it('50 callers of a due entry share one check and all get its outcome (checked)', async () => {
+    let calls = 0
+    let release: (value: Entry | 'fresh' | null) => void = () => {}
+    const replacement = entry('/a', 50)
+    const cache = new FileCache({
+      maxBytes: 1000,
+      revalidate: () => {
+        calls++
+        return new Promise(resolve => (release = resolve))
+      },
+    })
+    const old = entry('/a', 100, 0)
+    cache.set(old)
+    const now = Date.now()
+    const waits: Array<Promise<Entry | undefined>> = []
+    for (let i = 0; i < 50; i++) {
+      const e = cache.get('/a', now) as Entry
+      expect(e.checking).toBe(true)
+      waits.push(cache.checked(e))
+    }
+    expect(calls).toBe(1)
+    release(replacement)
+    const outcomes = await Promise.all(waits)
+    expect(outcomes.every(o => o === replacement)).toBe(true)
+    expect(old.checking).toBe(false)
+    expect(replacement.checking).toBe(false)
+  })
+
+  it('checked: fresh → the same entry; null or a failure → undefined; not checking → the entry', async () => {
+    const cache = new FileCache({
+      maxBytes: 1000,
+      revalidate: async e => (e.key === '/ok' ? 'fresh' : e.key === '/gone' ? null : Promise.reject(new Error('x'))),
+    })
+    const ok = entry('/ok', 10, 0)
+    const gone = entry('/gone', 10, 0)
+    const err = entry('/err', 10, 0)
+    for (const e of [ok, gone, err]) cache.set(e)
+    const now = Date.now()
+    expect(await cache.checked(cache.get('/ok', now) as Entry)).toBe(ok)
+    expect(await cache.checked(cache.get('/gone', now) as Entry)).toBeUndefined()
+    expect(await cache.checked(cache.get('/err', now) as Entry)).toBeUndefined()
+    const recent = cache.get('/ok', Date.now()) as Entry
+    expect(recent.checking).toBe(false) // checked just now: no new check
+    expect(await cache.checked(recent)).toBe(ok)
+  })
+
   it('close empties and refuses new entries', () => {
     const cache = new FileCache({ maxBytes: 1000, revalidate: never })
     cache.set(entry('/a', 10))
