@@ -25,6 +25,25 @@ function entry(key: string, cost: number, checkedAt = Date.now()): Entry {
 const never = async (): Promise<'fresh'> => 'fresh'
 const tick = (): Promise<void> => new Promise(resolve => setTimeout(resolve, 0))
 
+/**
+ * A cache whose revalidation of `/a` waits until the test releases it with the outcome, holding `old`
+ * (a due entry), and counting the checks started.
+ */
+function gatedCache(options: { intervalMs?: number } = {}) {
+  const gate = { calls: 0, release: (_value: Entry | 'fresh' | null): void => {} }
+  const cache = new FileCache({
+    maxBytes: 1000,
+    ...options,
+    revalidate: () => {
+      gate.calls++
+      return new Promise(resolve => (gate.release = resolve))
+    },
+  })
+  const old = entry('/a', 100, 0)
+  cache.set(old)
+  return { cache, gate, old, replacement: entry('/a', 50) }
+}
+
 describe('FileCache', () => {
   it('stores, finds, counts bytes', () => {
     const cache = new FileCache({ maxBytes: 1000, revalidate: never })
@@ -67,28 +86,16 @@ describe('FileCache', () => {
   })
 
   it('revalidates at most once per interval, in the background, and replaces atomically', async () => {
-    let calls = 0
-    let release: (value: Entry | 'fresh' | null) => void = () => {}
-    const replacement = entry('/a', 50)
-    const cache = new FileCache({
-      maxBytes: 1000,
-      intervalMs: 1000,
-      revalidate: () => {
-        calls++
-        return new Promise(resolve => (release = resolve))
-      },
-    })
-    const old = entry('/a', 100, 0)
-    cache.set(old)
+    const { cache, gate, old, replacement } = gatedCache({ intervalMs: 1000 })
     const now = Date.now()
     expect(cache.get('/a', now)).toBe(old) // due: check starts, the hit is still served from `old`
     expect(cache.get('/a', now)).toBe(old) // in flight: no second check
-    expect(calls).toBe(1)
-    release(replacement)
+    expect(gate.calls).toBe(1)
+    gate.release(replacement)
     await tick()
     expect(cache.get('/a', Date.now())).toBe(replacement)
     expect(cache.bytes).toBe(50)
-    expect(calls).toBe(1) // the replacement was checked just now
+    expect(gate.calls).toBe(1) // the replacement was checked just now
   })
 
   it('drops an entry whose revalidation says null or fails', async () => {
@@ -117,18 +124,7 @@ describe('FileCache', () => {
   })
 
   it('50 callers of a due entry share one check and all get its outcome (checked)', async () => {
-    let calls = 0
-    let release: (value: Entry | 'fresh' | null) => void = () => {}
-    const replacement = entry('/a', 50)
-    const cache = new FileCache({
-      maxBytes: 1000,
-      revalidate: () => {
-        calls++
-        return new Promise(resolve => (release = resolve))
-      },
-    })
-    const old = entry('/a', 100, 0)
-    cache.set(old)
+    const { cache, gate, old, replacement } = gatedCache()
     const now = Date.now()
     const waits: Array<Promise<Entry | undefined>> = []
     for (let i = 0; i < 50; i++) {
@@ -136,8 +132,8 @@ describe('FileCache', () => {
       expect(e.checking).toBe(true)
       waits.push(cache.checked(e))
     }
-    expect(calls).toBe(1)
-    release(replacement)
+    expect(gate.calls).toBe(1)
+    gate.release(replacement)
     const outcomes = await Promise.all(waits)
     expect(outcomes.every(o => o === replacement)).toBe(true)
     expect(old.checking).toBe(false)
