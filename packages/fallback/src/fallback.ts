@@ -1,8 +1,7 @@
-import { afterNext, createDebug, isHttpError, isKnownMethod, renderError, type Context, type Middleware, type Next, type Response } from 'tinyhttp-core'
+import { afterNext, contentEtag, createDebug, etagMatches, isHttpError, isKnownMethod, renderError, type Context, type Middleware, type Next, type Response } from 'tinyhttp-core'
 import { acceptsHtmlExplicitly, negotiateFormat } from './accept.js'
 import { BodyCache, renderBody, type FallbackBody } from './bodies.js'
 import { resolveFallbackOptions, type FallbackOptions, type FileBodyBytes } from './options.js'
-import { ifNoneMatchMatches, shellEtag } from './spa-validator.js'
 
 const debug = createDebug('tinyhttp:fallback')
 
@@ -76,7 +75,7 @@ export function fallback(options: FallbackOptions = {}): Middleware {
   const c = resolveFallbackOptions(options)
   const cache = new BodyCache(c.notes)
   const { pages, spa, allow, methods, methodStatus, asteriskAllow, body: mode } = c
-  const spaEtag = spa === null ? '' : shellEtag(spa)
+  const spaEtag = spa === null ? '' : contentEtag(spa)
 
   /** Sets the configured body for `status` (already on the response). */
   function fill(ctx: Context, status: number): void {
@@ -114,7 +113,9 @@ export function fallback(options: FallbackOptions = {}): Middleware {
     res.headers.set('Cache-Control', 'no-cache')
     res.headers.set('ETag', spaEtag)
     res.reason = 'fallback:spa'
-    if (ifNoneMatchMatches(req.headers.get('if-none-match'), spaEtag)) {
+    // The tag and the comparison are core's, the ones tinyhttp-static uses for the same file.
+    const inm = req.headers.get('if-none-match')
+    if (inm !== undefined && etagMatches(inm, spaEtag, false)) {
       // RFC 9110 §15.4.5: the validators and Cache-Control/Vary a 200 would carry, no content.
       res.status = 304
       return true

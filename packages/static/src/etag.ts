@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { createHash } from 'node:crypto'
+export { contentEtag } from 'tinyhttp-core'
 
 /**
  * Whether a modification time means something. Reproducible builds and some package managers stamp
@@ -21,22 +21,6 @@ import { createHash } from 'node:crypto'
  */
 export function usefulMtime(mtimeMs: number): boolean {
   return Number.isFinite(mtimeMs) && mtimeMs >= 2000
-}
-
-/**
- * A strong ETag from the content: `"` + base64url(SHA-256(bytes)) + `"`. Used for files kept in memory,
- * computed once when they are loaded; it changes exactly when the bytes change (no same-second or inode
- * pitfalls) and is identical on every replica.
- *
- * @param content - the exact bytes that are sent for this representation
- * @returns the quoted tag (45 characters)
- * @example
- * ```ts
- * contentEtag(Buffer.from('hello')) // '"LPJNul-wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ"'
- * ```
- */
-export function contentEtag(content: Uint8Array): string {
-  return `"${createHash('sha256').update(content).digest('base64url')}"`
 }
 
 /**
