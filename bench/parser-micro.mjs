@@ -17,13 +17,14 @@ const SELF = fileURLToPath(import.meta.url)
 const REPO = resolve(SELF, '../..')
 
 const args = process.argv.slice(2)
-const opt = { dists: [], rounds: 3, scale: 1, child: false }
+const opt = { dists: [], rounds: 3, scale: 1, child: false, only: '' }
 for (let i = 0; i < args.length; i++) {
   const a = args[i]
   if (a === '--dist') opt.dists.push(resolve(args[++i]))
   else if (a === '--rounds') opt.rounds = Number(args[++i])
   else if (a === '--scale') opt.scale = Number(args[++i])
   else if (a === '--quick') opt.scale = 0.05
+  else if (a === '--only') opt.only = args[++i]
   else if (a === '--child') opt.child = true
   else {
     console.error(`unknown argument ${a}`)
@@ -90,6 +91,7 @@ async function child(dists) {
     builds.push({ RequestParser, handler, count, out: {} })
   }
   for (const [name, text, requests, split, iterations] of SCENARIOS) {
+    if (!name.includes(opt.only)) continue
     const buf = Buffer.from(text, 'latin1')
     const chunks = []
     if (split === 0) chunks.push(buf)
@@ -165,7 +167,7 @@ if (opt.child) {
     const order = opt.dists.map((_, i) => i)
     if (r % 2 === 1) order.reverse()
     const dist = order.flatMap(i => ['--dist', opt.dists[i]])
-    const res = spawnSync(process.execPath, ['--expose-gc', SELF, '--child', ...dist, '--scale', String(opt.scale)], {
+    const res = spawnSync(process.execPath, ['--expose-gc', SELF, '--child', ...dist, '--scale', String(opt.scale), '--only', opt.only], {
       encoding: 'utf8',
     })
     if (res.status !== 0) {
