@@ -1,5 +1,5 @@
 /**
- * The byte-level vocabulary shared by the request parser's phases: the bytes it looks for, table scans,
+ * The byte-level vocabulary shared by the request parser's phases: the bytes it looks for,
  * case-insensitive comparison with a literal, and fast latin1 decoding. Internal to the parser.
  *
  * @module
@@ -56,22 +56,6 @@ export const latin1: (src: Buffer, s: number, e: number) => string =
   typeof (Buffer.prototype as Partial<Latin1Buffer>).latin1Slice === 'function'
     ? (src, s, e) => (src as Latin1Buffer).latin1Slice(s, e)
     : (src, s, e) => src.toString('latin1', s, e)
-
-/**
- * The offset of the first byte in `chunk[from, end)` whose `table` entry is not 1 (or `end`): four
- * bytes per step while they all match (the tables hold 0/1), then byte by byte.
- *
- * @example
- * ```ts
- * scanWhile(TCHAR, Buffer.from('Host: x'), 0, 7) // 4, the colon
- * ```
- */
-export function scanWhile(table: Uint8Array, chunk: Buffer, from: number, end: number): number {
-  let q = from
-  while (q + 4 <= end && (table[chunk[q]] & table[chunk[q + 1]] & table[chunk[q + 2]] & table[chunk[q + 3]]) === 1) q += 4
-  while (q < end && table[chunk[q]] === 1) q++
-  return q
-}
 
 /**
  * True for SP and HTAB (RFC 9110 §5.6.3 whitespace).

@@ -88,7 +88,7 @@ export const NO_FIELDS: string[] = []
  * ```
  */
 export class MessageState {
-  // Every field's initial value is repeated in `clear()`: keep the two lists equal.
+  // A field added here that a message reads before writing it must be reset in `clear()` too.
   /** The parser's resolved limits. */
   limits: Readonly<ParserLimits>
   /** Current state (`S_*`). */
@@ -177,28 +177,23 @@ export class MessageState {
     this.limitEnd = start + limits.maxRequestLineSize
   }
 
-  /** Returns every field to its initial value, dropping all strings and arrays (a small carry buffer is kept). */
+  /**
+   * Makes a used state ready for the next message: resets every field a message reads before it
+   * writes it, and drops every reference to strings and arrays (a small carry buffer is kept). The
+   * fields left alone are always written first: `failure`, `tokenStart`/`tokenEnd`, the target's
+   * structure (by `checkTarget`), the version (by the request-line), `pendingEnd`, `targetStart`/
+   * `targetEnd`, `remaining` (at the end of the head) and the chunk-size fields.
+   */
   clear(): void {
     this.state = S_START
     this.mark = -1
-    this.failure = 'INCOMPLETE_MESSAGE'
     if (this.carry !== null && this.carry.length > MAX_KEPT_CARRY) this.carry = null
     this.carryLength = 0
-    this.tokenStart = 0
-    this.tokenEnd = 0
     this.method = ''
     this.target = ''
     this.path = ''
     this.query = ''
-    this.targetForm = 'origin'
     this.targetHost = ''
-    this.targetPathEnd = 0
-    this.targetQueryStart = -1
-    this.targetHostStart = 0
-    this.targetHostEnd = 0
-    this.versionIndex = 0
-    this.versionMajor = 0
-    this.versionMinor = 0
     this.rawHeaders = NO_FIELDS
     this.trailers = null
     this.inTrailers = false
@@ -217,14 +212,7 @@ export class MessageState {
     this.expect = 'none'
     this.pendingCount = 0
     this.pendingStart = -1
-    this.pendingEnd = 0
     this.targetPending = false
-    this.targetStart = 0
-    this.targetEnd = 0
-    this.remaining = 0
-    this.chunkDigits = 0
-    this.extState = 0
-    this.extLimitEnd = 0
   }
 }
 

@@ -20,7 +20,13 @@ function appendCarry(m: MessageState, chunk: Buffer, from: number, to: number): 
     if (buf !== null) buf.copy(grown, 0, 0, m.carryLength)
     m.carry = buf = grown
   }
-  chunk.copy(buf, m.carryLength, from, to)
+  if (to - from <= 16) {
+    // Short runs (a chunk that ends a few bytes into a token, or a 1-byte feed) byte by byte: a
+    // Buffer#copy costs more than the loop.
+    for (let i = from, j = m.carryLength; i < to; i++, j++) buf[j] = chunk[i]
+  } else {
+    chunk.copy(buf, m.carryLength, from, to)
+  }
   m.carryLength = need
   return buf
 }
