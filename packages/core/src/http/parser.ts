@@ -116,9 +116,10 @@ function buildHead(m: MessageState, chunked: boolean): RequestHead {
  * each, as nginx's `ngx_http_parse.c` is split: `parse-request-line.ts`,
  * `parse-field-lines.ts` (headers and trailers), `body-framing.ts` (the
  * fields that frame the body, a Content-Length body) and `parse-chunked.ts`.
- * What it knows about the request in progress is one `MessageState`, created
- * at the message's first byte and dropped when it completes: between
- * requests a parser holds no buffers and no strings.
+ * What it knows about the request in progress is one `MessageState`, taken
+ * at the message's first byte and given back when it completes (cleared, to
+ * a small pool shared by all parsers): between requests a parser holds no
+ * buffers, no strings and no per-request object.
  *
  * @example
  * ```ts
@@ -175,7 +176,7 @@ export class RequestParser {
   reset(): void {
     this.error = null
     this.paused = false
-    this.drop()
+    this.msg = null // not recycled: a handler might still be using it (see `fail`)
   }
 
   /**
@@ -187,7 +188,7 @@ export class RequestParser {
   finish(): ParseErrorCode | null {
     if (this.error !== null) return this.error
     if (this.msg === null || this.msg.state === S_START) return null
-    this.fail('INCOMPLETE_MESSAGE')
+    this.fail('INCOMPLETE_MESSAGE', 0, false)
     return this.error
   }
 
@@ -217,11 +218,11 @@ export class RequestParser {
       else if (phase < S_HEAD_DONE) p = parseFieldLines(m, chunk, p)
       else if (phase === S_BODY) p = readLengthBody(m, handler, chunk, p)
       else p = parseChunked(m, handler, chunk, p)
-      if (p < 0) return this.fail(m.failure, -p - 1)
+      if (p < 0) return this.fail(m.failure, -p - 1, true)
 
       if (m.state === S_HEAD_DONE) {
         const err = framingError(m)
-        if (err !== null) return this.fail(err, p - 1) // at the LF ending the header section
+        if (err !== null) return this.fail(err, p - 1, true) // at the LF ending the header section
         if (m.pendingStart >= 0) materialize(m, chunk)
         const chunked = m.teSeen
         m.remaining = chunked ? 0 : m.contentLength
@@ -254,18 +255,18 @@ export class RequestParser {
     return len
   }
 
-  /** Marks the parser dead with `code`, dropping the message in progress; returns `at` for `execute` to return. */
-  private fail(code: ParseErrorCode, at = 0): number {
+  /**
+   * Marks the parser dead with `code` and forgets the message in progress; returns `at` for `execute`
+   * to return.
+   *
+   * @param recycle - give the message's state back to the pool: only from `execute` itself, where
+   *   nothing else can hold it (outside, a handler that called `finish` or `reset` re-entrantly might)
+   */
+  private fail(code: ParseErrorCode, at: number, recycle: boolean): number {
     if (this.error === null) this.error = code
-    this.drop()
-    return at
-  }
-
-  /** Forgets the message in progress, if any. */
-  private drop(): void {
     const m = this.msg
-    if (m === null) return
     this.msg = null
-    recycleMessageState(m)
+    if (recycle && m !== null) recycleMessageState(m)
+    return at
   }
 }
