@@ -14,7 +14,6 @@ import { equalsExact, isWs, latin1 } from './byte-scan.js'
 import { type MessageState, failAt } from './message-state.js'
 import type { ParseErrorCode } from './parse-error.js'
 import { applyTarget, checkTarget } from './request-target.js'
-
 import { endToken } from './token-text.js'
 
 // Module-local copies of the imported constants: V8 reads an imported binding through its module

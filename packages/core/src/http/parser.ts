@@ -1,16 +1,11 @@
 import * as states from './message-state.js'
 import { framingError, keepAlive, readLengthBody } from './body-framing.js'
-
 import { type MessageState, recycleMessageState, takeMessageState } from './message-state.js'
 import { parseChunked } from './parse-chunked.js'
-
 import type { ParseErrorCode } from './parse-error.js'
 import { parseFieldLines } from './parse-field-lines.js'
-
 import { parseRequestLine } from './parse-request-line.js'
-
 import { DEFAULT_PARSER_LIMITS, type ParserLimits } from './parser-limits.js'
-
 import type { RequestHead } from './request-head.js'
 import { carryToken, materialize } from './token-text.js'
 

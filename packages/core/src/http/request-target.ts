@@ -5,10 +5,9 @@
  *
  * @module
  */
+import { isIP } from 'node:net'
 import * as bytes from './byte-scan.js'
 import * as tables from './char-tables.js'
-import { isIP } from 'node:net'
-
 import { latin1 } from './byte-scan.js'
 import type { ParseErrorCode } from './parse-error.js'
 import type { MessageState } from './message-state.js'
