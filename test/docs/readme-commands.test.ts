@@ -80,6 +80,8 @@ const COMMANDS: Record<string, Check> = {
   'node bench/run.mjs --quick': BENCH,
   'node bench/run.mjs --targets ours-cli,nginx-1w,raw-net --scenarios ka,pipe --rounds 5': BENCH,
   'node bench/run.mjs --list': exitsInRepo(0, /^\s+ka\s/m),
+  'node bench/parser-micro.mjs --quick --rounds 1': exitsInRepo(0, /^\| browser GET, whole \| \d/m),
+  'node bench/parser-micro.mjs --dist /tmp/base/dist --dist packages/core/dist --rounds 3': skip('compares two builds (the first a copy of another commit\'s dist): minutes of CPU'),
 }
 
 /** The README files whose commands are checked. */
