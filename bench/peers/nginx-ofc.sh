@@ -18,7 +18,7 @@ cat > "$DIR/nginx.conf" <<CONF
 daemon off;
 master_process on;
 worker_processes 1;
-worker_rlimit_nofile $((CONNS * 2 + 64));
+worker_rlimit_nofile $((CONNS + 64));
 pid $DIR/nginx.pid;
 error_log $DIR/error.log warn;
 events { worker_connections $CONNS; }
