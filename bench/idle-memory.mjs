@@ -10,7 +10,7 @@ import { writeFileSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { FIXTURES_DIR, makeFixtures } from './fixtures/make.mjs'
-import { openFileLimit, openIdleConnections, probe } from './lib/idle.mjs'
+import { buildIdleconns, openFileLimit, openIdleConnections, openIdleConnectionsC, probe } from './lib/idle.mjs'
 import { groupUsage, portFree, sleep, startServer, stopServer, waitForPort } from './lib/proc.mjs'
 import { table } from './lib/report.mjs'
 import { systemInfo, which } from './lib/setup.mjs'
@@ -101,7 +101,7 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
  * One measurement of one target.
  * @returns {Promise<object>} the record (kbPerConn NaN when the measurement is not valid, with the reason)
  */
-async function measure(t, port, n, settleS, concurrency) {
+async function measure(t, port, n, settleS, concurrency, open) {
   const rec = { port, connections: n, ok200: 0, statuses: {}, failures: [], rssBeforeKB: NaN, rssAfterKB: NaN, kbPerConn: NaN, openS: NaN, closedEarly: 0, probeAfter: 0, invalid: null }
   const server = startServer({
     cmd: t.cmd,
@@ -116,18 +116,18 @@ async function measure(t, port, n, settleS, concurrency) {
       return rec
     }
     // warm the path a connection takes (accept, parse, answer, keep) before the first reading
-    const warm = await openIdleConnections({ port, n: 200, concurrency: 50 })
+    const warm = await open({ port, n: 200, concurrency: 50 })
     await warm.closeAll()
     await sleep(500)
     rec.rssBeforeKB = await rssKB(server.pid)
-    const idle = await openIdleConnections({ port, n, concurrency })
+    const idle = await open({ port, n, concurrency })
     rec.openS = idle.openMs / 1000
     rec.statuses = idle.statuses
     rec.ok200 = idle.statuses[200] ?? 0
     rec.failures = [...new Set(idle.failures)].slice(0, 5)
     await sleep(settleS * 1000)
     rec.rssAfterKB = await rssKB(server.pid)
-    rec.closedEarly = idle.closedEarly()
+    rec.closedEarly = await idle.closedEarly()
     rec.probeAfter = await probe(port)
     await idle.closeAll()
     if (rec.ok200 !== n) rec.invalid = `${n - rec.ok200} of ${n} connections got no 200 (${rec.failures.join('; ') || JSON.stringify(rec.statuses)})`
@@ -159,14 +159,16 @@ async function main() {
   }
   if (targets.length === 0) die('no target can run', 1)
   makeFixtures(FIXTURES_DIR)
-  log(`idle keep-alive connections: ${o.connections} per target, ${o.rounds} round(s), settle ${o.settleS} s`)
+  const cErr = await buildIdleconns()
+  const open = cErr ? openIdleConnections : openIdleConnectionsC
+  log(`idle keep-alive connections: ${o.connections} per target, ${o.rounds} round(s), settle ${o.settleS} s, client ${cErr ? `node:net (C client unavailable: ${cErr})` : 'lib/idleconns.c'}`)
   const results = Object.fromEntries(targets.map((t) => [t.name, []]))
   for (let r = 0; r < o.rounds; r++) {
     const order = [...targets.slice(r % targets.length), ...targets.slice(0, r % targets.length)]
     for (let i = 0; i < order.length; i++) {
       const t = order[i]
       const port = await pickPort(o.portBase + r * 100 + i)
-      const rec = await measure(t, port, o.connections, o.settleS, o.concurrency)
+      const rec = await measure(t, port, o.connections, o.settleS, o.concurrency, open)
       results[t.name].push(rec)
       const fig = rec.invalid ? `INVALID: ${rec.invalid}` : `${rec.kbPerConn.toFixed(2)} KB/conn`
       log(`[round ${r + 1}/${o.rounds}] ${t.name.padEnd(14)} RSS ${(rec.rssBeforeKB / 1024).toFixed(1)} → ${(rec.rssAfterKB / 1024).toFixed(1)} MB, opened in ${rec.openS.toFixed(1)} s: ${fig}`)
@@ -180,7 +182,7 @@ async function main() {
     const valid = rs.filter((x) => !x.invalid)
     return [
       t.name,
-      median(valid.map((x) => x.kbPerConn)).toFixed(2),
+      valid.length ? median(valid.map((x) => x.kbPerConn)).toFixed(2) : '–',
       rs.map((x) => (x.invalid ? 'invalid' : x.kbPerConn.toFixed(2))).join(' / '),
       (median(rs.map((x) => x.rssBeforeKB)) / 1024).toFixed(1),
       (median(rs.map((x) => x.rssAfterKB)) / 1024).toFixed(1),
