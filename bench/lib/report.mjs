@@ -103,7 +103,7 @@ export function printReport({ rounds, summary, targets, scenarios, meta, notes, 
 
   // overview: the headline
   log()
-  log(`### Overview: server CPU µs per request (× ${ref} | × raw-net)`)
+  log(`### Overview: server CPU µs per request (× ${ref} / × raw-net)`)
   log()
   const cpuRows = shown.map((t) => {
     const sm = summary[t.name]
@@ -113,7 +113,7 @@ export function printReport({ rounds, summary, targets, scenarios, meta, notes, 
         const c = sm.scenarios[s.name]
         if (!c) return 'n/a'
         const raw = c.cpuRatio?.['raw-net']
-        return `${num(c.cpuUsPerReq, 2)} (${ratio(c.cpuRatio?.[sm.reference])}${Number.isFinite(raw) ? ` | ${ratio(raw)}` : ''})`
+        return `${num(c.cpuUsPerReq, 2)} (${ratio(c.cpuRatio?.[sm.reference])}${Number.isFinite(raw) ? ` / ${ratio(raw)}` : ''})`
       }),
     ]
   })
