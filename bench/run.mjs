@@ -8,11 +8,13 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { FIXTURES_DIR, makeFixtures } from './fixtures/make.mjs'
 import {
+  CLK_TCK,
   backgroundBusy,
   busyPercent,
   cpuCount,
   cpuPercent,
   cpuTimes,
+  groupPids,
   groupUsage,
   portFree,
   run,
@@ -22,7 +24,7 @@ import {
   stopServer,
   waitForPort,
 } from './lib/proc.mjs'
-import { printReport, writeJson } from './lib/report.mjs'
+import { compareBaseline, printReport, writeJson } from './lib/report.mjs'
 import { ensureBinary, ensureNodeModules, systemInfo, which } from './lib/setup.mjs'
 import { summarize } from './lib/stats.mjs'
 import { REFERENCE, TARGETS, targetByName, unavailable } from './lib/targets.mjs'
@@ -46,6 +48,7 @@ const HELP = `Usage: node bench/run.mjs [options]      (pnpm bench)
   --wait-idle S         before each target, wait up to S s for the CPUs to be idle (default 0)
   --no-install          never run apt-get / npm ci
   --out DIR             where the JSON goes (default bench/results)
+  --baseline FILE       a JSON record of an earlier run: print ours before/after (CPU µs/req)
   --list                list targets and scenarios
   -h, --help`
 
@@ -61,6 +64,7 @@ function parseArgs(argv) {
     waitIdleS: 0,
     install: true,
     out: join(BENCH, 'results'),
+    baseline: null,
     quick: false,
   }
   const explicit = new Set()
@@ -89,6 +93,7 @@ function parseArgs(argv) {
       case '--wait-idle': o.waitIdleS = int(0); break
       case '--no-install': o.install = false; break
       case '--out': o.out = val(); break
+      case '--baseline': o.baseline = val(); break
       case '--list': o.list = true; break
       case '-h': case '--help': log(HELP); process.exit(0)
       default: die(`unknown option ${a}\n\n${HELP}`)
@@ -178,23 +183,33 @@ async function runTarget(t, port, o, ctx) {
       }
       const load = { port, durationS: o.durationS, etag: verdict.etag, cpuList: wrkCpus }
       if (o.scenarioWarmupS > 0 && s.name !== 'ka') await runLoad(s, { ...load, durationS: o.scenarioWarmupS })
-      const u0 = groupUsage(server.pid)
+      // Server CPU over the load's window: read right before the load generator starts and
+      // right after it exits (its own start-up and exit, a few ms, are inside the window; the
+      // server is idle then). Same pids at both ends, so the second read costs nothing extra.
+      const pids = groupPids(server.pid)
+      const sampler = sampleRss(server.pid, 200)
       const c0 = cpuTimes()
       const t0 = Date.now()
-      const sampler = sampleRss(server.pid, 200)
+      const u0 = groupUsage(server.pid, pids)
       const r = await runLoad(s, load)
-      const { peakMB } = sampler.stop()
+      const u1 = groupUsage(server.pid, pids)
       const wall = Date.now() - t0
-      const u1 = groupUsage(server.pid)
+      const { peakMB } = sampler.stop()
       if (!server.isRunning()) return fail(`server exited during ${s.name}: ${server.output().split('\n').slice(-3).join(' | ')}`)
+      const cpuTicks = u1.cpuTicks - u0.cpuTicks
       rec.scenarios[s.name] = {
         ...r,
+        cpuTicks,
+        cpuS: cpuTicks / CLK_TCK,
+        cpuWindowS: wall / 1000,
+        cpuUsPerReq: r.requests > 0 ? (cpuTicks / CLK_TCK / r.requests) * 1e6 : NaN,
         peakRssMB: peakMB,
-        srvCpu: cpuPercent(u1.cpuTicks - u0.cpuTicks, wall),
+        srvCpu: cpuPercent(cpuTicks, wall),
         busy: busyPercent(c0, cpuTimes()),
       }
       const p99 = s.depth ? '   n/m' : r.p99ms.toFixed(2).padStart(6)
-      log(`  ${s.name.padEnd(5)} ${fmtRate(r)}  p99 ${p99} ms  RSS ${peakMB.toFixed(1).padStart(6)} MB${r.errors ? `  errors ${r.errors} ${JSON.stringify(r.errorDetail)}` : ''}`)
+      const cpuUs = rec.scenarios[s.name].cpuUsPerReq
+      log(`  ${s.name.padEnd(5)} ${cpuUs.toFixed(2).padStart(7)} µs CPU/req ${fmtRate(r)}  p99 ${p99} ms  RSS ${peakMB.toFixed(1).padStart(6)} MB${r.errors ? `  errors ${r.errors} ${JSON.stringify(r.errorDetail)}` : ''}`)
     }
     return rec
   } catch (e) {
@@ -208,6 +223,14 @@ async function runTarget(t, port, o, ctx) {
 
 async function main() {
   const o = parseArgs(process.argv.slice(2))
+  let baseline = null
+  if (o.baseline) {
+    try {
+      baseline = JSON.parse(readFileSync(o.baseline, 'utf8'))
+    } catch (e) {
+      die(`--baseline ${o.baseline}: ${e.message}`)
+    }
+  }
   if (o.list) {
     log('targets:')
     for (const t of TARGETS) log(`  ${t.name.padEnd(19)} ${t.mode}  ${t.desc}`)
@@ -316,7 +339,7 @@ async function main() {
 
   const summary = summarize(rounds, targets, scenarios)
   meta.finished = new Date().toISOString()
-  printReport({ rounds, summary, targets, scenarios, meta, notes })
+  printReport({ rounds, summary, targets, scenarios, meta, notes, baseline })
   const file = writeJson(o.out, {
     meta,
     fixtures: Object.fromEntries(Object.entries(fixtureInfo).map(([k, v]) => [k, { size: v.size, sha256: v.sha256 }])),
@@ -325,6 +348,9 @@ async function main() {
     rounds,
     summary,
     notes,
+    ...(baseline
+      ? { baseline: { file: o.baseline, started: baseline.meta?.started ?? null, commit: baseline.meta?.system?.commit ?? null, comparison: compareBaseline(baseline, summary, targets.filter((t) => t.ours), scenarios) } }
+      : {}),
   })
   log(`\nJSON: ${file}`)
   const refOk = rounds.some((r) => r.targets[REFERENCE.pin]?.verdict?.ok)

@@ -8,7 +8,8 @@ import { cpus } from 'node:os'
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
-const CLK_TCK = 100 // USER_HZ on Linux
+/** Clock ticks per second of /proc/<pid>/stat utime/stime (USER_HZ, 100 on Linux). */
+export const CLK_TCK = 100
 
 /** Number of CPUs this process may use. */
 export function cpuCount() {

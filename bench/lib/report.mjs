@@ -2,8 +2,8 @@
 // our targets, notes) and the JSON file in bench/results/.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { median, metricOf, ratioTo } from './stats.mjs'
-import { referenceFor } from './targets.mjs'
+import { cpuOf, median, metricOf, ratioTo } from './stats.mjs'
+import { REFERENCE, referenceFor } from './targets.mjs'
 import { describeLoad } from './wrk.mjs'
 
 const num = (x, d = 0) =>
@@ -21,19 +21,19 @@ export function table(headers, rows) {
   return [line(hs), sep, ...rows.map(line)].join('\n')
 }
 
-/** Goal ratios from the issue, checked for every target marked `ours`. */
+/**
+ * Goals from issue 10, in server CPU µs per request (lower is better): ours ÷ other
+ * (medians over rounds of the per-round ratio) must be ≤ max. `own ka`: our own
+ * keep-alive 200 in the same round (a 304 must cost no more than the 200).
+ */
 export const GOALS = [
-  { scenario: 'ka', vs: 'ref', min: 1.4 },
-  { scenario: 'ka', vs: 'raw-net', min: 0.85 },
-  { scenario: 'ka', vs: 'nginx-1w', min: 1.5 },
-  { scenario: 'pipe', vs: 'ref', min: 4 },
-  { scenario: 'pipe', vs: 'own ka', min: 1.0 },
-  { scenario: 'close', vs: 'ref', min: 1.0 },
-  { scenario: 'cond', vs: 'ref', min: 1.3 },
-  { scenario: 'mid', vs: 'ref', min: 0.8 },
-  { scenario: 'mid', vs: 'nginx-1w', min: 1.5 },
-  { scenario: 'big', vs: 'ref', min: 0.8 },
-  { scenario: 'big', vs: 'nginx-1w', min: 1.5 },
+  { scenario: 'ka', vs: 'raw-net', max: 1.1 },
+  { scenario: 'ka', vs: 'nginx-ofc', max: 1.0 },
+  { scenario: 'pipe', vs: 'raw-net', max: 2.0 },
+  { scenario: 'close', vs: 'raw-net', max: 1.0 },
+  { scenario: 'cond', vs: 'own ka', max: 1.0 },
+  { scenario: 'cond', vs: 'ref', max: 0.67 },
+  { scenario: 'cond', vs: 'nginx-ofc', max: 1.5 },
   { rss: true, vs: 'ref', plusMB: 10 },
 ]
 
@@ -55,46 +55,72 @@ export function checkGoals(target, rounds, summary, scenarios, measured) {
     }
     const s = scenarios.find((x) => x.name === g.scenario)
     if (!s) continue
-    const unit = s.throughput ? ' (MB/s)' : ''
     let r
+    let vsUs
     if (g.vs === 'own ka') {
-      const ka = scenarios.find((x) => x.name === 'ka')
       const per = []
       for (const round of rounds) {
         const a = round.targets[target.name]?.scenarios?.[s.name]
-        const b = ka && round.targets[target.name]?.scenarios?.ka
-        if (a && b && b.rps > 0) per.push(a.rps / b.rps)
+        const b = round.targets[target.name]?.scenarios?.ka
+        if (a && b && b.cpuUsPerReq > 0) per.push(a.cpuUsPerReq / b.cpuUsPerReq)
       }
       r = median(per)
+      vsUs = summary[target.name]?.scenarios?.ka?.cpuUsPerReq
     } else {
-      r = ratioTo(rounds, s, target.name, other).ratio
+      r = ratioTo(rounds, s, target.name, other, cpuOf).ratio
+      vsUs = summary[other]?.scenarios?.[s.name]?.cpuUsPerReq
     }
+    const mine = summary[target.name]?.scenarios?.[s.name]?.cpuUsPerReq
+    const against = g.vs === 'own ka' ? `own ka (the 200)` : other
     out.push({
-      goal: `${s.name} ≥ ${g.min}× ${other}${unit}`,
-      value: ratio(r),
-      pass: Number.isFinite(r) ? r >= g.min : null,
+      goal: `${s.name} CPU/req ≤ ${g.max}× ${against}`,
+      value: `${ratio(r)} (${num(mine, 2)} vs ${num(vsUs, 2)} µs)`,
+      pass: Number.isFinite(r) ? r <= g.max : null,
     })
   }
   return out
 }
 
+/** Ratio cell of a CPU figure against `other` ('–' when other did not run that scenario). */
+const cpuRatioCell = (c, other) => ratio(c.cpuRatio?.[other])
+
 /**
  * Prints everything to the terminal.
- * @param {{ rounds: object[], summary: object, targets: object[], scenarios: object[], meta: object, notes: Record<string,string[]> }} o
+ * @param {{ rounds: object[], summary: object, targets: object[], scenarios: object[], meta: object, notes: Record<string,string[]>, baseline?: object }} o
  */
-export function printReport({ rounds, summary, targets, scenarios, meta, notes }) {
+export function printReport({ rounds, summary, targets, scenarios, meta, notes, baseline }) {
   const log = (s = '') => process.stdout.write(`${s}\n`)
   const measured = new Set(Object.keys(summary).filter((n) => Object.keys(summary[n].scenarios).length))
   const shown = targets.filter((t) => measured.has(t.name))
+  const ref = REFERENCE.pin
   log()
   log(`## Results: ${meta.rounds} round(s) × ${meta.durationS} s, medians over rounds`)
   log()
-  log(`ratio = this target ÷ ${'node-http-mem'} in the same round (median over rounds; req/s, MB/s for mid/big).`)
-  log('Free-mode targets are divided by node-http-mem-free when it ran. p99 under pipelining: n/m.')
+  log('CPU µs/req = server CPU time (utime+stime of its process group, /proc/<pid>/stat) over the measured')
+  log('run ÷ requests completed in it; lower is better. × X = this ÷ X in the same round, median over rounds.')
+  log(`req/s ratio = this ÷ ${ref} (MB/s for mid/big). Free-mode targets are divided by node-http-mem-free`)
+  log('when it ran. p99 under pipelining: n/m.')
 
-  // overview
+  // overview: the headline
   log()
-  log('### Overview (req/s, MB/s for mid/big; ratio to the reference)')
+  log(`### Overview: server CPU µs per request (× ${ref} / × raw-net)`)
+  log()
+  const cpuRows = shown.map((t) => {
+    const sm = summary[t.name]
+    return [
+      `${t.name}@${t.mode}`,
+      ...scenarios.map((s) => {
+        const c = sm.scenarios[s.name]
+        if (!c) return 'n/a'
+        const raw = c.cpuRatio?.['raw-net']
+        return `${num(c.cpuUsPerReq, 2)} (${ratio(c.cpuRatio?.[sm.reference])}${Number.isFinite(raw) ? ` / ${ratio(raw)}` : ''})`
+      }),
+    ]
+  })
+  log(table(['target', ...scenarios.map((s) => `>${s.name}`)], cpuRows))
+
+  log()
+  log('### Overview: throughput (req/s, MB/s for mid/big; ratio to the reference)')
   log()
   const ovRows = shown.map((t) => {
     const sm = summary[t.name]
@@ -103,7 +129,7 @@ export function printReport({ rounds, summary, targets, scenarios, meta, notes }
       ...scenarios.map((s) => {
         const c = sm.scenarios[s.name]
         if (!c) return 'n/a'
-        return `${num(metricOf(s, c), s.throughput ? 0 : 0)} (${ratio(c.ratio)})`
+        return `${num(metricOf(s, c), 0)} (${ratio(c.ratio)})`
       }),
       num(sm.idleRssMB, 1),
       num(sm.peakRssMB, 1),
@@ -123,6 +149,10 @@ export function printReport({ rounds, summary, targets, scenarios, meta, notes }
         const c = summary[t.name].scenarios[s.name]
         return [
           `${t.name}@${t.mode}`,
+          num(c.cpuUsPerReq, 2),
+          pct(c.cpuUsSpread),
+          cpuRatioCell(c, summary[t.name].reference),
+          cpuRatioCell(c, 'raw-net'),
           num(c.rps),
           pct(c.rpsSpread),
           ratio(c.ratio),
@@ -140,13 +170,18 @@ export function printReport({ rounds, summary, targets, scenarios, meta, notes }
       log('(no target measured)')
       continue
     }
-    log(table(['target', '>req/s', '>spread', '>ratio', '>MB/s', '>p50 ms', '>p99 ms', '>srv CPU%', '>busy c0/c1 %', '>peak RSS MB', '>errors', '>n'], rows))
+    log(
+      table(
+        ['target', '>CPU µs/req', '>spread', `>× ${ref}`, '>× raw-net', '>req/s', '>spread', '>req/s ratio', '>MB/s', '>p50 ms', '>p99 ms', '>srv CPU%', '>busy c0/c1 %', '>peak RSS MB', '>errors', '>n'],
+        rows,
+      ),
+    )
   }
 
   const ours = targets.filter((t) => t.ours && measured.has(t.name))
   if (ours.length) {
     log()
-    log('### Goals (from the issue)')
+    log('### Goals (issue 10: server CPU µs per request, lower is better)')
     for (const t of ours) {
       log()
       log(`${t.name}@${t.mode}:`)
@@ -156,6 +191,8 @@ export function printReport({ rounds, summary, targets, scenarios, meta, notes }
     }
   }
 
+  if (baseline) printBaseline(log, baseline, summary, ours, scenarios)
+
   const noteLines = Object.entries(notes).filter(([, v]) => v.length)
   if (noteLines.length) {
     log()
@@ -163,6 +200,71 @@ export function printReport({ rounds, summary, targets, scenarios, meta, notes }
     log()
     for (const [name, v] of noteLines) log(`- **${name}**: ${[...new Set(v)].join('; ')}`)
   }
+}
+
+/** Tolerance of the "nothing slower than the baseline" check: differences under ~10 % are noise. */
+export const BASELINE_TOLERANCE = 0.1
+
+/**
+ * Compares our targets with a baseline run (an earlier JSON record): CPU µs per request as a
+ * ratio to node-http-mem of the same run, so machine speed and load cancel out. A scenario is
+ * slower when its ratio grew by more than BASELINE_TOLERANCE.
+ * @returns {{ target: string, scenario: string, before: number, after: number, change: number, pass: boolean|null }[]}
+ */
+export function compareBaseline(baseline, summary, ours, scenarios) {
+  const out = []
+  for (const t of ours) {
+    const before = baseline.summary?.[t.name]
+    const after = summary[t.name]
+    if (!before || !after) continue
+    for (const s of scenarios) {
+      const b = before.scenarios?.[s.name]
+      const a = after.scenarios?.[s.name]
+      if (!a && !b) continue
+      const rb = b?.cpuRatio?.[before.reference] ?? NaN
+      const ra = a?.cpuRatio?.[after.reference] ?? NaN
+      const change = Number.isFinite(rb) && Number.isFinite(ra) && rb > 0 ? ra / rb - 1 : NaN
+      out.push({
+        target: t.name,
+        scenario: s.name,
+        beforeUs: b?.cpuUsPerReq ?? NaN,
+        afterUs: a?.cpuUsPerReq ?? NaN,
+        before: rb,
+        after: ra,
+        change,
+        pass: Number.isFinite(change) ? change <= BASELINE_TOLERANCE : null,
+      })
+    }
+  }
+  return out
+}
+
+function printBaseline(log, baseline, summary, ours, scenarios) {
+  const rows = compareBaseline(baseline, summary, ours, scenarios)
+  log()
+  log(`### Against the baseline ${baseline.meta?.started ?? '?'} (commit ${baseline.meta?.system?.commit ?? '?'})`)
+  log()
+  log(`CPU µs/req, and its ratio to ${REFERENCE.pin} of the same run (machine speed cancels out); slower = ratio grew > ${BASELINE_TOLERANCE * 100} %.`)
+  log()
+  if (rows.length === 0) {
+    log('(none of our targets is in both runs)')
+    return
+  }
+  log(
+    table(
+      ['target', 'scenario', '>before µs', '>after µs', '>before ×ref', '>after ×ref', '>change', 'not slower'],
+      rows.map((r) => [
+        r.target,
+        r.scenario,
+        num(r.beforeUs, 2),
+        num(r.afterUs, 2),
+        ratio(r.before),
+        ratio(r.after),
+        Number.isFinite(r.change) ? `${r.change >= 0 ? '+' : ''}${Math.round(r.change * 100)}%` : '–',
+        r.pass === null ? 'n/a' : r.pass ? 'yes' : 'NO',
+      ]),
+    ),
+  )
 }
 
 /**

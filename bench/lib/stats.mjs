@@ -18,8 +18,11 @@ export function spread(xs) {
   return med > 0 ? (Math.max(...v) - Math.min(...v)) / med : NaN
 }
 
-/** The number a ratio is computed on: MB/s for throughput scenarios, req/s otherwise. */
+/** The number a throughput ratio is computed on: MB/s for throughput scenarios, req/s otherwise. */
 export const metricOf = (scenario, r) => (scenario.throughput ? r.mbps : r.rps)
+
+/** Server CPU µs per request of one run (lower is better), NaN when unknown. */
+export const cpuOf = (_scenario, r) => r.cpuUsPerReq ?? NaN
 
 /**
  * One round's measurement of target × scenario, or undefined.
@@ -30,17 +33,24 @@ export const cell = (round, target, sc) => round.targets[target]?.scenarios?.[sc
 /**
  * Ratio of `target` to `other` in one scenario: the median over rounds of the
  * ratio within each round (both measured in that round).
+ * @param {(scenario: object, r: object) => number} [metric] - metricOf (default) or cpuOf
  * @returns {{ ratio: number, perRound: number[] }}
  */
-export function ratioTo(rounds, scenario, target, other) {
+export function ratioTo(rounds, scenario, target, other, metric = metricOf) {
   const perRound = []
   for (const round of rounds) {
     const a = cell(round, target, scenario.name)
     const b = cell(round, other, scenario.name)
-    if (a && b && metricOf(scenario, b) > 0) perRound.push(metricOf(scenario, a) / metricOf(scenario, b))
+    if (!a || !b) continue
+    const x = metric(scenario, a)
+    const y = metric(scenario, b)
+    if (Number.isFinite(x) && y > 0) perRound.push(x / y)
   }
   return { ratio: median(perRound), perRound }
 }
+
+/** Peers every CPU figure is also divided by (besides the reference), when they ran. */
+export const CPU_PEERS = ['raw-net']
 
 /**
  * Summary per target × scenario over all rounds.
@@ -60,8 +70,18 @@ export function summarize(rounds, targets, scenarios) {
       const rs = rounds.map((r) => cell(r, t.name, s.name)).filter(Boolean)
       if (rs.length === 0) continue
       const { ratio, perRound } = t.name === ref ? { ratio: 1, perRound: rs.map(() => 1) } : ratioTo(rounds, s, t.name, ref)
+      const cpuVs = {}
+      for (const other of [ref, ...CPU_PEERS]) {
+        if (other === t.name) cpuVs[other] = { ratio: 1, perRound: rs.map(() => 1) }
+        else if (rounds.some((r) => cell(r, other, s.name))) cpuVs[other] = ratioTo(rounds, s, t.name, other, cpuOf)
+      }
       perTarget.scenarios[s.name] = {
         rounds: rs.length,
+        cpuUsPerReq: median(rs.map((r) => cpuOf(s, r))),
+        cpuUsSpread: spread(rs.map((r) => cpuOf(s, r))),
+        cpuUsPerRound: rs.map((r) => cpuOf(s, r)),
+        cpuRatio: Object.fromEntries(Object.entries(cpuVs).map(([k, v]) => [k, v.ratio])),
+        cpuRatioPerRound: Object.fromEntries(Object.entries(cpuVs).map(([k, v]) => [k, v.perRound])),
         rps: median(rs.map((r) => r.rps)),
         rpsSpread: spread(rs.map((r) => r.rps)),
         mbps: median(rs.map((r) => r.mbps)),

@@ -78,6 +78,14 @@ export const TARGETS = [
     cleanup: (port) => rmSync(`/tmp/bench-nginx-${port}`, { recursive: true, force: true }),
   },
   {
+    name: 'nginx-ofc',
+    desc: 'nginx at its best for small files: 1 worker, open_file_cache, sendfile, tcp_nopush on',
+    cmd: ['bash', 'peers/nginx-ofc.sh'],
+    mode: 'pin',
+    bin: 'nginx',
+    cleanup: (port) => rmSync(`/tmp/bench-nginx-ofc-${port}`, { recursive: true, force: true }),
+  },
+  {
     name: 'ours-lib',
     desc: 'ours as a library: createApp + cors + allowlist + serveStatic + fallback (packages/*/dist)',
     cmd: ['node', 'peers/ours-lib.mjs'],

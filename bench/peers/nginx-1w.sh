@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # nginx, one worker, sendfile, tcp_nopush off, loopback only.
 # Config and temp paths live in /tmp/bench-nginx-$PORT/ (run.mjs removes it).
+# NGINX_WORKER_CONNECTIONS (default 4096) raises the connection limit
+# (idle-memory.mjs opens 10 000 idle connections).
 set -euo pipefail
 : "${PORT:?PORT must be set}"
 ROOT="${ROOT:-$(cd "$(dirname "$0")/../fixtures/public" && pwd)}"
 WORKERS="${NGINX_WORKERS:-1}"
 NOPUSH="${TCP_NOPUSH:-off}"
+CONNS="${NGINX_WORKER_CONNECTIONS:-4096}"
 DIR="/tmp/bench-nginx-$PORT"
 rm -rf "$DIR"
 mkdir -p "$DIR/tmp"
@@ -15,9 +18,10 @@ cat > "$DIR/nginx.conf" <<CONF
 daemon off;
 master_process on;
 worker_processes $WORKERS;
+worker_rlimit_nofile $((CONNS + 64));
 pid $DIR/nginx.pid;
 error_log $DIR/error.log warn;
-events { worker_connections 4096; }
+events { worker_connections $CONNS; }
 http {
     include $MIME;
     default_type application/octet-stream;

@@ -21,7 +21,10 @@ const allowlist = pick(allowPkg, 'allowlist')
 const serveStatic = pick(staticPkg, 'serveStatic')
 const fallback = pick(fallbackPkg, 'fallback')
 
-const app = createApp()
+// KEEPALIVE_TIMEOUT_MS: how long an idle keep-alive connection is kept (default: the core's 5 s);
+// idle-memory.mjs sets it so that 10 000 connections stay open however long opening them takes.
+const keepAliveTimeout = Number(process.env.KEEPALIVE_TIMEOUT_MS)
+const app = createApp(keepAliveTimeout > 0 ? { keepAliveTimeout } : {})
 app.use(cors())
 let allow = allowlist(['index.html', 'style.css', 'mid.bin', 'big.bin'], { root: ROOT })
 if (allow && typeof allow.then === 'function') allow = await allow

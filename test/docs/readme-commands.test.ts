@@ -82,6 +82,11 @@ const COMMANDS: Record<string, Check> = {
   'node bench/run.mjs --list': exitsInRepo(0, /^\s+ka\s/m),
   'node bench/parser-micro.mjs --quick --rounds 1': exitsInRepo(0, /^\| browser GET, whole \| \d/m),
   'node bench/parser-micro.mjs --dist /tmp/base/dist --dist packages/core/dist --rounds 3': skip('compares two builds (the first a copy of another commit\'s dist): minutes of CPU'),
+  'node bench/run.mjs --targets ours-cli,raw-net,nginx-ofc --baseline bench/results/before.json': skip('needs a JSON record of an earlier run; a benchmark run (bench/README.md)'),
+  'node bench/idle-memory.mjs': skip('opens 10 000 connections to each of four servers, needs nginx and ulimit -n > 10 100; the CLI part runs in test/bench/idle-memory.test.ts'),
+  'node bench/idle-memory.mjs --targets ours-cli,node-http-mem,nginx-1w --connections 10000': skip('opens 10 000 connections to each of three servers, needs nginx and ulimit -n > 10 100; the CLI part runs in test/bench/idle-memory.test.ts'),
+  'node bench/cpu-profile.mjs': BENCH,
+  'node bench/cpu-profile.mjs --scenarios ka,cond --duration 5 --top 20': BENCH,
 }
 
 /** The README files whose commands are checked. */
