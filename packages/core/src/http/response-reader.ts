@@ -17,7 +17,17 @@ export type ResponseParseErrorCode =
   /** The input ended inside a response. */
   | 'INCOMPLETE_RESPONSE'
 
-/** A response a {@link ResponseReader} could not read: what was wrong and where. */
+/**
+ * A response a {@link ResponseReader} could not read: what was wrong and where.
+ *
+ * @example
+ * ```ts
+ * const reader = new ResponseReader()
+ * reader.push(Buffer.from('HTTP/1.1 200 OK\r\nBad Field\r\n\r\n'))
+ * reader.error?.code // 'INVALID_FIELD'
+ * reader.error?.offset // 17: where the field line starts
+ * ```
+ */
 export class ResponseParseError extends Error {
   /** What was wrong. */
   readonly code: ResponseParseErrorCode
