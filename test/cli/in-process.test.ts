@@ -130,17 +130,18 @@ describe('helpers', () => {
 })
 
 describe('access log formatting', () => {
-  const rawLatin1 = (port: number, text: string) => rawRequest(port, Buffer.from(text, 'latin1'))
-  /** An app with the access log outermost and `handler` below it, on 127.0.0.1:0. */
+  /**
+   * An app with the access log outermost and `handler` below it; `send` puts raw request bytes (latin1)
+   * through it with `app.inject()`, as from 127.0.0.1 (the same parser, connection and chain as a socket).
+   */
   async function logged(format: 'text' | 'json', handler: (ctx: Context) => void, pid?: number) {
     const lines: string[] = []
     const writer = new LineWriter({ write: (s: string) => lines.push(...s.split('\n').filter(Boolean)) })
     const app = createApp()
     app.use(accessLog({ format, writer, ...(pid !== undefined ? { pid } : {}) }), handler)
-    const { port } = await app.listen(0, '127.0.0.1')
     apps.push(app)
     return {
-      port,
+      send: (text: string) => app.inject(Buffer.from(text, 'latin1')),
       /** Waits (bounded) for `n` lines. */
       async lines(n: number): Promise<string[]> {
         for (let i = 0; i < 200 && lines.length < n; i++) {
@@ -162,7 +163,7 @@ describe('access log formatting', () => {
       ctx.res.body = 'abc'
     }, 42)
     const paths = ['/plain.html', '/q%22uote%5Cback', '/caf%C3%A9/%01']
-    for (const path of paths) await rawLatin1(server.port, `GET ${path}?token=secret HTTP/1.1\r\nHost: localhost\r\nUser-Agent: a "quoted" \\ \xe9\tUA\r\nReferer: http://localhost/\r\nConnection: close\r\n\r\n`)
+    for (const path of paths) await server.send(`GET ${path}?token=secret HTTP/1.1\r\nHost: localhost\r\nUser-Agent: a "quoted" \\ \xe9\tUA\r\nReferer: http://localhost/\r\nConnection: close\r\n\r\n`)
     const lines = await server.lines(3)
     expect(lines).toHaveLength(3)
     lines.forEach((line, i) => {
@@ -180,7 +181,7 @@ describe('access log formatting', () => {
     const server = await logged('text', ctx => {
       ctx.res.status = 403
     })
-    await rawLatin1(server.port, 'GET /a%0Ab HTTP/1.0\r\nUser-Agent: x" 200 1 "-" "y\\\xe9\r\n\r\n')
+    await server.send('GET /a%0Ab HTTP/1.0\r\nUser-Agent: x" 200 1 "-" "y\\\xe9\r\n\r\n')
     const [line] = await server.lines(1)
     expect(line).toMatch(/^127\.0\.0\.1 - - \[\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d \+0000\] "GET \/a%0Ab HTTP\/1\.0" 403 0 "-" "x\\x22 200 1 \\x22-\\x22 \\x22y\\x5c\\xe9" \d+\.\dms$/)
   })
@@ -202,7 +203,7 @@ describe('access log formatting', () => {
     const server = await logged('text', () => {
       throw new Error('boom')
     })
-    const res = await rawRequest(server.port, request('GET', '/boom'))
+    const res = await server.send(request('GET', '/boom'))
     expect(res.status).toBe(500)
     const [line] = await server.lines(1)
     expect(line).toMatch(new RegExp(`"GET /boom HTTP/1\\.1" 500 ${res.body.length} "-" "-" \\d+\\.\\dms$`))

@@ -10,7 +10,7 @@ import { allowlist, type AllowlistReport } from '../src/index.js'
 
 /** The `debug` instance the core's `createDebug` loads (from the core package). */
 const createDebug = createRequire(new URL('../../core/src/debug-log.ts', import.meta.url))('debug') as typeof Debug
-import { decide } from './fake-context.js'
+import { decide } from './decide.js'
 import { useFixtures } from './tree.js'
 
 const { tree, list } = useFixtures(afterEach, allowlist)

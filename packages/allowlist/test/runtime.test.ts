@@ -2,7 +2,7 @@ import { rm, unlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { allowlist, type AllowlistHit, type AllowlistMiddleware } from '../src/index.js'
-import { decide } from './fake-context.js'
+import { decide } from './decide.js'
 import { useFixtures, waitFor } from './tree.js'
 
 const { tree, list } = useFixtures(afterEach, allowlist)
@@ -33,7 +33,8 @@ describe('middleware decisions', () => {
     expect(await decide(mw, '/%2e%2e/a.txt')).toMatchObject({ status: 400, reason: 'reject:dot-segment', body: null, nextCalled: false })
     expect(await decide(mw, '//a.txt')).toMatchObject({ status: 400, reason: 'reject:empty-segment', nextCalled: false })
     expect(await decide(mw, '/a%2ftxt')).toMatchObject({ status: 400, reason: 'reject:encoded-separator' })
-    expect(await decide(mw, 'a.txt')).toMatchObject({ status: 400, reason: 'reject:not-absolute' })
+    // The only path that reaches a middleware without a leading / is the authority-form's empty one.
+    expect(await decide(mw, 'example.test:443', undefined, 'CONNECT')).toMatchObject({ status: 400, reason: 'reject:not-absolute' })
   })
 
   it('the percent-encoded spelling of a listed name matches (one canonical form)', async () => {

@@ -1,6 +1,5 @@
-import { Duplex } from 'node:stream'
 import type { AllowlistReport } from 'tinyhttp-allowlist'
-import { encodePath, type App, type Middleware } from 'tinyhttp-core'
+import { encodePath, type App, type Middleware, type ReceivedHeaders } from 'tinyhttp-core'
 
 /** One URL as `--check` sees it, from a real HEAD request through the whole chain. */
 export interface CheckedUrl {
@@ -38,71 +37,6 @@ export interface CheckReport {
   unmatched: string[]
   /** Allow entries that name a folder, served as every non-dotfile under it (`docs` = `docs/**`). */
   folders: string[]
-}
-
-/** A parsed response head. */
-interface Head {
-  status: number
-  headers: Map<string, string>
-}
-
-function parseHead(bytes: Buffer): Head {
-  const end = bytes.indexOf('\r\n\r\n')
-  const text = bytes.subarray(0, end === -1 ? bytes.length : end).toString('latin1')
-  const [statusLine = '', ...lines] = text.split('\r\n')
-  const headers = new Map<string, string>()
-  for (const line of lines) {
-    const i = line.indexOf(':')
-    if (i > 0) headers.set(line.slice(0, i).trim().toLowerCase(), line.slice(i + 1).trim())
-  }
-  return { status: Number(statusLine.split(' ')[1] ?? 0), headers }
-}
-
-/**
- * Sends one request to the app over an in-memory connection (no socket, no port) and returns every
- * byte it answered.
- *
- * @param app - the app
- * @param request - the raw request (latin1)
- * @param timeoutMs - bound on the exchange
- * @returns the raw response bytes
- */
-export function exchange(app: App, request: string, timeoutMs = 5000): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let settled = false
-    const finish = (): void => {
-      if (settled) return
-      settled = true
-      clearTimeout(timer)
-      resolve(Buffer.concat(chunks))
-    }
-    const socket = new Duplex({
-      allowHalfOpen: true,
-      read() {},
-      write(chunk: Buffer, _encoding, callback) {
-        chunks.push(Buffer.from(chunk))
-        callback()
-      },
-      final(callback) {
-        callback()
-        // The answer is complete: close the connection so the app releases it.
-        socket.destroy()
-      },
-    })
-    socket.on('error', () => {})
-    const timer = setTimeout(() => {
-      if (settled) return
-      settled = true
-      socket.destroy()
-      reject(new Error('no answer from the app within the time limit'))
-    }, timeoutMs)
-    app.handleConnection(socket)
-    // Registered after the app's own listener: by then the app has released the connection.
-    socket.once('close', finish)
-    socket.push(Buffer.from(request, 'latin1'))
-    socket.push(null)
-  })
 }
 
 /**
@@ -154,15 +88,13 @@ export async function runCheck(
   }
 
   let nextId = 0
-  const head = async (url: string, encoding?: string): Promise<Head & { reason: string | null }> => {
+  const head = async (url: string, encoding?: string): Promise<{ status: number; headers: ReceivedHeaders; reason: string | null }> => {
     const id = String(nextId++)
-    const request =
-      `HEAD ${url} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nX-Check-Id: ${id}\r\n` +
-      `Accept-Encoding: ${encoding ?? 'identity'}\r\n\r\n`
-    const parsed = parseHead(await exchange(app, request))
+    // Through the whole app in memory: the same parser, chain and respond() a client's request meets.
+    const res = await app.inject({ method: 'HEAD', target: url, headers: { 'X-Check-Id': id, 'Accept-Encoding': encoding ?? 'identity' } }, { timeout: 5000 })
     const reason = reasons.get(id) ?? null
     reasons.delete(id)
-    return { ...parsed, reason }
+    return { status: res.status, headers: res.headers, reason }
   }
   const num = (v: string | undefined): number | null => (v === undefined ? null : Number(v))
 

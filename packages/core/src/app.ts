@@ -7,6 +7,8 @@ import { createDebug } from './debug-log.js'
 import { Connection, type ConnectionOptions } from './http/connection.js'
 import { DEFAULT_PARSER_LIMITS, type ParserLimits } from './http/parser-limits.js'
 import { TimerWheel } from './http/timer-wheel.js'
+import { inject, type InjectOptions, type InjectResult } from './inject.js'
+import type { InjectRequest } from './inject-request.js'
 import { renderError } from './render-error.js'
 import type { Response } from './response.js'
 import type { Middleware } from './types.js'
@@ -214,6 +216,40 @@ export class App {
     }
     const conn = new Connection(socket, this, this.#connectionOptions, this.#wheel)
     this.#connections.add(conn)
+  }
+
+  /**
+   * Sends one request (or raw bytes) through the app in memory and reads the answer back: no port, no
+   * socket. The bytes go through {@link App.handleConnection} on an in-memory connection, so the same
+   * parser, connection, middleware chain and `respond()` run as for a socket, and `body` is exactly what
+   * the wire would carry (empty for HEAD, de-chunked). A request that never gets a complete answer
+   * rejects with an {@link InjectError} after `timeout`.
+   *
+   * @remarks
+   * - A described request is serialized for you (`Host: localhost` and `Content-Length` added when
+   *   absent); CR, LF or NUL in any part is a `TypeError`, never a second request.
+   * - Raw input runs the parser too (a malformed request gets the 400/414/431/… the wire gives). When it
+   *   holds complete requests, the connection stays open until each is answered (keep-alive headers as a
+   *   client that keeps the connection sees them); otherwise the client half-closes after sending it, as
+   *   `printf … | nc` would, and the server answers what it can and closes.
+   * - Several pipelined requests give several responses: the result is the first, `responses` holds all.
+   * - Interim `1xx` responses are not the result: they are in `interim` of the response they preceded.
+   *
+   * @param request - a request description, or raw request bytes (a string is sent as latin1)
+   * @param options - the peer address and TLS flag the app sees, and the time limit
+   * @returns the first response, every response, every byte, and whether the server closed
+   * @throws TypeError when a described request would not be a single well-formed message
+   * @example
+   * ```ts
+   * const res = await app.inject({ method: 'GET', target: '/index.html', headers: { 'accept-encoding': 'br' } })
+   * res.status // 200
+   * res.headers.get('etag')
+   * res.body // Buffer: exactly the content bytes
+   * const [a, b] = (await app.inject('GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n')).responses
+   * ```
+   */
+  inject(request: InjectRequest | string | Uint8Array, options?: InjectOptions): Promise<InjectResult> {
+    return inject(this, request, options)
   }
 
   /** @internal */

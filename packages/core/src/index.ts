@@ -21,6 +21,8 @@
  * @packageDocumentation
  */
 export { App, createApp, type AppOptions } from './app.js'
+export { InjectError, type InjectErrorCode, type InjectOptions, type InjectResult } from './inject.js'
+export type { InjectRequest } from './inject-request.js'
 export { afterNext, completedSynchronously, compose, type ComposeOptions } from './compose.js'
 export { createDebug, type DebugLogger } from './debug-log.js'
 export { Context } from './context.js'
@@ -38,6 +40,16 @@ export { isSafeFieldValue, isToken } from './http/field-validation.js'
 export { STATUS_TEXT, statusHasNoBody } from './http/status-text.js'
 export { KNOWN_METHODS, isKnownMethod } from './http/methods.js'
 export { RequestParser, type ParserHandler } from './http/parser.js'
+export {
+  ResponseReader,
+  ResponseParseError,
+  type ReadResponse,
+  type ResponseFraming,
+  type ResponseHead,
+  type ResponseParseErrorCode,
+  type ResponseReaderOptions,
+} from './http/response-reader.js'
+export { ReceivedHeaders } from './http/received-headers.js'
 export type { RequestHead } from './http/request-head.js'
 export { DEFAULT_PARSER_LIMITS, type ParserLimits } from './http/parser-limits.js'
 export { PARSE_ERROR_STATUS, type ParseErrorCode } from './http/parse-error.js'
