@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream'
-import { HttpError } from 'tinyhttp-core'
+import { HttpError, renderError } from 'tinyhttp-core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { RawClient, rawRequest } from '../helpers/raw-client.js'
 import { closeAll, serve } from '../helpers/serve.js'
@@ -96,6 +96,56 @@ describe('errors', () => {
     expect(new HttpError(200).status).toBe(500)
     expect(new HttpError(404).expose).toBe(true)
     expect(new HttpError(502).expose).toBe(false)
+  })
+
+  it('a rendered error keeps its reason: error:<reason>, error:http-error without one, error:exception for anything else', async () => {
+    const throwers: Record<string, () => never> = {
+      '/limit': () => {
+        throw new HttpError(413, undefined, { reason: 'body-limit' })
+      },
+      '/plain': () => {
+        throw new HttpError(409)
+      },
+      '/boom': () => {
+        throw new Error('boom')
+      },
+    }
+    const { port } = await serve([
+      async (ctx, next) => {
+        // An outer wrapper renders, then reads the reason: what cors and fallback do.
+        try {
+          await next()
+        } catch (err) {
+          renderError(ctx.res, err)
+          ctx.res.headers.set('X-Reason', ctx.res.reason ?? 'none')
+        }
+      },
+      ctx => throwers[ctx.req.rawPath]?.(),
+    ])
+    const reasonOf = async (path: string): Promise<[number, string[] | undefined]> => {
+      const r = await rawRequest(port, `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`)
+      return [r.status, r.headers.get('x-reason')]
+    }
+    expect(await reasonOf('/limit')).toEqual([413, ['error:body-limit']])
+    expect(await reasonOf('/plain')).toEqual([409, ['error:http-error']])
+    expect(await reasonOf('/boom')).toEqual([500, ['error:exception']])
+  })
+
+  it('the core renders a thrown error with its reason, so an access log on the way out reads it', async () => {
+    const seen: Array<string | undefined> = []
+    const { port } = await serve([
+      (ctx, next) => {
+        ctx.res.onEnd(() => seen.push(ctx.res.reason))
+        return next()
+      },
+      () => {
+        throw new HttpError(400, 'Invalid JSON body', { reason: 'invalid-json' })
+      },
+    ])
+    const r = await rawRequest(port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
+    expect(r.status).toBe(400)
+    expect(r.body.toString()).toBe('Invalid JSON body')
+    expect(seen).toEqual(['error:invalid-json'])
   })
 })
 

@@ -5,7 +5,7 @@
  * @module
  */
 import { resolve } from 'node:path'
-import { createDebug, type Context, type Next, type PathRejection } from 'tinyhttp-core'
+import { createDebug, type Context, type Next, type PathRejection, type ResponseReason } from 'tinyhttp-core'
 import { buildTable, type BuiltTable, type Rule } from './build-table.js'
 import { normalizeEntry, parseEntry } from './entry.js'
 import type { AllowlistHit, AllowlistMiddleware, AllowlistOptions, AllowlistReport } from './types.js'
@@ -17,7 +17,7 @@ const DENY_REASON = 'deny:not-allowlisted'
 const UNAVAILABLE_REASON = 'error:allowlist-unavailable'
 
 /** `'reject:<reason>'` for every reason the canonicalizer knows: a 400 builds no string. */
-const REJECT_REASON: Readonly<Record<PathRejection, string>> = Object.freeze({
+const REJECT_REASON: Readonly<Record<PathRejection, ResponseReason>> = Object.freeze({
   'not-absolute': 'reject:not-absolute',
   'malformed-escape': 'reject:malformed-escape',
   'invalid-utf8': 'reject:invalid-utf8',

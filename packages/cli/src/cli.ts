@@ -1,22 +1,9 @@
 /**
- * tinyhttp-cli: serve a folder safely from the command line, only the files you allow.
+ * The command-line program: parses the arguments and runs `--help`, `--version`, `--check`, or serves
+ * until SIGINT/SIGTERM. The bin (`bin.ts`) calls {@link run} and exits with its code; the library entry
+ * (`index.ts`) exports it for in-process use.
  *
- * The bin (`tinyhttp-cli`) is a thin wrapper around {@link run}; {@link start} serves in-process.
- *
- * @example
- * ```ts
- * import { run, start } from 'tinyhttp-cli'
- *
- * // Like the command line: resolves with the exit code once the server has shut down.
- * process.exitCode = await run(['public', '--port', '8080'])
- *
- * // In-process, e.g. in tests:
- * const server = await start(['public', '--port', '0', '-q'])
- * console.log(server.url) // http://127.0.0.1:<port>
- * await server.close()
- * ```
- *
- * @packageDocumentation
+ * @module
  */
 import cluster from 'node:cluster'
 import { helpText, parseArgs } from './args.js'
@@ -24,22 +11,12 @@ import { formatCheck, recordReasons, runCheck } from './check.js'
 import { resolveConfig, type CliConfig } from './config.js'
 import { CliError, EXIT_RUNTIME, oneLine, runtimeError } from './errors.js'
 import { printError, processIo, type CliIo } from './output.js'
-import { startWith } from './serve.js'
 import { describeHosts } from './host-check.js'
-import { awaitTable, buildApp, hostsOf } from './server.js'
+import { awaitTable, buildApp, hostsOf } from './build-app.js'
 import { serveUntilShutdown, type RunOptions } from './shutdown.js'
+import { startWith } from './start.js'
 import { version } from './version.js'
 import { runPrimary, runWorker } from './workers.js'
-
-// The public API: what a user of the package needs to run the CLI in-process. Everything else (the
-// parser, the output helpers, the access log, the check report…) is internal and may change; the tests
-// import it from its own module.
-export { CliError, EXIT_RUNTIME, EXIT_USAGE } from './errors.js'
-export type { CliConfig, TlsConfig } from './config.js'
-export type { CliIo, OutputStream } from './output.js'
-export { start, type StartOptions, type StartedServer } from './serve.js'
-export type { RunOptions } from './shutdown.js'
-export { version } from './version.js'
 
 function allowDescription(config: CliConfig): string {
   if (config.allowSource === 'default') return '**/* (default: every file that is not a dotfile)'

@@ -1,12 +1,12 @@
 import cluster, { type Worker } from 'node:cluster'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from './args.js'
-import type { StartedServer } from './serve.js'
+import type { StartedServer } from './start.js'
 import { announceShutdown, type RunOptions } from './shutdown.js'
 import { resolveConfig, type CliConfig } from './config.js'
 import { CliError, EXIT_RUNTIME, oneLine } from './errors.js'
 import { printError, printWarning, type CliIo } from './output.js'
-import { printBanner, startWith } from './serve.js'
+import { printBanner, startWith } from './start.js'
 
 /** Messages between the primary and its workers (IPC). */
 export type WorkerMessage =

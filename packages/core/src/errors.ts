@@ -13,7 +13,10 @@ export interface HttpErrorOptions {
    * @defaultValue `true` below 500, `false` from 500 on
    */
   expose?: boolean
-  /** A stable machine-readable reason, e.g. `'dot-segment'` or `'not-allowlisted'`, for logs. */
+  /**
+   * A stable machine-readable reason, e.g. `'dot-segment'` or `'body-limit'`. When the error is rendered
+   * ({@link renderError}), the response's {@link Response.reason} becomes `error:<reason>`.
+   */
   reason?: string
 }
 
@@ -39,7 +42,7 @@ export class HttpError extends Error {
   readonly expose: boolean
   /** Headers the error response carries. */
   readonly headers: Readonly<Record<string, string>>
-  /** A stable reason for logs (not sent to the client). */
+  /** A stable machine-readable reason (never sent to the client); see {@link HttpErrorOptions.reason}. */
   readonly reason: string | undefined
 
   /**

@@ -1,11 +1,14 @@
 import { isHttpError } from './errors.js'
 import { STATUS_TEXT } from './http/status-text.js'
 import type { Response } from './response.js'
+import { errorReason } from './response-reason.js'
 
 /**
  * Renders a thrown value into a response: the status of an {@link HttpError} (500 for anything else),
  * its headers, a short `text/plain` body (the message when exposed, else the status text) and
- * `X-Content-Type-Options: nosniff`. Never a stack trace, never request data. The error is remembered on
+ * `X-Content-Type-Options: nosniff`. Never a stack trace, never request data. {@link Response.reason}
+ * becomes `error:<reason>` for an {@link HttpError} with a `reason` (`error:http-error` without one,
+ * `error:exception` for anything else that was thrown). The error is remembered on
  * the response: when the final status is 5xx, the App reports it once the chain has finished (its
  * `onError`, else the default stderr log), whoever rendered it.
  *
@@ -38,6 +41,7 @@ export function renderError(res: Response, err: unknown): number {
   res.headers.set('Content-Type', 'text/plain; charset=utf-8')
   res.headers.set('X-Content-Type-Options', 'nosniff')
   res.body = message
+  res.reason = errorReason(err)
   res.recordFailure(err)
   return status
 }

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream'
 import { disposeBody, type FileBody, type SizedStream } from './file-body.js'
 import { ResponseHeaders } from './http/response-headers.js'
+import type { ResponseReason } from './response-reason.js'
 
 /**
  * A body sent as JSON: a plain object or array (or an object with a `toJSON` method, such as a `Date`).
@@ -83,10 +84,12 @@ export class Response {
   /** Ask the core to close the connection after this response. */
   closeConnection = false
   /**
-   * Why the response is what it is, for logs only (never sent): e.g. `'deny:not-allowlisted'`,
-   * `'reject:dot-segment'`, `'static:hit'`.
+   * Why the response is what it is, `<kind>:<code>` (e.g. `'deny:not-allowlisted'`, `'static:hit'`): set
+   * by the middleware that decided the answer, read by the others on the way out (a `deny:` refusal may
+   * be presented as a 404 or given a page) and by access logs. Never sent to the client. The kinds and
+   * the codes the shipped plugins write are listed on {@link ResponseReasonKinds}.
    */
-  reason: string | undefined = undefined
+  reason: ResponseReason | undefined = undefined
   #onEnd: ResponseEndListener | null = null
 
   /** The status code (100–599). */

@@ -1,4 +1,4 @@
-import { afterNext, contentEtag, createDebug, etagMatches, isHttpError, isKnownMethod, renderError, type Context, type Middleware, type Next, type Response } from 'tinyhttp-core'
+import { afterNext, contentEtag, createDebug, etagMatches, isKnownMethod, renderError, type Context, type Middleware, type Next, type Response } from 'tinyhttp-core'
 import { acceptsHtmlExplicitly, negotiateFormat } from './accept.js'
 import { BodyCache, renderBody, type FallbackBody } from './bodies.js'
 import { resolveFallbackOptions, type FallbackOptions, type FileBodyBytes } from './options.js'
@@ -181,7 +181,6 @@ export function fallback(options: FallbackOptions = {}): Middleware {
   function thrown(ctx: Context, err: unknown): void {
     const res = ctx.res
     const status = renderError(res, err)
-    res.reason = isHttpError(err) && err.reason !== undefined ? err.reason : 'error'
     if (status >= 500) debug('error below fallback → %d: %O', status, err)
     const page = pages.get(status)
     if (page !== undefined) applyPage(res, page)

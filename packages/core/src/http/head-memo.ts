@@ -44,7 +44,10 @@ interface Entry extends HeadKey {
   bytes: Buffer
 }
 
-/** The memo of one prepared header block. */
+/**
+ * The memo of one prepared header block (`PreparedHeaders.memo`).
+ * @internal
+ */
 export class HeadMemo {
   readonly #entries: Entry[] = []
   #next = 0

@@ -32,6 +32,26 @@ function checkValue(name: string, value: string | number): string {
 }
 
 /**
+ * The one shape of a header block, in a {@link PreparedHeaders} and in a {@link ResponseHeaders} alike:
+ * flat `[lower, name, value, lower, name, value, …]`, one triple per field line, in wire order (the
+ * lower-cased name to match on, the name as set, the validated value).
+ */
+type FieldList = readonly string[]
+
+/** The index of the first triple of `list` whose lower-cased name is `key`, or -1. */
+function indexOfField(list: FieldList, key: string): number {
+  for (let i = 0; i < list.length; i += 3) if (list[i] === key) return i
+  return -1
+}
+
+/** The field lines of `list`, serialized (`Name: value\r\n` each). */
+function serializeFields(list: FieldList): string {
+  let text = ''
+  for (let i = 0; i < list.length; i += 3) text += `${list[i + 1]}: ${list[i + 2]}\r\n`
+  return text
+}
+
+/**
  * A header block prepared once and shared by many responses (e.g. the headers of a cached file),
  * so that serving it costs one string concatenation instead of validating each field again.
  *
@@ -42,14 +62,13 @@ function checkValue(name: string, value: string | number): string {
  * ```
  */
 export class PreparedHeaders {
-  /** The fields, validated. */
-  readonly fields: ReadonlyArray<readonly [string, string]>
-  /** Lower-cased names, index-aligned with {@link PreparedHeaders.fields}. */
-  readonly lower: readonly string[]
-  /** The serialized field lines (`Name: value\r\n` each), latin1. */
+  /**
+   * The fields, validated, flat `[lower, name, value, …]` like {@link ResponseHeaders.ownFields}.
+   * @internal
+   */
+  readonly fields: FieldList
+  /** The serialized field lines (`Name: value\r\n` each), latin1: what the head encoder writes. */
   readonly text: string
-  /** {@link PreparedHeaders.text} encoded once. */
-  readonly bytes: Buffer
   /**
    * Whether the block has a `Content-Type` (then the core adds no default type).
    * @internal
@@ -66,22 +85,15 @@ export class PreparedHeaders {
    * @throws TypeError for an invalid name or value, or a framing field (Content-Length, Transfer-Encoding, Connection, Date)
    */
   constructor(fields: Iterable<readonly [string, string | number]>) {
-    const list: Array<readonly [string, string]> = []
-    const lower: string[] = []
-    let text = ''
+    const list: string[] = []
     for (const [name, raw] of fields) {
       const key = checkName(name)
       if (FRAMING_FIELDS.has(key)) throw new TypeError(`${name} is set by the core, not by a prepared header block`)
-      const value = checkValue(name, raw)
-      list.push([name, value])
-      lower.push(key)
-      text += `${name}: ${value}\r\n`
+      list.push(key, name, checkValue(name, raw))
     }
     this.fields = list
-    this.lower = lower
-    this.text = text
-    this.bytes = Buffer.from(text, 'latin1')
-    this.hasContentType = lower.includes('content-type')
+    this.text = serializeFields(list)
+    this.hasContentType = indexOfField(list, 'content-type') !== -1
   }
 }
 
@@ -101,7 +113,7 @@ export class PreparedHeaders {
  */
 export class ResponseHeaders {
   #base: PreparedHeaders | null = null
-  /** Flat `[lower, name, value, lower, name, value, …]`, created on the first field. */
+  /** The fields set one by one, in the shape of a prepared block's (flat `[lower, name, value, …]`), created on the first field. */
   #fields: string[] | null = null
 
   /**
@@ -147,23 +159,9 @@ export class ResponseHeaders {
     const key = name.toLowerCase()
     let result: string | undefined
     const base = this.#base
-    if (base !== null) {
-      for (let i = 0; i < base.lower.length; i++) {
-        if (base.lower[i] === key) {
-          const v = (base.fields[i] as readonly [string, string])[1]
-          result = result === undefined ? v : `${result}, ${v}`
-        }
-      }
-    }
+    if (base !== null) result = joinValues(base.fields, key, result)
     const fields = this.#fields
-    if (fields !== null) {
-      for (let i = 0; i < fields.length; i += 3) {
-        if (fields[i] === key) {
-          const v = fields[i + 2] as string
-          result = result === undefined ? v : `${result}, ${v}`
-        }
-      }
-    }
+    if (fields !== null) result = joinValues(fields, key, result)
     return result
   }
 
@@ -174,7 +172,7 @@ export class ResponseHeaders {
    */
   has(name: string): boolean {
     const key = name.toLowerCase()
-    return this.#indexOf(key) !== -1 || (this.#base !== null && this.#base.lower.includes(key))
+    return this.#indexOf(key) !== -1 || (this.#base !== null && indexOfField(this.#base.fields, key) !== -1)
   }
 
   /**
@@ -246,13 +244,13 @@ export class ResponseHeaders {
     const fields = this.#fields
     if (fields === null) return
     // Like set(): a prepared field replaces the lines of that name set before.
-    for (let i = fields.length - 3; i >= 0; i -= 3) if (prepared.lower.includes(fields[i] as string)) fields.splice(i, 3)
+    for (let i = fields.length - 3; i >= 0; i -= 3) if (indexOfField(prepared.fields, fields[i] as string) !== -1) fields.splice(i, 3)
   }
 
   /** Iterates `[name, value]` per field line, prepared ones first. */
   *entries(): IterableIterator<[string, string]> {
     const base = this.#base
-    if (base !== null) for (const [n, v] of base.fields) yield [n, v]
+    if (base !== null) for (let i = 0; i < base.fields.length; i += 3) yield [base.fields[i + 1] as string, base.fields[i + 2] as string]
     const fields = this.#fields
     if (fields !== null) for (let i = 0; i < fields.length; i += 3) yield [fields[i + 1] as string, fields[i + 2] as string]
   }
@@ -260,17 +258,6 @@ export class ResponseHeaders {
   /** Same as {@link ResponseHeaders.entries}. */
   [Symbol.iterator](): IterableIterator<[string, string]> {
     return this.entries()
-  }
-
-  /**
-   * The serialized field lines (`Name: value\r\n` each).
-   * @internal
-   */
-  serialize(): string {
-    let text = this.#base === null ? '' : this.#base.text
-    const fields = this.#fields
-    if (fields !== null) for (let i = 0; i < fields.length; i += 3) text += `${fields[i + 1]}: ${fields[i + 2]}\r\n`
-    return text
   }
 
   /**
@@ -295,31 +282,24 @@ export class ResponseHeaders {
    * @internal
    */
   serializeOwn(): string {
-    let text = ''
     const fields = this.#fields
-    if (fields !== null) for (let i = 0; i < fields.length; i += 3) text += `${fields[i + 1]}: ${fields[i + 2]}\r\n`
-    return text
+    return fields === null ? '' : serializeFields(fields)
   }
 
   #indexOf(key: string): number {
     const fields = this.#fields
-    if (fields === null) return -1
-    for (let i = 0; i < fields.length; i += 3) if (fields[i] === key) return i
-    return -1
+    return fields === null ? -1 : indexOfField(fields, key)
   }
 
   #remove(key: string): boolean {
     let removed = false
     const base = this.#base
-    if (base !== null && base.lower.includes(key)) {
-      // Materialize the shared block so one of its fields can go.
+    if (base !== null && indexOfField(base.fields, key) !== -1) {
+      // Materialize the shared block (same shape) so one of its fields can go.
       this.#base = null
       const flat: string[] = []
-      for (let i = 0; i < base.fields.length; i++) {
-        if (base.lower[i] === key) continue
-        const [n, v] = base.fields[i] as readonly [string, string]
-        flat.push(base.lower[i] as string, n, v)
-      }
+      const list = base.fields
+      for (let i = 0; i < list.length; i += 3) if (list[i] !== key) flat.push(list[i] as string, list[i + 1] as string, list[i + 2] as string)
       this.#fields = this.#fields === null ? flat : flat.concat(this.#fields)
       removed = true
     }
@@ -328,4 +308,16 @@ export class ResponseHeaders {
     for (let i = fields.length - 3; i >= 0; i -= 3) if (fields[i] === key) fields.splice(i, 3)
     return true
   }
+}
+
+/** `prior` and the values of every `key` line of `list`, joined with `, `. */
+function joinValues(list: FieldList, key: string, prior: string | undefined): string | undefined {
+  let result = prior
+  for (let i = 0; i < list.length; i += 3) {
+    if (list[i] === key) {
+      const v = list[i + 2] as string
+      result = result === undefined ? v : `${result}, ${v}`
+    }
+  }
+  return result
 }

@@ -1,3 +1,9 @@
+/**
+ * Serving in-process: {@link start} resolves a command line into a configuration, builds the app,
+ * listens and prints the start-up lines; the server it returns closes everything it opened.
+ *
+ * @module
+ */
 import cluster from 'node:cluster'
 import type { App } from 'tinyhttp-core'
 import { accessLog } from './access-log.js'
@@ -5,7 +11,8 @@ import { parseArgs } from './args.js'
 import { resolveConfig, type CliConfig } from './config.js'
 import { CliError, oneLine, runtimeError, usageError } from './errors.js'
 import { LineWriter, painter, printWarning, processIo, useColor, type CliIo } from './output.js'
-import { awaitTable, buildApp, listen, serverUrls } from './server.js'
+import { awaitTable, buildApp } from './build-app.js'
+import { listen, serverUrls } from './listen.js'
 import { version } from './version.js'
 
 /** Options of {@link start}. */
