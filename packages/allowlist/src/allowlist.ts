@@ -7,7 +7,7 @@
 import { resolve } from 'node:path'
 import { createDebug, type Context, type Next, type PathRejection } from 'tinyhttp-core'
 import { buildTable, type BuiltTable, type Rule } from './build-table.js'
-import { normalizeEntry, parseEntry } from './entry.js'
+import { normalizeEntry, parseEntry } from './parse-entry.js'
 import type { AllowlistHit, AllowlistMiddleware, AllowlistOptions, AllowlistReport } from './types.js'
 import { TableWatcher } from './watch.js'
 

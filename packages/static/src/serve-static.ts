@@ -7,7 +7,7 @@ import { createDebug, FileBody, isKnownMethod, PreparedHeaders, SizedStream, typ
 import { negotiateEncoding } from './accept-encoding.js'
 import { admitsExactly } from './allowlist-gate.js'
 import { evaluatePreconditions, ifRangeMatches, type Validators } from './conditional.js'
-import { entryIsFresh, loadEntry, type Entry, type EntryConfig } from './entry.js'
+import { entryIsFresh, loadEntry, type CacheEntry, type CacheEntryConfig } from './cache-entry.js'
 import { FileCache } from './file-cache.js'
 import { closeFile, fstat, isOutOfDescriptors, openFile, realPath } from './fs-ops.js'
 import { parseHttpDate } from './http-date.js'
@@ -84,7 +84,7 @@ export function serveStatic(root: string, options?: ServeStaticOptions): ServeSt
   const acceptRanges = config.acceptRanges
   const maxRanges = config.maxRanges
   const cachingOn = config.memoryCacheMaxBytes > 0
-  const entryConfig: EntryConfig = {
+  const entryConfig: CacheEntryConfig = {
     cacheControl: config.cacheControl,
     htmlCacheControl: config.htmlCacheControl,
     etag: config.etag,
@@ -118,7 +118,7 @@ export function serveStatic(root: string, options?: ServeStaticOptions): ServeSt
   }
 
   /** Resolves a canonical path and loads its entry (no cache involved). */
-  async function lookup(key: string, segments: readonly string[], trailingSlash: boolean): Promise<Entry | Resolution> {
+  async function lookup(key: string, segments: readonly string[], trailingSlash: boolean): Promise<CacheEntry | Resolution> {
     const real = await getRealRoot()
     if (real === undefined) return { kind: 'none' }
     const resolution = await resolvePath(config.root, real, segments, trailingSlash, resolveOptions)
@@ -136,8 +136,8 @@ export function serveStatic(root: string, options?: ServeStaticOptions): ServeSt
   })
 
   /** Concurrent misses on one path share one load. */
-  const loading = new Map<string, Promise<Entry | Resolution>>()
-  function sharedLookup(cp: Ok): Promise<Entry | Resolution> {
+  const loading = new Map<string, Promise<CacheEntry | Resolution>>()
+  function sharedLookup(cp: Ok): Promise<CacheEntry | Resolution> {
     let pending = loading.get(cp.path)
     if (pending === undefined) {
       pending = lookup(cp.path, cp.segments, cp.trailingSlash).then(
@@ -220,7 +220,7 @@ export function serveStatic(root: string, options?: ServeStaticOptions): ServeSt
   /**
    * Answers from an entry. Synchronous (returns undefined) unless bytes must come from disk.
    */
-  function serveEntry(ctx: Context, next: Next, entry: Entry, fields: RequestFields): void | Promise<void> {
+  function serveEntry(ctx: Context, next: Next, entry: CacheEntry, fields: RequestFields): void | Promise<void> {
     const method = ctx.req.method
     const isGet = method === 'GET'
     if (!isGet && method !== 'HEAD') return methodNotAllowed(ctx, next)
@@ -329,11 +329,11 @@ export function serveStatic(root: string, options?: ServeStaticOptions): ServeSt
   }
 
   /** The slow path: a miss, or an entry whose bytes come from disk. Retries once when a file changed. */
-  async function serveSlow(ctx: Context, next: Next, cp: Ok, cached: Entry | undefined, fields: RequestFields): Promise<void> {
+  async function serveSlow(ctx: Context, next: Next, cp: Ok, cached: CacheEntry | undefined, fields: RequestFields): Promise<void> {
     const res = ctx.res
     const snapshot = [...res.headers.entries()]
     for (let attempt = 0; ; attempt++) {
-      let current: Entry | Resolution | undefined = attempt === 0 ? cached : undefined
+      let current: CacheEntry | Resolution | undefined = attempt === 0 ? cached : undefined
       try {
         if (current === undefined) {
           current = attempt === 0 ? await sharedLookup(cp) : await lookup(cp.path, cp.segments, cp.trailingSlash)
@@ -382,7 +382,7 @@ export function serveStatic(root: string, options?: ServeStaticOptions): ServeSt
   }
 
   /** Waits for the check of a due entry, then answers from what it found (a miss when the file is gone). */
-  async function serveChecked(ctx: Context, next: Next, cp: Ok, due: Entry, fields: RequestFields): Promise<void> {
+  async function serveChecked(ctx: Context, next: Next, cp: Ok, due: CacheEntry, fields: RequestFields): Promise<void> {
     return serveSlow(ctx, next, cp, await cache.checked(due), fields)
   }
 

@@ -1,6 +1,8 @@
 /**
- * A cache entry: everything needed to answer requests for one canonical path — the original file and
- * its precompressed variants, each with its own ETag, length and header blocks.
+ * The memory cache's entry for one canonical path (what `FileCache` stores): the original file and its
+ * precompressed variants, each with its own ETag, length and header blocks; how it is loaded and how it
+ * is checked against the disk. (Not to be confused with an allowlist *entry*, a line of the list: that
+ * lives in tinyhttp-allowlist's `parse-entry.ts`.)
  *
  * @module
  */
@@ -15,11 +17,11 @@ import { containedRealPath, hasDotSegment } from './resolve.js'
  *
  * @example
  * ```ts
- * const entry: Entry = await loadEntry('/a.txt', ['a.txt'], false, file, real, stats, realRoot, config)
+ * const entry: CacheEntry = await loadEntry('/a.txt', ['a.txt'], false, file, real, stats, realRoot, config)
  * entry.identity.size // bytes of a.txt
  * ```
  */
-export interface Entry {
+export interface CacheEntry {
   /** The canonical path (the cache key). */
   readonly key: string
   /** Canonical segments and trailing slash, to resolve the path again on revalidation. */
@@ -34,7 +36,7 @@ export interface Entry {
   readonly file: string
   /** The original. */
   readonly identity: Representation
-  /** The variants that exist, in server preference order, index-aligned with {@link Entry.codings}. */
+  /** The variants that exist, in server preference order, index-aligned with {@link CacheEntry.codings}. */
   readonly variants: readonly Representation[]
   readonly codings: readonly Coding[]
   /** Whether some representation is streamed from disk (requests may then open a descriptor). */
@@ -66,11 +68,11 @@ export const REPRESENTATION_OVERHEAD = 512
  *
  * @example
  * ```ts
- * const config: EntryConfig = { cacheControl: 'no-cache', etag: true, lastModified: true, acceptRanges: true,
+ * const config: CacheEntryConfig = { cacheControl: 'no-cache', etag: true, lastModified: true, acceptRanges: true,
  *   codings: ['br', 'gzip'], followSymlinks: false, contentTypeOf: createContentTypeLookup(), inMemoryLimit: 65536 }
  * ```
  */
-export interface EntryConfig extends HeaderConfig {
+export interface CacheEntryConfig extends HeaderConfig {
   readonly codings: readonly Coding[]
   readonly followSymlinks: boolean
   readonly contentTypeOf: (fileName: string) => string
@@ -122,8 +124,8 @@ export async function loadEntry(
   real: string,
   stats: Stats,
   realRoot: string,
-  config: EntryConfig,
-): Promise<Entry> {
+  config: CacheEntryConfig,
+): Promise<CacheEntry> {
   const contentType = config.contentTypeOf(file)
   const found: Array<{ coding: Coding; real: string; stats: Stats }> = []
   for (const coding of config.codings) {
@@ -195,7 +197,7 @@ async function statOrNone(file: string): Promise<Stats | undefined> {
  * if (!(await entryIsFresh(entry, ['br', 'gzip']))) cache.delete(entry.key, entry)
  * ```
  */
-export async function entryIsFresh(entry: Entry, codings: readonly Coding[]): Promise<boolean> {
+export async function entryIsFresh(entry: CacheEntry, codings: readonly Coding[]): Promise<boolean> {
   if (entry.racy) return false
   const base = await statOrNone(entry.file)
   if (base === undefined || !sameVersion(base, entry.identity.stats)) return false
