@@ -96,7 +96,9 @@ function dotNamesOf(rules: readonly Rule[]): Set<string> {
  * - not in the table → `403`, `reason = 'deny:not-allowlisted'`, no body, identical whether the file
  *   exists or not; with `onDeny: 'next'`, `ctx.state.allowlist = null` and `next()` instead, so the
  *   app's own routes placed after it can answer (static then serves nothing for that path);
- * - in the table → `ctx.state.allowlist` = an {@link AllowlistHit}, then `next()`.
+ * - in the table → `ctx.state.allowlist` = an {@link AllowlistHit}, then `next()`. The hit is the
+ *   table's resolution of the path: `serveStatic` with the same root serves its `file` instead of
+ *   resolving the path again (docs/PLUGIN-CONTRACT.md, "One path, one file").
  *
  * For a listed `dir/index.html`, `/dir/` maps to it and `/dir` passes too (with `kind: 'directory'`)
  * so that static can answer the redirect to `/dir/`.

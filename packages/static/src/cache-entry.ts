@@ -8,6 +8,7 @@
  */
 import type { Stats } from 'node:fs'
 import { CODING_SUFFIX, type Coding } from './accept-encoding.js'
+import type { AllowlistHitShape } from './allowlist-gate.js'
 import { isNotFound, sameVersion, statPath } from './fs-ops.js'
 import { loadRepresentation, type HeaderConfig, type Representation } from './representation.js'
 import { containedRealPath, hasDotSegment } from './resolve.js'
@@ -34,6 +35,12 @@ export interface CacheEntry {
   readonly dot: boolean
   /** Absolute path of the original file (joined, as requested; given to `setHeaders`). */
   readonly file: string
+  /**
+   * The allowlist hit whose resolution this entry was loaded from (static took it: `identity.real` is
+   * its `file`), or undefined when static resolved the path itself. A request is answered from the
+   * entry only when it would resolve the same way (same hit file and root, or no hit taken either).
+   */
+  readonly admitted: AllowlistHitShape | undefined
   /** The original. */
   readonly identity: Representation
   /** The variants that exist, in server preference order, index-aligned with {@link CacheEntry.codings}. */
@@ -108,6 +115,7 @@ async function findVariant(file: string, coding: Coding, realRoot: string, follo
  * @param stats - its stat
  * @param realRoot - the root's realpath
  * @param config - configuration
+ * @param admitted - the allowlist hit `real` was taken from, if any
  * @returns the entry (not yet in any cache)
  * @throws FileChanged when a file was replaced while loading
  * @example
@@ -125,6 +133,7 @@ export async function loadEntry(
   stats: Stats,
   realRoot: string,
   config: CacheEntryConfig,
+  admitted?: AllowlistHitShape,
 ): Promise<CacheEntry> {
   const contentType = config.contentTypeOf(file)
   const found: Array<{ coding: Coding; real: string; stats: Stats }> = []
@@ -162,6 +171,7 @@ export async function loadEntry(
     trailingSlash,
     dot: hasDotSegment(segments),
     file,
+    admitted,
     identity,
     variants,
     codings: found.map(v => v.coding),
@@ -187,7 +197,10 @@ async function statOrNone(file: string): Promise<Stats | undefined> {
 /**
  * Whether an entry still describes the files on disk: the original and every variant have the same
  * device, inode, size, mtime and ctime, no configured variant appeared or vanished, and no in-memory file
- * is "racy" (modified too shortly before it was read to trust its metadata).
+ * is "racy" (modified too shortly before it was read to trust its metadata). The original is looked at
+ * where it was resolved: the requested path (symlinks followed) when static resolved it, the real file
+ * the allowlist resolved when static took the allowlist's resolution (a symlink retargeted since does
+ * not change which file that is; the allowlist's next table does).
  *
  * @param entry - the entry
  * @param codings - the configured codings
@@ -199,7 +212,7 @@ async function statOrNone(file: string): Promise<Stats | undefined> {
  */
 export async function entryIsFresh(entry: CacheEntry, codings: readonly Coding[]): Promise<boolean> {
   if (entry.racy) return false
-  const base = await statOrNone(entry.file)
+  const base = await statOrNone(entry.admitted === undefined ? entry.file : entry.identity.real)
   if (base === undefined || !sameVersion(base, entry.identity.stats)) return false
   for (const coding of codings) {
     const current = await statOrNone(entry.file + CODING_SUFFIX[coding])

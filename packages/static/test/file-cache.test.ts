@@ -10,6 +10,7 @@ function entry(key: string, cost: number, checkedAt = Date.now()): CacheEntry {
     trailingSlash: false,
     dot: false,
     file: `/srv${key}`,
+    admitted: undefined,
     identity: { stats: {} as Stats } as CacheEntry['identity'],
     variants: [],
     codings: [],
