@@ -2,7 +2,7 @@
 // root, static serves the file the allowlist resolved instead of resolving the path again. Shown on the
 // wire by the cases where the two resolutions differ (a symlink policy, a symlink the table resolved at
 // start), next to the same requests answered byte for byte as static alone answers them.
-import { mkdir, mkdtemp, realpath, rename, rm, symlink, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, realpath, rename, rm, symlink, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vitest'
@@ -112,6 +112,35 @@ describe('static takes the resolution the allowlist made (same root)', () => {
     expect((await send(other.port, '/shared.txt')).status).toBe(404)
     // …and serves its own a.txt, not the allowlist's.
     expect(await text(other.port, '/a.txt')).toBe('other root')
+  })
+
+  it('a root symlink switched by a deploy: the hits are for the old root, so static resolves in its new root', async () => {
+    const releases = join(base, 'releases')
+    await mkdir(join(releases, 'v1'), { recursive: true })
+    await mkdir(join(releases, 'v2'), { recursive: true })
+    await writeFile(join(releases, 'v1', 'app.js'), 'v1')
+    await writeFile(join(releases, 'v2', 'app.js'), 'v2 build')
+    // Old files (not "racy"): static's once-a-second check finds v1/app.js unchanged, so only the root
+    // comparison can send it to v2.
+    const past = new Date(Date.UTC(2024, 0, 1))
+    for (const release of ['v1', 'v2']) await utimes(join(releases, release, 'app.js'), past, past)
+    const current = join(base, 'current')
+    await symlink(join(releases, 'v1'), current)
+    const list = allowlist(['app.js'], { root: current })
+    const files = serveStatic(current)
+    closers.push(list, files)
+    await list.ready
+    const port = await listen(list, files)
+    expect(await text(port, '/app.js')).toBe('v1')
+
+    await symlink(join(releases, 'v2'), join(base, 'current.next'))
+    await rename(join(base, 'current.next'), current) // atomic switch; the allowlist's table still says v1
+    let body = ''
+    for (let i = 0; i < 60 && body !== 'v2 build'; i++) {
+      await sleep(50)
+      body = await text(port, '/app.js')
+    }
+    expect(body).toBe('v2 build')
   })
 
   it('a symlink the table resolved at start: the admitted file is served until the allowlist resolves again', async () => {

@@ -17,7 +17,10 @@ import { isNotFound, realPath, statPath } from './fs-ops.js'
  * ```
  */
 export type Resolution =
-  /** A regular file to serve (`file` is the joined path, `real` its realpath inside the root). */
+  /**
+   * A regular file to serve: `file` is the joined path, `real` the real path to open (inside the root,
+   * unless symlinks may leave it or an allowlist with the same root resolved it: {@link resolveAdmitted}).
+   */
   | { kind: 'file'; file: string; real: string; stats: Stats }
   /** A directory with a servable index, asked for without the trailing slash: redirect to `path + '/'`. */
   | { kind: 'redirect' }
