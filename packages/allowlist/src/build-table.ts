@@ -214,7 +214,12 @@ async function check(
 }
 
 /** One frozen hit (every hit has the same fields in the same order: one shape for the readers). */
-function hitOf(urlPath: string, f: { file: string; size: number; mtimeMs: number }, root: string, kind: AllowlistHit['kind']): AllowlistHit {
+function hitOf(
+  urlPath: string,
+  f: { readonly file: string; readonly size: number; readonly mtimeMs: number },
+  root: string,
+  kind: AllowlistHit['kind'],
+): AllowlistHit {
   return Object.freeze({ urlPath, file: f.file, root, size: f.size, mtimeMs: f.mtimeMs, kind })
 }
 

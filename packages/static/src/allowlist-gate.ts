@@ -65,7 +65,8 @@ export type AllowlistDecision = undefined | null | AllowlistHitShape
 export function resolutionOf(decision: unknown, path: string): AllowlistHitShape | undefined {
   if (typeof decision !== 'object' || decision === null) return undefined
   const hit = decision as Partial<AllowlistHitShape>
-  return hit.kind === 'file' && hit.urlPath === path && typeof hit.file === 'string' && typeof hit.root === 'string' ? (hit as AllowlistHitShape) : undefined
+  if (hit.kind !== 'file' || hit.urlPath !== path) return undefined
+  return typeof hit.file === 'string' && typeof hit.root === 'string' ? (hit as AllowlistHitShape) : undefined
 }
 
 /**

@@ -60,13 +60,15 @@ const NOT_FOR_FAILURE = [...NOT_FOR_304, 'etag', 'last-modified', 'cache-control
  * Per request: canonical path (not ok → 400; `OPTIONS *` → `next()`) → resolve → method (405 + `Allow`;
  * 501 for a method not in core's `KNOWN_METHODS`) → preconditions →
  * Range → body. A path that maps to nothing (missing, dotfile, outside the root) falls through to
- * `next()`. One path, one file: after an allowlist with the same root (compared by real path), the file
- * of a path it admitted is the one its hit names (`ctx.state.allowlist.file`), checked to still be a
- * regular file at that real path, not a second resolution under static's own rules; without such a hit
- * (no allowlist, another root, `/`, `/dir/`, `/dir`) static resolves the path itself
- * (docs/PLUGIN-CONTRACT.md, rule 7). A descriptor is opened only when bytes are sent from disk (never for 304/412/416/HEAD), is
+ * `next()`. A descriptor is opened only when bytes are sent from disk (never for 304/412/416/HEAD), is
  * checked with `fstat` against the metadata the response was built from, and is owned by the core from
  * then on. Running out of descriptors answers 503 with `Retry-After`.
+ *
+ * One path, one file: after an allowlist with the same root (compared by real path), the file of a path
+ * it admitted is the one its hit names (`ctx.state.allowlist.file`), checked to still be a regular file
+ * at that real path, not a second resolution under static's own rules; without such a hit (no
+ * allowlist, another root, `/`, `/dir/`, `/dir`) static resolves the path itself
+ * (docs/PLUGIN-CONTRACT.md, rule 7).
  *
  * @param root - the folder to serve
  * @param options - see {@link ServeStaticOptions}
@@ -126,7 +128,12 @@ export function serveStatic(root: string, options?: ServeStaticOptions): ServeSt
    * request comes with an allowlist hit made for this very root (docs/PLUGIN-CONTRACT.md), the file is
    * the one the allowlist resolved, only checked to still be there; else static resolves the path itself.
    */
-  async function lookup(key: string, segments: readonly string[], trailingSlash: boolean, hit: AllowlistHitShape | undefined): Promise<CacheEntry | Resolution> {
+  async function lookup(
+    key: string,
+    segments: readonly string[],
+    trailingSlash: boolean,
+    hit: AllowlistHitShape | undefined,
+  ): Promise<CacheEntry | Resolution> {
     const real = await getRealRoot()
     if (real === undefined) return { kind: 'none' }
     const taken = hit !== undefined && hit.root === real ? hit : undefined
@@ -416,7 +423,14 @@ export function serveStatic(root: string, options?: ServeStaticOptions): ServeSt
   }
 
   /** Waits for the check of a due entry, then answers from what it found (a miss when the file is gone). */
-  async function serveChecked(ctx: Context, next: Next, cp: Ok, hit: AllowlistHitShape | undefined, due: CacheEntry, fields: RequestFields): Promise<void> {
+  async function serveChecked(
+    ctx: Context,
+    next: Next,
+    cp: Ok,
+    hit: AllowlistHitShape | undefined,
+    due: CacheEntry,
+    fields: RequestFields,
+  ): Promise<void> {
     return serveSlow(ctx, next, cp, hit, await cache.checked(due), fields)
   }
 
