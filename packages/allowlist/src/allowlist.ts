@@ -7,7 +7,7 @@
 import { resolve } from 'node:path'
 import { createDebug, type Context, type Next, type PathRejection, type ResponseReason } from 'tinyhttp-core'
 import { buildTable, type BuiltTable, type Rule } from './build-table.js'
-import { normalizeEntry, parseEntry } from './entry.js'
+import { normalizeEntry, parseEntry } from './parse-entry.js'
 import type { AllowlistHit, AllowlistMiddleware, AllowlistOptions, AllowlistReport } from './types.js'
 import { TableWatcher } from './watch.js'
 
@@ -96,7 +96,9 @@ function dotNamesOf(rules: readonly Rule[]): Set<string> {
  * - not in the table → `403`, `reason = 'deny:not-allowlisted'`, no body, identical whether the file
  *   exists or not; with `onDeny: 'next'`, `ctx.state.allowlist = null` and `next()` instead, so the
  *   app's own routes placed after it can answer (static then serves nothing for that path);
- * - in the table → `ctx.state.allowlist` = an {@link AllowlistHit}, then `next()`.
+ * - in the table → `ctx.state.allowlist` = an {@link AllowlistHit}, then `next()`. The hit is the
+ *   table's resolution of the path: `serveStatic` with the same root serves its `file` instead of
+ *   resolving the path again (docs/PLUGIN-CONTRACT.md, "One path, one file").
  *
  * For a listed `dir/index.html`, `/dir/` maps to it and `/dir` passes too (with `kind: 'directory'`)
  * so that static can answer the redirect to `/dir/`.

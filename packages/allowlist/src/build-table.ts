@@ -7,7 +7,7 @@ import type { Dirent } from 'node:fs'
 import { lstat, realpath, stat } from 'node:fs/promises'
 import { join, resolve, sep } from 'node:path'
 import { DirLister } from './dir-lister.js'
-import { canonicalProblem, type ParsedEntry } from './entry.js'
+import { canonicalProblem, type ParsedEntry } from './parse-entry.js'
 import { compileGlob, matchGlob, type CompiledGlob } from './glob.js'
 import type { AllowedFile, AllowlistHit, AllowlistReport, RejectedEntry } from './types.js'
 import { walk, type WalkOptions } from './walk.js'
@@ -213,6 +213,16 @@ async function check(
   }
 }
 
+/** One frozen hit (every hit has the same fields in the same order: one shape for the readers). */
+function hitOf(
+  urlPath: string,
+  f: { readonly file: string; readonly size: number; readonly mtimeMs: number },
+  root: string,
+  kind: AllowlistHit['kind'],
+): AllowlistHit {
+  return Object.freeze({ urlPath, file: f.file, root, size: f.size, mtimeMs: f.mtimeMs, kind })
+}
+
 function byString(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
 }
@@ -227,7 +237,7 @@ function byString(a: string, b: string): number {
  * @example
  * ```ts
  * const built = await buildTable([{ op: 'include', parsed: parseEntry('index.html') }], { root: './public', index: 'index.html', followSymlinks: false })
- * built.table.get('/') // { urlPath: '/', file: '/…/public/index.html', kind: 'index', … }
+ * built.table.get('/') // { urlPath: '/', file: '/…/public/index.html', root: '/…/public', kind: 'index', … }
  * ```
  */
 export async function buildTable(rules: readonly Rule[], options: BuildOptions): Promise<BuiltTable> {
@@ -341,7 +351,7 @@ export async function buildTable(rules: readonly Rule[], options: BuildOptions):
     }
     const urlPath = '/' + c.rel
     allowed.push({ urlPath, file: r.file, size: r.size, mtimeMs: r.mtimeMs })
-    table.set(urlPath, Object.freeze({ urlPath, file: r.file, size: r.size, mtimeMs: r.mtimeMs, kind: 'file' as const }))
+    table.set(urlPath, hitOf(urlPath, r, rootReal, 'file'))
   })
 
   allowed.sort((a, b) => byString(a.urlPath, b.urlPath))
@@ -353,10 +363,10 @@ export async function buildTable(rules: readonly Rule[], options: BuildOptions):
     for (const f of allowed) {
       if (!f.urlPath.endsWith('/' + index)) continue
       const dirPath = f.urlPath.slice(0, f.urlPath.length - index.length)
-      if (!table.has(dirPath)) table.set(dirPath, Object.freeze({ ...f, urlPath: dirPath, kind: 'index' as const }))
+      if (!table.has(dirPath)) table.set(dirPath, hitOf(dirPath, f, rootReal, 'index'))
       if (dirPath.length > 1) {
         const bare = dirPath.slice(0, -1)
-        if (!table.has(bare)) table.set(bare, Object.freeze({ ...f, urlPath: bare, kind: 'directory' as const }))
+        if (!table.has(bare)) table.set(bare, hitOf(bare, f, rootReal, 'directory'))
       }
     }
   }

@@ -19,7 +19,9 @@ export interface AllowlistOptions {
   index?: string | false
   /**
    * Allow entries whose `realpath` leaves the root (a symlink to a file elsewhere); globs then also
-   * descend into symlinked directories (each real directory once).
+   * descend into symlinked directories (each real directory once). `serveStatic` with the same root
+   * serves such a file (it takes the table's resolution, see {@link AllowlistHit}), whatever its own
+   * `followSymlinks`.
    * @defaultValue false
    */
   followSymlinks?: boolean
@@ -113,8 +115,23 @@ export interface AllowlistReport {
 }
 
 /**
- * What the middleware puts in `ctx.state.allowlist` on a hit (one shared frozen object per table key,
- * so a hit allocates nothing).
+ * What the middleware puts in `ctx.state.allowlist` on a hit: the allowlist's resolution of the
+ * request's canonical path (one shared frozen object per table key, so a hit allocates nothing). The
+ * contract, including when a reader must ignore it, is in `docs/PLUGIN-CONTRACT.md` ("One path, one
+ * file").
+ *
+ * @remarks
+ * Written by {@link allowlist} only, for the request whose canonical path is `urlPath`; `null` there
+ * means "an allowlist ran and admitted nothing" (`onDeny: 'next'`), `undefined` "no allowlist ran".
+ * Readers (`serveStatic` from tinyhttp-static, or any middleware that serves files from disk):
+ * - take the resolution (serve `file`, without resolving the path again) only when `kind` is `'file'`,
+ *   `urlPath` is the request's canonical path and `root` is the real path of their own root; a hit for
+ *   another root, or of kind `'index'` / `'directory'`, is a permission, not a resolution: they resolve
+ *   the path themselves;
+ * - check that `file` is still a regular file at that real path before each load, and re-`stat` it on
+ *   their own schedule: `size` and `mtimeMs` describe the file when the table was built and may be
+ *   stale (they are never validators).
+ * tinyhttp-static mirrors this shape structurally (`AllowlistHitShape`) rather than importing it.
  *
  * @example
  * ```ts
@@ -127,11 +144,16 @@ export interface AllowlistReport {
 export interface AllowlistHit {
   /** The table key that matched: the request's canonical path (`/`, `/docs/`, `/docs`, `/a.txt`). */
   readonly urlPath: string
-  /** Real path of the file behind it (for `/dir/` and `/dir`: the listed index file). */
+  /** Real path of the file behind it (symlinks resolved; for `/dir/` and `/dir`: the listed index file). */
   readonly file: string
-  /** Size in bytes when the table was built. */
+  /**
+   * Real path of the root the table was built from (`options.root` with symlinks resolved, at that
+   * build): a reader serving from another root must not take `file` as its resolution.
+   */
+  readonly root: string
+  /** Size in bytes when the table was built (a snapshot: the file may have changed since). */
   readonly size: number
-  /** Modification time when the table was built. */
+  /** Modification time when the table was built (a snapshot, like `size`). */
   readonly mtimeMs: number
   /**
    * `'file'`: a listed file; `'index'`: `/` or `/dir/` mapped to its listed index file; `'directory'`:

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { expandBraces, MAX_ALTERNATIVES } from '../src/brace.js'
-import { parseEntry, type ParsedEntry } from '../src/entry.js'
+import { parseEntry, type ParsedEntry } from '../src/parse-entry.js'
 import { matchGlob } from '../src/glob.js'
 
 describe('brace expansion', () => {

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module'
 import type Debug from 'debug'
 import { afterEach, describe, expect, it } from 'vitest'
 import { buildTable, type Rule } from '../src/build-table.js'
-import { parseEntry } from '../src/entry.js'
+import { parseEntry } from '../src/parse-entry.js'
 import { allowlist, type AllowlistReport } from '../src/index.js'
 
 /** The `debug` instance the core's `createDebug` loads (from the core package). */

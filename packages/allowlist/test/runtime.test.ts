@@ -26,7 +26,7 @@ describe('middleware decisions', () => {
     await mw.ready
     const hit = await decide(mw, '/a.txt')
     expect(hit).toMatchObject({ nextCalled: true, statusSet: false, reason: undefined })
-    expect(hit.hit).toEqual({ urlPath: '/a.txt', file: join(t.root, 'a.txt'), size: 1, mtimeMs: expect.any(Number), kind: 'file' })
+    expect(hit.hit).toEqual({ urlPath: '/a.txt', file: join(t.root, 'a.txt'), root: t.root, size: 1, mtimeMs: expect.any(Number), kind: 'file' })
     for (const p of ['/secret.txt', '/missing.txt', '/a.txt/', '/x/a.txt', '/a.tx', '/A.txt']) {
       expect(await decide(mw, p)).toMatchObject({ status: 403, statusSet: true, reason: 'deny:not-allowlisted', body: null, nextCalled: false, hit: undefined })
     }

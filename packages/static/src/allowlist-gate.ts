@@ -1,9 +1,35 @@
 /**
- * How static reads the allowlist's decision in `ctx.state.allowlist` (see docs/PLUGIN-CONTRACT.md):
- * static never imports the allowlist, it only relies on the shape of what the allowlist leaves there.
+ * How static reads the allowlist's decision in `ctx.state.allowlist` (docs/PLUGIN-CONTRACT.md, "One
+ * path, one file"): static never imports tinyhttp-allowlist, it relies only on the shape of what the
+ * allowlist leaves there, mirrored here as {@link AllowlistHitShape}.
  *
  * @module
  */
+
+/**
+ * The fields of an allowlist hit that static reads: a structural copy of `AllowlistHit` from
+ * tinyhttp-allowlist (static takes no dependency on that package, not even for types; a type test in
+ * `test/allowlist` fails when the two differ).
+ *
+ * @example
+ * ```ts
+ * const hit: AllowlistHitShape = { urlPath: '/a.txt', file: '/srv/www/a.txt', root: '/srv/www', size: 3, mtimeMs: 0, kind: 'file' }
+ * ```
+ */
+export interface AllowlistHitShape {
+  /** The request's canonical path the allowlist admitted. */
+  readonly urlPath: string
+  /** Real path of the file the allowlist resolved and checked (for `'index'`/`'directory'`: the index file). */
+  readonly file: string
+  /** Real path of the allowlist's root when it resolved `file`. */
+  readonly root: string
+  /** Size when the allowlist's table was built (a snapshot; static never serves it). */
+  readonly size: number
+  /** Modification time when the allowlist's table was built (a snapshot). */
+  readonly mtimeMs: number
+  /** `'file'` (a listed file), `'index'` (`/dir/` → its index), `'directory'` (`/dir`, for the redirect). */
+  readonly kind: 'file' | 'index' | 'directory'
+}
 
 /**
  * What an allowlist (or any gate honouring the same contract) leaves in `ctx.state.allowlist`:
@@ -18,7 +44,30 @@
  * if (decision === null) return next()
  * ```
  */
-export type AllowlistDecision = undefined | null | { readonly urlPath: string; readonly file: string }
+export type AllowlistDecision = undefined | null | AllowlistHitShape
+
+/**
+ * The allowlist's resolution of this request's path, when static may take it instead of resolving the
+ * path itself: a hit of kind `'file'` for exactly this canonical path. (Its `root` must still equal
+ * static's real root: the caller checks that, see `sameResolution` in serve-static.ts.) A hit for
+ * `/dir/` or `/dir` is not taken: static maps folders with its own `index` option and redirect rule.
+ *
+ * @param decision - `ctx.state.allowlist` (anything: a forged or foreign value is simply not taken)
+ * @param path - the request's canonical path
+ * @returns the hit, or undefined when static resolves the path itself
+ * @example
+ * ```ts
+ * resolutionOf({ urlPath: '/a.txt', file: '/srv/www/a.txt', root: '/srv/www', size: 3, mtimeMs: 0, kind: 'file' }, '/a.txt') // the hit
+ * resolutionOf({ urlPath: '/', file: '/srv/www/index.html', root: '/srv/www', size: 9, mtimeMs: 0, kind: 'index' }, '/')      // undefined
+ * resolutionOf(undefined, '/a.txt')                                                                                              // undefined
+ * ```
+ */
+export function resolutionOf(decision: unknown, path: string): AllowlistHitShape | undefined {
+  if (typeof decision !== 'object' || decision === null) return undefined
+  const hit = decision as Partial<AllowlistHitShape>
+  if (hit.kind !== 'file' || hit.urlPath !== path) return undefined
+  return typeof hit.file === 'string' && typeof hit.root === 'string' ? (hit as AllowlistHitShape) : undefined
+}
 
 /**
  * Whether the allowlist admitted exactly this canonical path (and, when `real` is given, exactly this
@@ -27,12 +76,13 @@ export type AllowlistDecision = undefined | null | { readonly urlPath: string; r
  * @remarks
  * The allowlist admits a path with a dot segment only when the user spelled that segment exactly (an
  * exact entry, or the folder part of a folder entry), never through a wildcard. Comparing the real
- * file makes static serve the very file the allowlist checked, not another one that a different root or
- * a moved symlink would give for the same path: when they differ, nothing is served.
+ * file makes static serve the very file the allowlist checked: with the same root static took the
+ * hit's resolution ({@link resolutionOf}), so they agree; with another root static resolved the path
+ * itself, and when that gives another file, nothing is served.
  *
  * @param decision - `ctx.state.allowlist`
  * @param path - the request's canonical path
- * @param real - the real path static resolved for it (omit before resolving)
+ * @param real - the real path of the file static would serve (omit before resolving)
  * @returns true when the hit is for this path (and this file)
  * @example
  * ```ts

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Entry } from './entry.js'
+import type { CacheEntry } from './cache-entry.js'
 import { createDebug } from 'tinyhttp-core'
 
 const debug = createDebug('tinyhttp:static')
@@ -24,13 +24,13 @@ export interface FileCacheOptions {
    * Checks an entry: `'fresh'` keeps it, an entry replaces it, null drops it. A rejection drops the
    * entry too.
    */
-  revalidate: (entry: Entry) => Promise<Entry | 'fresh' | null>
+  revalidate: (entry: CacheEntry) => Promise<CacheEntry | 'fresh' | null>
   /** Minimum time between two checks of one entry (ms). @defaultValue 1000 */
   intervalMs?: number
 }
 
 /**
- * Cache of {@link Entry} by canonical path.
+ * Cache of {@link CacheEntry} by canonical path.
  *
  * @remarks
  * A hit is a Map lookup, a flag write and a clock comparison: when the entry was last checked a second
@@ -52,12 +52,12 @@ export interface FileCacheOptions {
  * ```
  */
 export class FileCache {
-  readonly #map = new Map<string, Entry>()
+  readonly #map = new Map<string, CacheEntry>()
   readonly #maxBytes: number
-  readonly #revalidate: (entry: Entry) => Promise<Entry | 'fresh' | null>
+  readonly #revalidate: (entry: CacheEntry) => Promise<CacheEntry | 'fresh' | null>
   readonly #interval: number
   /** The check in flight per entry: resolves to the entry now stored for its key, or undefined. */
-  readonly #inFlight = new Map<Entry, Promise<Entry | undefined>>()
+  readonly #inFlight = new Map<CacheEntry, Promise<CacheEntry | undefined>>()
   #bytes = 0
   #closed = false
 
@@ -86,7 +86,7 @@ export class FileCache {
    * @param now - the current time in ms
    * @returns the entry, or undefined
    */
-  get(key: string, now: number): Entry | undefined {
+  get(key: string, now: number): CacheEntry | undefined {
     const entry = this.#map.get(key)
     if (entry === undefined) return undefined
     entry.referenced = true
@@ -107,12 +107,12 @@ export class FileCache {
    * if (entry?.checking) entry = await cache.checked(entry)
    * ```
    */
-  checked(entry: Entry): Promise<Entry | undefined> {
+  checked(entry: CacheEntry): Promise<CacheEntry | undefined> {
     return this.#inFlight.get(entry) ?? Promise.resolve(entry)
   }
 
   /** The entry of a key without side effects. */
-  peek(key: string): Entry | undefined {
+  peek(key: string): CacheEntry | undefined {
     return this.#map.get(key)
   }
 
@@ -122,7 +122,7 @@ export class FileCache {
    * @param entry - the entry
    * @returns whether it was stored (false when it alone exceeds the budget or the cache is closed)
    */
-  set(entry: Entry): boolean {
+  set(entry: CacheEntry): boolean {
     if (this.#closed || entry.cost > this.#maxBytes) {
       this.delete(entry.key)
       return false
@@ -141,7 +141,7 @@ export class FileCache {
    * @param key - canonical path
    * @param only - remove only if the stored entry is this one
    */
-  delete(key: string, only?: Entry): void {
+  delete(key: string, only?: CacheEntry): void {
     const old = this.#map.get(key)
     if (old === undefined || (only !== undefined && old !== only)) return
     this.#map.delete(key)
@@ -170,10 +170,10 @@ export class FileCache {
     }
   }
 
-  #check(entry: Entry, now: number): void {
+  #check(entry: CacheEntry, now: number): void {
     entry.checking = true
     entry.checkedAt = now
-    const done = (current: Entry | undefined): Entry | undefined => {
+    const done = (current: CacheEntry | undefined): CacheEntry | undefined => {
       entry.checking = false
       this.#inFlight.delete(entry)
       return current

@@ -63,13 +63,18 @@ export interface ServeStaticOptions {
   memoryCacheMaxFileSize?: number
   /** Budget of the in-memory cache in bytes (0 disables caching). @defaultValue 67108864 (64 MiB) */
   memoryCacheMaxBytes?: number
-  /** Serve files whose realpath lies outside the root. @defaultValue false */
+  /**
+   * Serve files whose realpath lies outside the root. Applies to the paths static resolves itself (and
+   * to precompressed siblings): a file an allowlist with the same root admitted is served as the
+   * allowlist resolved it, under the allowlist's own `followSymlinks` (docs/PLUGIN-CONTRACT.md, rule 7).
+   * @defaultValue false
+   */
   followSymlinks?: boolean
   /**
    * Paths with a segment starting with `.` (`/.env`, `/.well-known/security.txt`):
    * - `'allowlisted'`: served only when an allowlist earlier in the chain admitted exactly this path
    *   (`ctx.state.allowlist.urlPath` is the request's canonical path and its `file` is the real file
-   *   static resolved): the allowlist names dotfiles only by their exact name, never through a glob;
+   *   static serves): the allowlist names dotfiles only by their exact name, never through a glob;
    * - `false`: never served, whatever the allowlist says;
    * - `true`: served like any other file (only for a chain without an allowlist that wants them all).
    *

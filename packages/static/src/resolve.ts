@@ -1,5 +1,6 @@
 /**
- * Canonical request path → file under the root: dotfile rule, directory/index rule, realpath containment.
+ * Canonical request path → file under the root: dotfile rule, directory/index rule, realpath containment;
+ * or, when an allowlist already resolved the path, a check that its resolution still holds.
  *
  * @module
  */
@@ -16,7 +17,10 @@ import { isNotFound, realPath, statPath } from './fs-ops.js'
  * ```
  */
 export type Resolution =
-  /** A regular file to serve (`file` is the joined path, `real` its realpath inside the root). */
+  /**
+   * A regular file to serve: `file` is the joined path, `real` the real path to open (inside the root,
+   * unless symlinks may leave it or an allowlist with the same root resolved it: {@link resolveAdmitted}).
+   */
   | { kind: 'file'; file: string; real: string; stats: Stats }
   /** A directory with a servable index, asked for without the trailing slash: redirect to `path + '/'`. */
   | { kind: 'redirect' }
@@ -180,4 +184,55 @@ export async function resolvePath(
   if (real === undefined) return NONE
   if (!trailingSlash && segments.length > 0) return REDIRECT
   return { kind: 'file', file: indexFile, real, stats: indexStats }
+}
+
+/**
+ * Takes the resolution an allowlist made of a path (its hit's real `file`, see allowlist-gate.ts)
+ * instead of resolving the path again: the allowlist's symlink and containment policy decided which
+ * file the path means; this checks only that the decision still holds on disk.
+ *
+ * - `real` must still be a regular file (missing, a directory, a FIFO → none);
+ * - and still its own real path: when a component was swapped for a symlink since the allowlist
+ *   resolved it, `real` now means another file → none (the allowlist's next table decides again).
+ *
+ * The `stat` comes first, as in {@link resolvePath}: the file opened later is checked against it
+ * (device and inode), so a swap after the realpath check is caught too.
+ *
+ * Static's own dotfile rule still applies first (`dotfiles: false` refuses a listed dotfile too).
+ *
+ * @param root - the absolute root (to join the requested path: content type, variants, `setHeaders`)
+ * @param segments - canonical segments of the requested path
+ * @param real - the hit's `file`: the real path the allowlist resolved and checked
+ * @param options - the dotfile rule
+ * @returns `{ kind: 'file' }` with `real` as the file to open, or none
+ * @example
+ * ```ts
+ * await resolveAdmitted('/srv/www', ['shared.txt'], '/srv/common/shared.txt', { dotfiles: false })
+ * // { kind: 'file', file: '/srv/www/shared.txt', real: '/srv/common/shared.txt', stats }
+ * ```
+ */
+export async function resolveAdmitted(
+  root: string,
+  segments: readonly string[],
+  real: string,
+  options: Pick<ResolveOptions, 'dotfiles'>,
+): Promise<Resolution> {
+  if (!options.dotfiles && hasDotSegment(segments)) return NONE
+  let stats: Stats
+  try {
+    stats = await statPath(real)
+  } catch (err) {
+    if (isNotFound(err)) return NONE
+    throw err
+  }
+  if (!stats.isFile()) return NONE
+  let now: string
+  try {
+    now = await realPath(real)
+  } catch (err) {
+    if (isNotFound(err)) return NONE
+    throw err
+  }
+  if (now !== real) return NONE
+  return { kind: 'file', file: joinSegments(root, segments), real, stats }
 }

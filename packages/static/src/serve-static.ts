@@ -5,9 +5,9 @@
  */
 import { createDebug, FileBody, isKnownMethod, PreparedHeaders, SizedStream, type CanonicalPath, type Context, type Middleware, type Next, type Response } from 'tinyhttp-core'
 import { negotiateEncoding } from './accept-encoding.js'
-import { admitsExactly } from './allowlist-gate.js'
+import { admitsExactly, resolutionOf, type AllowlistHitShape } from './allowlist-gate.js'
 import { evaluatePreconditions, ifRangeMatches, type Validators } from './conditional.js'
-import { entryIsFresh, loadEntry, type Entry, type EntryConfig } from './entry.js'
+import { entryIsFresh, loadEntry, type CacheEntry, type CacheEntryConfig } from './cache-entry.js'
 import { FileCache } from './file-cache.js'
 import { closeFile, fstat, isOutOfDescriptors, openFile, realPath } from './fs-ops.js'
 import { parseHttpDate } from './http-date.js'
@@ -18,7 +18,7 @@ import { normalizeOptions, type ServeStaticOptions, type StaticConfig } from './
 import { contentRange, parseRange, unsatisfiedRange, type ByteRange } from './range.js'
 import { readRequestFields, type RequestFields } from './request-fields.js'
 import { FileChanged, type Representation } from './representation.js'
-import { hasDotSegment, resolvePath, type Resolution } from './resolve.js'
+import { hasDotSegment, resolveAdmitted, resolvePath, type Resolution } from './resolve.js'
 
 const debug = createDebug('tinyhttp:static')
 
@@ -64,6 +64,12 @@ const NOT_FOR_FAILURE = [...NOT_FOR_304, 'etag', 'last-modified', 'cache-control
  * checked with `fstat` against the metadata the response was built from, and is owned by the core from
  * then on. Running out of descriptors answers 503 with `Retry-After`.
  *
+ * One path, one file: after an allowlist with the same root (compared by real path), the file of a path
+ * it admitted is the one its hit names (`ctx.state.allowlist.file`), checked to still be a regular file
+ * at that real path, not a second resolution under static's own rules; without such a hit (no
+ * allowlist, another root, `/`, `/dir/`, `/dir`) static resolves the path itself
+ * (docs/PLUGIN-CONTRACT.md, rule 7).
+ *
  * @param root - the folder to serve
  * @param options - see {@link ServeStaticOptions}
  * @returns the middleware, with `close()` to drop its cache
@@ -84,7 +90,7 @@ export function serveStatic(root: string, options?: ServeStaticOptions): ServeSt
   const acceptRanges = config.acceptRanges
   const maxRanges = config.maxRanges
   const cachingOn = config.memoryCacheMaxBytes > 0
-  const entryConfig: EntryConfig = {
+  const entryConfig: CacheEntryConfig = {
     cacheControl: config.cacheControl,
     htmlCacheControl: config.htmlCacheControl,
     etag: config.etag,
@@ -117,43 +123,71 @@ export function serveStatic(root: string, options?: ServeStaticOptions): ServeSt
     return realRoot
   }
 
-  /** Resolves a canonical path and loads its entry (no cache involved). */
-  async function lookup(key: string, segments: readonly string[], trailingSlash: boolean): Promise<Entry | Resolution> {
+  /**
+   * Resolves a canonical path and loads its entry (no cache involved). One path, one file: when the
+   * request comes with an allowlist hit made for this very root (docs/PLUGIN-CONTRACT.md), the file is
+   * the one the allowlist resolved, only checked to still be there; else static resolves the path itself.
+   */
+  async function lookup(
+    key: string,
+    segments: readonly string[],
+    trailingSlash: boolean,
+    hit: AllowlistHitShape | undefined,
+  ): Promise<CacheEntry | Resolution> {
     const real = await getRealRoot()
     if (real === undefined) return { kind: 'none' }
-    const resolution = await resolvePath(config.root, real, segments, trailingSlash, resolveOptions)
+    const taken = hit !== undefined && hit.root === real ? hit : undefined
+    const resolution =
+      taken === undefined
+        ? await resolvePath(config.root, real, segments, trailingSlash, resolveOptions)
+        : await resolveAdmitted(config.root, segments, taken.file, resolveOptions)
     if (resolution.kind !== 'file') return resolution
-    return loadEntry(key, segments, trailingSlash, resolution.file, resolution.real, resolution.stats, real, entryConfig)
+    return loadEntry(key, segments, trailingSlash, resolution.file, resolution.real, resolution.stats, real, entryConfig, taken)
+  }
+
+  /**
+   * Whether a request that comes with `hit` resolves its path the way `entry` was resolved: both from the
+   * same allowlist resolution (same file, same root), or both by static itself. (`realRoot` is the last
+   * one seen: an entry is never answered from after its root moved, see `revalidate`.)
+   */
+  function resolvedAlike(entry: CacheEntry, hit: AllowlistHitShape | undefined): boolean {
+    const taken = hit !== undefined && hit.root === realRoot ? hit : undefined
+    const from = entry.admitted
+    return from === taken || (from !== undefined && taken !== undefined && from.file === taken.file && from.root === taken.root)
   }
 
   const cache = new FileCache({
     maxBytes: config.memoryCacheMaxBytes,
     async revalidate(entry) {
-      if (await entryIsFresh(entry, config.codings)) return 'fresh'
-      const result = await lookup(entry.key, entry.segments, entry.trailingSlash)
+      // An entry taken from an allowlist hit stands only while the hit's root is still static's root.
+      const rootMoved = entry.admitted !== undefined && (await getRealRoot()) !== entry.admitted.root
+      if (!rootMoved && (await entryIsFresh(entry, config.codings))) return 'fresh'
+      const result = await lookup(entry.key, entry.segments, entry.trailingSlash, entry.admitted)
       return 'key' in result ? result : null
     },
   })
 
-  /** Concurrent misses on one path share one load. */
-  const loading = new Map<string, Promise<Entry | Resolution>>()
-  function sharedLookup(cp: Ok): Promise<Entry | Resolution> {
-    let pending = loading.get(cp.path)
-    if (pending === undefined) {
-      pending = lookup(cp.path, cp.segments, cp.trailingSlash).then(
-        result => {
-          loading.delete(cp.path)
-          if ('key' in result && cachingOn) cache.set(result)
-          return result
-        },
-        (err: unknown) => {
-          loading.delete(cp.path)
-          throw err
-        },
-      )
-      loading.set(cp.path, pending)
+  /** Concurrent misses on one path (resolved the same way) share one load. */
+  const loading = new Map<string, { hit: AllowlistHitShape | undefined; result: Promise<CacheEntry | Resolution> }>()
+  function sharedLookup(cp: Ok, hit: AllowlistHitShape | undefined): Promise<CacheEntry | Resolution> {
+    const shared = loading.get(cp.path)
+    if (shared !== undefined && shared.hit === hit) return shared.result
+    const settle = (): void => {
+      if (loading.get(cp.path)?.result === result) loading.delete(cp.path)
     }
-    return pending
+    const result = lookup(cp.path, cp.segments, cp.trailingSlash, hit).then(
+      found => {
+        settle()
+        if ('key' in found && cachingOn) cache.set(found)
+        return found
+      },
+      (err: unknown) => {
+        settle()
+        throw err
+      },
+    )
+    if (shared === undefined) loading.set(cp.path, { hit, result })
+    return result
   }
 
   function methodNotAllowed(ctx: Context, next: Next): void | Promise<void> {
@@ -220,7 +254,7 @@ export function serveStatic(root: string, options?: ServeStaticOptions): ServeSt
   /**
    * Answers from an entry. Synchronous (returns undefined) unless bytes must come from disk.
    */
-  function serveEntry(ctx: Context, next: Next, entry: Entry, fields: RequestFields): void | Promise<void> {
+  function serveEntry(ctx: Context, next: Next, entry: CacheEntry, fields: RequestFields): void | Promise<void> {
     const method = ctx.req.method
     const isGet = method === 'GET'
     if (!isGet && method !== 'HEAD') return methodNotAllowed(ctx, next)
@@ -329,14 +363,21 @@ export function serveStatic(root: string, options?: ServeStaticOptions): ServeSt
   }
 
   /** The slow path: a miss, or an entry whose bytes come from disk. Retries once when a file changed. */
-  async function serveSlow(ctx: Context, next: Next, cp: Ok, cached: Entry | undefined, fields: RequestFields): Promise<void> {
+  async function serveSlow(
+    ctx: Context,
+    next: Next,
+    cp: Ok,
+    hit: AllowlistHitShape | undefined,
+    cached: CacheEntry | undefined,
+    fields: RequestFields,
+  ): Promise<void> {
     const res = ctx.res
     const snapshot = [...res.headers.entries()]
     for (let attempt = 0; ; attempt++) {
-      let current: Entry | Resolution | undefined = attempt === 0 ? cached : undefined
+      let current: CacheEntry | Resolution | undefined = attempt === 0 && cached !== undefined && resolvedAlike(cached, hit) ? cached : undefined
       try {
         if (current === undefined) {
-          current = attempt === 0 ? await sharedLookup(cp) : await lookup(cp.path, cp.segments, cp.trailingSlash)
+          current = attempt === 0 ? await sharedLookup(cp, hit) : await lookup(cp.path, cp.segments, cp.trailingSlash, hit)
           if (attempt > 0 && 'key' in current && cachingOn) cache.set(current)
         }
         if ('key' in current) {
@@ -382,8 +423,15 @@ export function serveStatic(root: string, options?: ServeStaticOptions): ServeSt
   }
 
   /** Waits for the check of a due entry, then answers from what it found (a miss when the file is gone). */
-  async function serveChecked(ctx: Context, next: Next, cp: Ok, due: Entry, fields: RequestFields): Promise<void> {
-    return serveSlow(ctx, next, cp, await cache.checked(due), fields)
+  async function serveChecked(
+    ctx: Context,
+    next: Next,
+    cp: Ok,
+    hit: AllowlistHitShape | undefined,
+    due: CacheEntry,
+    fields: RequestFields,
+  ): Promise<void> {
+    return serveSlow(ctx, next, cp, hit, await cache.checked(due), fields)
   }
 
   const middleware = function serveStatic(ctx: Context, next: Next): void | Promise<void> {
@@ -398,17 +446,20 @@ export function serveStatic(root: string, options?: ServeStaticOptions): ServeSt
     const decision = ctx.state.allowlist
     // An allowlist declined this path and let the chain go on (onDeny: 'next'): never serve it.
     if (decision === null) return next()
+    // The allowlist's resolution of this path, when static may take it (else static resolves it itself).
+    const hit = resolutionOf(decision, cp.path)
     const fields = readRequestFields(ctx.req.headers.raw)
     const entry = cachingOn ? cache.get(cp.path, Date.now()) : undefined
     // Last checked a second or more ago: answer only once the one shared check says what is on disk now.
-    if (entry !== undefined && entry.checking) return serveChecked(ctx, next, cp, entry, fields)
-    if (entry !== undefined && !entry.onDisk) {
+    if (entry !== undefined && entry.checking) return serveChecked(ctx, next, cp, hit, entry, fields)
+    const alike = entry !== undefined && resolvedAlike(entry, hit)
+    if (entry !== undefined && alike && !entry.onDisk) {
       if (entry.dot && gateDots && !admitsExactly(decision, cp.path, entry.identity.real)) return next()
       return serveEntry(ctx, next, entry, fields)
     }
     // A dot path nobody admitted costs no file-system access (the resolved file is checked again later).
-    if (entry === undefined && gateDots && hasDotSegment(cp.segments) && !admitsExactly(decision, cp.path)) return next()
-    return serveSlow(ctx, next, cp, entry, fields)
+    if (!alike && gateDots && hasDotSegment(cp.segments) && !admitsExactly(decision, cp.path)) return next()
+    return serveSlow(ctx, next, cp, hit, entry, fields)
   } as ServeStaticMiddleware
   middleware.close = () => cache.close()
   return middleware

@@ -1,16 +1,17 @@
 import type { Stats } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import type { Entry } from '../src/entry.js'
+import type { CacheEntry } from '../src/cache-entry.js'
 import { FileCache } from '../src/file-cache.js'
 
-function entry(key: string, cost: number, checkedAt = Date.now()): Entry {
+function entry(key: string, cost: number, checkedAt = Date.now()): CacheEntry {
   return {
     key,
     segments: [key.slice(1)],
     trailingSlash: false,
     dot: false,
     file: `/srv${key}`,
-    identity: { stats: {} as Stats } as Entry['identity'],
+    admitted: undefined,
+    identity: { stats: {} as Stats } as CacheEntry['identity'],
     variants: [],
     codings: [],
     onDisk: false,
@@ -30,7 +31,7 @@ const tick = (): Promise<void> => new Promise(resolve => setTimeout(resolve, 0))
  * (a due entry), and counting the checks started.
  */
 function gatedCache(options: { intervalMs?: number } = {}) {
-  const gate = { calls: 0, release: (_value: Entry | 'fresh' | null): void => {} }
+  const gate = { calls: 0, release: (_value: CacheEntry | 'fresh' | null): void => {} }
   const cache = new FileCache({
     maxBytes: 1000,
     ...options,
@@ -126,9 +127,9 @@ describe('FileCache', () => {
   it('50 callers of a due entry share one check and all get its outcome (checked)', async () => {
     const { cache, gate, old, replacement } = gatedCache()
     const now = Date.now()
-    const waits: Array<Promise<Entry | undefined>> = []
+    const waits: Array<Promise<CacheEntry | undefined>> = []
     for (let i = 0; i < 50; i++) {
-      const e = cache.get('/a', now) as Entry
+      const e = cache.get('/a', now) as CacheEntry
       expect(e.checking).toBe(true)
       waits.push(cache.checked(e))
     }
@@ -150,10 +151,10 @@ describe('FileCache', () => {
     const err = entry('/err', 10, 0)
     for (const e of [ok, gone, err]) cache.set(e)
     const now = Date.now()
-    expect(await cache.checked(cache.get('/ok', now) as Entry)).toBe(ok)
-    expect(await cache.checked(cache.get('/gone', now) as Entry)).toBeUndefined()
-    expect(await cache.checked(cache.get('/err', now) as Entry)).toBeUndefined()
-    const recent = cache.get('/ok', Date.now()) as Entry
+    expect(await cache.checked(cache.get('/ok', now) as CacheEntry)).toBe(ok)
+    expect(await cache.checked(cache.get('/gone', now) as CacheEntry)).toBeUndefined()
+    expect(await cache.checked(cache.get('/err', now) as CacheEntry)).toBeUndefined()
+    const recent = cache.get('/ok', Date.now()) as CacheEntry
     expect(recent.checking).toBe(false) // checked just now: no new check
     expect(await cache.checked(recent)).toBe(ok)
   })

@@ -1,5 +1,7 @@
 /**
- * Parsing of allowlist entries: normalization, syntax checks, exact path or glob.
+ * Parsing of the list's entries (the strings given to `allowlist()`, `add()` and `remove()`):
+ * normalization, syntax checks, exact path, folder or glob. (Not to be confused with static's cache
+ * entry, `cache-entry.ts` in tinyhttp-static.)
  *
  * @module
  */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { canonicalProblem, normalizeEntry, parseEntry } from '../src/entry.js'
+import { canonicalProblem, normalizeEntry, parseEntry } from '../src/parse-entry.js'
 
 describe('entry parsing', () => {
   it('normalizes one leading / or ./ and nothing else', () => {

@@ -1,11 +1,14 @@
 /**
- * A cache entry: everything needed to answer requests for one canonical path — the original file and
- * its precompressed variants, each with its own ETag, length and header blocks.
+ * The memory cache's entry for one canonical path (what `FileCache` stores): the original file and its
+ * precompressed variants, each with its own ETag, length and header blocks; how it is loaded and how it
+ * is checked against the disk. (Not to be confused with an allowlist *entry*, a line of the list: that
+ * lives in tinyhttp-allowlist's `parse-entry.ts`.)
  *
  * @module
  */
 import type { Stats } from 'node:fs'
 import { CODING_SUFFIX, type Coding } from './accept-encoding.js'
+import type { AllowlistHitShape } from './allowlist-gate.js'
 import { isNotFound, sameVersion, statPath } from './fs-ops.js'
 import { loadRepresentation, type HeaderConfig, type Representation } from './representation.js'
 import { containedRealPath, hasDotSegment } from './resolve.js'
@@ -15,11 +18,11 @@ import { containedRealPath, hasDotSegment } from './resolve.js'
  *
  * @example
  * ```ts
- * const entry: Entry = await loadEntry('/a.txt', ['a.txt'], false, file, real, stats, realRoot, config)
+ * const entry: CacheEntry = await loadEntry('/a.txt', ['a.txt'], false, file, real, stats, realRoot, config)
  * entry.identity.size // bytes of a.txt
  * ```
  */
-export interface Entry {
+export interface CacheEntry {
   /** The canonical path (the cache key). */
   readonly key: string
   /** Canonical segments and trailing slash, to resolve the path again on revalidation. */
@@ -32,9 +35,15 @@ export interface Entry {
   readonly dot: boolean
   /** Absolute path of the original file (joined, as requested; given to `setHeaders`). */
   readonly file: string
+  /**
+   * The allowlist hit whose resolution this entry was loaded from (static took it: `identity.real` is
+   * its `file`), or undefined when static resolved the path itself. A request is answered from the
+   * entry only when it would resolve the same way (same hit file and root, or no hit taken either).
+   */
+  readonly admitted: AllowlistHitShape | undefined
   /** The original. */
   readonly identity: Representation
-  /** The variants that exist, in server preference order, index-aligned with {@link Entry.codings}. */
+  /** The variants that exist, in server preference order, index-aligned with {@link CacheEntry.codings}. */
   readonly variants: readonly Representation[]
   readonly codings: readonly Coding[]
   /** Whether some representation is streamed from disk (requests may then open a descriptor). */
@@ -66,11 +75,11 @@ export const REPRESENTATION_OVERHEAD = 512
  *
  * @example
  * ```ts
- * const config: EntryConfig = { cacheControl: 'no-cache', etag: true, lastModified: true, acceptRanges: true,
+ * const config: CacheEntryConfig = { cacheControl: 'no-cache', etag: true, lastModified: true, acceptRanges: true,
  *   codings: ['br', 'gzip'], followSymlinks: false, contentTypeOf: createContentTypeLookup(), inMemoryLimit: 65536 }
  * ```
  */
-export interface EntryConfig extends HeaderConfig {
+export interface CacheEntryConfig extends HeaderConfig {
   readonly codings: readonly Coding[]
   readonly followSymlinks: boolean
   readonly contentTypeOf: (fileName: string) => string
@@ -106,6 +115,7 @@ async function findVariant(file: string, coding: Coding, realRoot: string, follo
  * @param stats - its stat
  * @param realRoot - the root's realpath
  * @param config - configuration
+ * @param admitted - the allowlist hit `real` was taken from, if any
  * @returns the entry (not yet in any cache)
  * @throws FileChanged when a file was replaced while loading
  * @example
@@ -122,8 +132,9 @@ export async function loadEntry(
   real: string,
   stats: Stats,
   realRoot: string,
-  config: EntryConfig,
-): Promise<Entry> {
+  config: CacheEntryConfig,
+  admitted?: AllowlistHitShape,
+): Promise<CacheEntry> {
   const contentType = config.contentTypeOf(file)
   const found: Array<{ coding: Coding; real: string; stats: Stats }> = []
   for (const coding of config.codings) {
@@ -160,6 +171,7 @@ export async function loadEntry(
     trailingSlash,
     dot: hasDotSegment(segments),
     file,
+    admitted,
     identity,
     variants,
     codings: found.map(v => v.coding),
@@ -185,7 +197,10 @@ async function statOrNone(file: string): Promise<Stats | undefined> {
 /**
  * Whether an entry still describes the files on disk: the original and every variant have the same
  * device, inode, size, mtime and ctime, no configured variant appeared or vanished, and no in-memory file
- * is "racy" (modified too shortly before it was read to trust its metadata).
+ * is "racy" (modified too shortly before it was read to trust its metadata). The original is looked at
+ * where it was resolved: the requested path (symlinks followed) when static resolved it, the real file
+ * the allowlist resolved when static took the allowlist's resolution (a symlink retargeted since does
+ * not change which file that is; the allowlist's next table does).
  *
  * @param entry - the entry
  * @param codings - the configured codings
@@ -195,9 +210,9 @@ async function statOrNone(file: string): Promise<Stats | undefined> {
  * if (!(await entryIsFresh(entry, ['br', 'gzip']))) cache.delete(entry.key, entry)
  * ```
  */
-export async function entryIsFresh(entry: Entry, codings: readonly Coding[]): Promise<boolean> {
+export async function entryIsFresh(entry: CacheEntry, codings: readonly Coding[]): Promise<boolean> {
   if (entry.racy) return false
-  const base = await statOrNone(entry.file)
+  const base = await statOrNone(entry.admitted === undefined ? entry.file : entry.identity.real)
   if (base === undefined || !sameVersion(base, entry.identity.stats)) return false
   for (const coding of codings) {
     const current = await statOrNone(entry.file + CODING_SUFFIX[coding])
