@@ -6,7 +6,7 @@ import { Context } from './context.js'
 import { createDebug } from './debug-log.js'
 import type { BodySource } from './http/body-source.js'
 import { Connection } from './http/connection.js'
-import type { ConnectionHost, ConnectionOptions } from './http/connection-host.js'
+import type { ConnectionOptions } from './http/connection-host.js'
 import { DeadlineSet } from './http/deadline-set.js'
 import { DEFAULT_PARSER_LIMITS, type ParserLimits } from './http/parser-limits.js'
 import type { SocketPeer } from './http/peer.js'
@@ -91,7 +91,7 @@ function positive(name: string, value: number | undefined, fallback: number, all
  * const { port } = await app.listen(7878, '127.0.0.1')
  * ```
  */
-export class App implements ConnectionHost {
+export class App {
   readonly #middleware: Middleware[] = []
   #composed: ((ctx: Context) => Promise<void>) | null = null
   readonly #connectionOptions: ConnectionOptions

@@ -128,7 +128,8 @@ export abstract class ConnectionReader implements ParserHandler, BodySourceHooks
   /** @see ParserHandler.onHead */
   onHead(head: RequestHead): void {
     if (this.read >= STOPPED) return
-    const exchange: Exchange = { head, body: null, errorStatus: 0, start: this.msgStart, plan: null, upgrade: asksUpgrade(head) }
+    // A request pipelined in the same read as the end of the previous one started now.
+    const exchange: Exchange = { head, body: null, errorStatus: 0, start: this.msgStart || Date.now(), plan: null, upgrade: asksUpgrade(head) }
     if (head.expect === 'unknown') {
       exchange.errorStatus = 417
       this.stopReading()
