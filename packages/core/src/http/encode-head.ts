@@ -41,7 +41,7 @@ export function encodeHead(plan: ResponsePlan, isHead: boolean, versionMinor: nu
   let kind = plan.kind
   if (statusHasNoBody(status)) {
     // 1xx, 204, 304: no content and no Content-Length (RFC 9110 §8.6, §15.4.5).
-    dropContent(plan)
+    if (kind !== BODY_NONE) dropContent(plan)
     kind = BODY_NONE
   } else if (kind === BODY_BYTES || kind === BODY_FILE || kind === BODY_SIZED_STREAM) {
     length = plan.length

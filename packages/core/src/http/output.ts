@@ -41,6 +41,8 @@ export class Output {
   #parts: Array<string | Uint8Array> | null = null
   #bytes = 0
   #flushScheduled = false
+  /** The socket closed: nothing is written any more. */
+  #closed = false
   /** Epoch ms since when the socket has been full (waiting for `drain`); 0 when it is not. */
   blockedSince = 0
   #afterDrain: (() => void) | null = null
@@ -79,8 +81,9 @@ export class Output {
     setImmediate(flushLater, this)
   }
 
-  /** Drops what is pending (the socket is gone). */
+  /** Drops what is pending and writes nothing any more (the socket closed). */
   clear(): void {
+    this.#closed = true
     this.#parts = null
     this.#bytes = 0
   }
@@ -88,7 +91,7 @@ export class Output {
   /** Writes what is pending; returns false when the socket asked us to wait for `drain`. */
   flush(): boolean {
     const out = this.#parts
-    if (out === null || this.socket.destroyed) return this.blockedSince === 0
+    if (out === null || this.#closed) return this.blockedSince === 0
     this.#parts = null
     const total = this.#bytes
     this.#bytes = 0
