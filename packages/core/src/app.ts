@@ -2,15 +2,23 @@ import { Server, type AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { applyBodyDefaults } from './body-defaults.js'
 import { completedSynchronously, compose, type ComposeOptions } from './compose.js'
-import type { Context } from './context.js'
+import { Context } from './context.js'
 import { createDebug } from './debug-log.js'
-import { Connection, type ConnectionOptions } from './http/connection.js'
+import type { BodySource } from './http/body-source.js'
+import { Connection } from './http/connection.js'
+import type { ConnectionOptions } from './http/connection-host.js'
+import { DeadlineSet } from './http/deadline-set.js'
 import { DEFAULT_PARSER_LIMITS, type ParserLimits } from './http/parser-limits.js'
-import { TimerWheel } from './http/timer-wheel.js'
 import { inject, type InjectOptions, type InjectResult } from './inject.js'
 import type { InjectRequest } from './inject-request.js'
+import type { SocketPeer } from './http/peer.js'
+import type { RequestHead } from './http/request-head.js'
+import type { ResponsePlan } from './http/response-plan.js'
 import { renderError } from './render-error.js'
-import type { Response } from './response.js'
+import { respond } from './respond.js'
+import { Request } from './request.js'
+import { RequestBody } from './request-body.js'
+import { Response } from './response.js'
 import type { Middleware } from './types.js'
 import { logUnhandled } from './unhandled-log.js'
 
@@ -89,8 +97,11 @@ export class App {
   readonly #middleware: Middleware[] = []
   #composed: ((ctx: Context) => Promise<void>) | null = null
   readonly #connectionOptions: ConnectionOptions
-  readonly #wheel: TimerWheel
+  /** The deadlines of every connection (one interval for all). @internal */
+  readonly deadlines: DeadlineSet
   readonly #connections = new Set<Connection>()
+  /** Sockets handed to an upgrade handler: not HTTP connections any more, but ended by {@link App.close}. */
+  readonly #upgraded = new Set<Duplex>()
   readonly #servers = new Set<Server>()
   readonly #onError: (err: unknown, ctx: Context) => void
   readonly #closeGracePeriod: number
@@ -120,7 +131,7 @@ export class App {
     this.#closeGracePeriod = positive('closeGracePeriod', options.closeGracePeriod, 5_000, true)
     const o = this.#connectionOptions
     const shortest = Math.min(o.headersTimeout, o.requestTimeout, o.keepAliveTimeout, o.sendTimeout, o.lingerTimeout)
-    this.#wheel = new TimerWheel(Math.min(1000, Math.max(10, shortest / 4)))
+    this.deadlines = new DeadlineSet(Math.min(1000, Math.max(10, shortest / 4)))
     this.#onError = options.onError ?? logUnhandled
     if (options.checkMissingAwait !== undefined && typeof options.checkMissingAwait !== 'boolean') {
       throw new TypeError('checkMissingAwait must be a boolean')
@@ -154,27 +165,47 @@ export class App {
     return this.#closing
   }
 
+  // ── The life of a request ──────────────────────────────────────────────────
+  // A connection (http/connection.ts) parsed a request head; it calls serve() and writes the plan it
+  // gets back. Everything the application sees is made here, and nothing of it goes back to the wire.
+
   /**
-   * Runs the chain for one request and renders what it threw. Returns undefined when the response is
-   * ready now (every middleware ran synchronously), else a promise that resolves once it is ready and
-   * rejects only when the response was already committed.
+   * Answers one request for a connection: head in → Request, Response, Context → the chain → render
+   * what it threw → finish (404, body defaults, error report) → respond() → the plan out. Synchronous
+   * when every middleware is (the plan itself), else a promise of the plan that rejects only when the
+   * response was already committed.
+   *
+   * @param head - the parsed request head
+   * @param body - the body as it arrives, or null
+   * @param peer - the other end of the connection (address read only when asked)
+   * @returns the response plan, now or later
    * @internal
    */
-  handle(ctx: Context): Promise<void> | undefined {
-    const composed = (this.#composed ??= compose(this.#middleware, this.#composeOptions))
-    const done = composed(ctx)
-    if (completedSynchronously(done)) {
-      this.#finish(ctx)
-      return undefined
-    }
+  serve(head: RequestHead, body: BodySource | null, peer: SocketPeer): ResponsePlan | Promise<ResponsePlan> {
+    const req = new Request(head, body === null ? null : new RequestBody(body), peer, peer.secure)
+    const ctx = new Context(req, new Response())
+    const chain = (this.#composed ??= compose(this.#middleware, this.#composeOptions))
+    const done = chain(ctx)
+    if (completedSynchronously(done)) return this.#answer(ctx)
     return done.then(
-      () => this.#finish(ctx),
+      () => this.#answer(ctx),
       (err: unknown) => {
-        if (ctx.res.committed) throw err
-        renderError(ctx.res, err)
-        this.#finish(ctx)
+        this.#recover(ctx, err)
+        return this.#answer(ctx)
       },
     )
+  }
+
+  /** What the chain threw: rethrown when the response is already committed (nothing else can be sent), else rendered. */
+  #recover(ctx: Context, err: unknown): void {
+    if (ctx.res.committed) throw err
+    renderError(ctx.res, err)
+  }
+
+  /** After the chain: finish the response, then turn it into the plan the connection writes. */
+  #answer(ctx: Context): ResponsePlan {
+    this.#finish(ctx)
+    return respond(ctx.res)
   }
 
   /**
@@ -183,7 +214,6 @@ export class App {
    */
   #finish(ctx: Context): void {
     const res = ctx.res
-    if (res.committed) return
     if (res.body === null) answerUnhandled(res)
     else {
       try {
@@ -214,8 +244,7 @@ export class App {
       socket.destroy()
       return
     }
-    const conn = new Connection(socket, this, this.#connectionOptions, this.#wheel)
-    this.#connections.add(conn)
+    this.#connections.add(new Connection(socket, this, this.#connectionOptions))
   }
 
   /**
@@ -252,9 +281,18 @@ export class App {
     return inject(this, request, options)
   }
 
-  /** @internal */
-  release(conn: Connection): void {
-    this.#connections.delete(conn)
+  /** A connection closed (or switched protocols). @internal */
+  release(conn: object): void {
+    this.#connections.delete(conn as Connection)
+  }
+
+  /** A socket that switched protocols: tracked only so that {@link App.close} ends it. @internal */
+  adopt(socket: Duplex): void {
+    const upgraded = this.#upgraded
+    upgraded.add(socket)
+    socket.on('close', () => upgraded.delete(socket))
+    // The upgrade handler may add its own; this one only keeps an error from becoming an uncaught one.
+    socket.on('error', (err: Error) => debug('upgraded socket error: %s', err.message))
   }
 
   /**
@@ -310,14 +348,16 @@ export class App {
     return this.#servers
   }
 
-  /** Number of open connections. */
+  /** Number of open HTTP connections (a socket handed to an upgrade handler no longer counts). */
   get connectionCount(): number {
     return this.#connections.size
   }
 
   /**
    * Stops accepting, lets in-flight responses finish (they say `Connection: close`), closes idle
-   * keep-alive connections at once, and destroys what is left after the grace period.
+   * keep-alive connections at once, and destroys what is left after the grace period. Sockets handed to
+   * an upgrade handler ({@link Response.upgrade}) are ended at once (destroyed after the grace period if
+   * still open) and not waited for.
    *
    * @param gracePeriod - milliseconds to wait before forcing @defaultValue the `closeGracePeriod` option
    * @returns resolves once every server and connection is closed
@@ -329,6 +369,7 @@ export class App {
       server => new Promise<void>(resolve => (server.listening ? server.close(() => resolve()) : resolve())),
     )
     for (const conn of this.#connections) conn.shutdown()
+    this.#endUpgraded(gracePeriod)
     const drained = new Promise<void>(resolve => {
       const started = Date.now()
       const check = (): void => {
@@ -344,6 +385,16 @@ export class App {
     })
     this.#closed = Promise.all([...servers, drained]).then(() => undefined)
     return this.#closed
+  }
+
+  /** Ends every upgraded socket now, and destroys those still open after the grace period. */
+  #endUpgraded(gracePeriod: number): void {
+    if (this.#upgraded.size === 0) return
+    const sockets = [...this.#upgraded]
+    for (const socket of sockets) socket.end()
+    setTimeout(() => {
+      for (const socket of sockets) if (!socket.destroyed) socket.destroy()
+    }, gracePeriod).unref()
   }
 }
 

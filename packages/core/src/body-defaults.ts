@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream'
-import { FileBody, SizedStream } from './file-body.js'
+import { FileBody, SizedStream } from './http/file-body.js'
 import { statusHasNoBody } from './http/status-text.js'
 import type { Response } from './response.js'
 

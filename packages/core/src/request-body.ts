@@ -1,17 +1,13 @@
-/** Callbacks the connection gives a body so it can apply back-pressure and send `100 Continue`. */
-export interface RequestBodyHooks {
-  /** The application started reading (first pull). */
-  onFirstRead(): void
-  /** The buffered bytes fell to zero after having been above the high-water mark. */
-  onDrain(): void
-}
-
-/** Bytes a body may buffer before the connection stops reading the socket. */
-export const BODY_HIGH_WATER_MARK = 64 * 1024
+import { HttpError } from './errors.js'
+import { BodySource, type BodySourceHooks } from './http/body-source.js'
+import { WireError } from './http/wire-error.js'
 
 /**
  * The body of a request as it arrives: an async iterable of Buffers. Bytes are buffered up to a
  * high-water mark; past it the connection stops reading the socket until the application catches up.
+ * A failure on the wire reaches the reader as an {@link HttpError} (400 for a broken or incomplete body,
+ * 408 when it came too slowly, with the wire's code as `reason`); a body lost with its connection throws
+ * a plain `Error`.
  *
  * @example
  * ```ts
@@ -23,115 +19,50 @@ export const BODY_HIGH_WATER_MARK = 64 * 1024
  * ```
  */
 export class RequestBody implements AsyncIterable<Buffer> {
-  /** Declared length (Content-Length), or -1 when chunked or unknown. */
-  readonly expectedLength: number
-  #chunks: Buffer[] = []
-  #buffered = 0
-  #received = 0
-  #ended = false
-  #error: Error | null = null
-  #wake: (() => void) | null = null
-  #started = false
-  #hooks: RequestBodyHooks | null
+  readonly #source: BodySource
 
   /**
-   * @param expectedLength - the Content-Length, -1 for chunked, 0 for no body
-   * @param hooks - connection callbacks, or null
+   * @param source - the wire's body source, or a declared length for a body that never receives bytes
+   *   (`0`: an empty body, as test fixtures build)
+   * @param hooks - with a length: the callbacks of the source built for it
+   * @internal
    */
-  constructor(expectedLength: number, hooks: RequestBodyHooks | null) {
-    this.expectedLength = expectedLength
-    this.#hooks = hooks
-    if (expectedLength === 0) this.#ended = true
+  constructor(source: BodySource | number, hooks: BodySourceHooks | null = null) {
+    this.#source = typeof source === 'number' ? new BodySource(source, hooks) : source
+  }
+
+  /** Declared length (Content-Length), or -1 when chunked or unknown. */
+  get expectedLength(): number {
+    return this.#source.expectedLength
   }
 
   /** Whether every byte of the body has arrived. */
   get complete(): boolean {
-    return this.#ended
-  }
-
-  /** Whether the application started reading. */
-  get started(): boolean {
-    return this.#started
+    return this.#source.complete
   }
 
   /** Bytes received so far. */
   get received(): number {
-    return this.#received
+    return this.#source.received
   }
 
   /** Bytes waiting to be read. */
   get buffered(): number {
-    return this.#buffered
-  }
-
-  /**
-   * Adds bytes (the connection copies them out of the socket buffer first).
-   * @internal
-   */
-  push(chunk: Buffer): void {
-    if (this.#ended) return
-    this.#chunks.push(chunk)
-    this.#buffered += chunk.length
-    this.#received += chunk.length
-    this.#notify()
-  }
-
-  /**
-   * Marks the end of the body.
-   * @internal
-   */
-  end(): void {
-    this.#ended = true
-    this.#notify()
-  }
-
-  /**
-   * Fails pending and future reads (connection lost, timeout).
-   * @internal
-   */
-  fail(error: Error): void {
-    if (this.#ended) return
-    this.#error = error
-    this.#ended = true
-    this.#notify()
-  }
-
-  /**
-   * Drops buffered bytes nobody will read.
-   * @internal
-   */
-  discard(): void {
-    this.#chunks = []
-    this.#buffered = 0
-  }
-
-  #notify(): void {
-    const wake = this.#wake
-    if (wake !== null) {
-      this.#wake = null
-      wake()
-    }
+    return this.#source.buffered
   }
 
   /** Reads the body chunk by chunk. It can be iterated once. */
   async *[Symbol.asyncIterator](): AsyncIterator<Buffer> {
-    if (this.#started) throw new Error('The request body can be read only once')
-    this.#started = true
-    this.#hooks?.onFirstRead()
-    for (;;) {
-      if (this.#chunks.length > 0) {
-        const chunk = this.#chunks.shift() as Buffer
-        const wasFull = this.#buffered >= BODY_HIGH_WATER_MARK
-        this.#buffered -= chunk.length
-        if (wasFull && this.#buffered < BODY_HIGH_WATER_MARK) this.#hooks?.onDrain()
-        yield chunk
-        continue
-      }
-      if (this.#error !== null) throw this.#error
-      if (this.#ended) return
-      await new Promise<void>(resolve => {
-        this.#wake = resolve
-      })
+    try {
+      yield* this.#source
+    } catch (err) {
+      throw toHttpError(err)
     }
   }
+}
+
+/** A wire failure with an HTTP status becomes the {@link HttpError} the application sees. */
+function toHttpError(err: unknown): unknown {
+  if (!(err instanceof WireError) || err.status < 400) return err
+  return new HttpError(err.status, undefined, { reason: err.code })
 }

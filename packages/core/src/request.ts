@@ -146,7 +146,7 @@ export class Request implements AsyncIterable<Buffer> {
 
   /** The body stream (also available by iterating the request itself). */
   get bodyStream(): RequestBody {
-    return (this.#body ??= new RequestBody(0, null))
+    return (this.#body ??= new RequestBody(0))
   }
 
   /** Reads the body as it arrives. */

@@ -1,7 +1,19 @@
 import type { Readable } from 'node:stream'
-import { disposeBody, type FileBody, type SizedStream } from './file-body.js'
+import { disposeBody, type FileBody, type SizedStream } from './http/file-body.js'
 import { ResponseHeaders } from './http/response-headers.js'
 import type { ResponseReason } from './response-reason.js'
+import type { UpgradeHandler } from './http/response-plan.js'
+
+export type { UpgradeHandler } from './http/response-plan.js'
+
+/** A protocol token with an optional version (RFC 9110 §7.8): `websocket`, `h2c`, `echo/1`. */
+const PROTOCOL = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+(?:\/[!#$%&'*+\-.^_`|~0-9A-Za-z]+)?$/
+
+/** What {@link Response.upgradeTo} holds. */
+interface Upgrade {
+  readonly protocol: string
+  readonly handler: UpgradeHandler
+}
 
 /**
  * A body sent as JSON: a plain object or array (or an object with a `toJSON` method, such as a `Date`).
@@ -91,6 +103,7 @@ export class Response {
    */
   reason: ResponseReason | undefined = undefined
   #onEnd: ResponseEndListener | null = null
+  #upgrade: Upgrade | null = null
 
   /** The status code (100–599). */
   get status(): number {
@@ -175,6 +188,63 @@ export class Response {
   }
 
   /**
+   * Switches the connection to another protocol (RFC 9110 §7.8): the answer becomes `101 Switching
+   * Protocols` with `Upgrade: <protocol>` and `Connection: upgrade` (the core writes both; other fields
+   * you set are sent too), and once that head has left, `handler` gets the raw socket and the bytes the
+   * client sent after its request head that the core had already read (often empty). From then on the
+   * socket is yours: the core keeps no timers on it, it no longer counts in `app.connectionCount` and
+   * `app.close()` does not wait for it, but `app.close()` still ends it.
+   *
+   * @remarks
+   * The socket arrives paused: attach your listeners, then call `socket.resume()` (or `pipe` it).
+   * The core refuses the switch, answering `400` and closing, when the request did not ask for it (no
+   * `Upgrade` field), is HTTP/1.0, has a body, or has pipelined requests behind it (those bytes would
+   * belong to the new protocol); and with `503` while the App is closing. Pick the protocol from the
+   * request's `Upgrade` field; an error thrown later in the chain replaces the upgrade with the error
+   * response.
+   *
+   * @param protocol - the protocol to switch to, a token with an optional `/version` (`websocket`, `echo/1`)
+   * @param handler - `(socket, head) => void`, called once the `101` head has been written
+   * @throws TypeError for an invalid protocol token
+   * @throws Error when the response is already on the wire
+   * @example
+   * ```ts
+   * app.use(ctx => {
+   *   if (ctx.req.headers.get('upgrade')?.toLowerCase() !== 'echo') return
+   *   ctx.res.upgrade('echo', (socket, head) => {
+   *     if (head.length > 0) socket.write(head)
+   *     socket.pipe(socket) // everything the client sends comes back
+   *   })
+   * })
+   * ```
+   */
+  upgrade(protocol: string, handler: UpgradeHandler): void {
+    if (this.#committed) throw new Error('Cannot upgrade: the response is already on the wire')
+    if (typeof protocol !== 'string' || !PROTOCOL.test(protocol)) throw new TypeError(`Invalid upgrade protocol: ${String(protocol)}`)
+    if (typeof handler !== 'function') throw new TypeError('upgrade() needs a handler function')
+    this.status = 101
+    this.#upgrade = { protocol, handler }
+  }
+
+  /**
+   * The protocol switch asked for with {@link Response.upgrade}, or null.
+   * @internal
+   */
+  get upgradeTo(): Upgrade | null {
+    return this.#upgrade
+  }
+
+  /**
+   * Takes the {@link Response.onEnd} listeners out (the core calls them once the response has ended).
+   * @internal
+   */
+  takeEndListener(): ResponseEndListener | null {
+    const listener = this.#onEnd
+    this.#onEnd = null
+    return listener
+  }
+
+  /**
    * Tells the {@link Response.onEnd} listeners how the response ended (once; later calls do nothing).
    * @internal
    */
@@ -206,5 +276,6 @@ export class Response {
     this.closeConnection = false
     this.reason = undefined
     this.#failure = null
+    this.#upgrade = null
   }
 }

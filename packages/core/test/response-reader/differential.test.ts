@@ -18,7 +18,7 @@ import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { createApp, type App } from '../../src/app.js'
-import { FileBody } from '../../src/file-body.js'
+import { FileBody } from '../../src/http/file-body.js'
 import { contentEtag, etagMatches } from '../../src/entity-tag.js'
 import { read, responseModel, serialize } from './generators.js'
 

@@ -1,4 +1,4 @@
-/** Something with one deadline that a {@link TimerWheel} watches. */
+/** Something with one deadline that a {@link DeadlineSet} watches. */
 export interface Timed {
   /** Epoch milliseconds at which {@link Timed.onTimeout} fires; 0 = no deadline. */
   deadline: number
@@ -7,37 +7,33 @@ export interface Timed {
 }
 
 /**
- * One coarse interval timer for many connections instead of a `setTimeout` per request: every tick it
- * fires the deadlines that have passed. The interval runs only while something is registered and never
- * keeps the process alive.
+ * The deadlines of many connections behind one coarse interval instead of a `setTimeout` per request:
+ * every interval it scans its members and fires those whose deadline has passed. The interval runs only
+ * while something is registered and never keeps the process alive.
  *
  * @example
  * ```ts
- * const wheel = new TimerWheel(250)
+ * const deadlines = new DeadlineSet(250)
  * const conn = { deadline: Date.now() + 1000, onTimeout: () => socket.destroy() }
- * wheel.add(conn) // later: wheel.delete(conn)
+ * deadlines.add(conn) // later: deadlines.delete(conn)
  * ```
+ * @internal
  */
-export class TimerWheel {
+export class DeadlineSet {
   readonly #members = new Set<Timed>()
-  readonly #tickMs: number
+  readonly #intervalMs: number
   #interval: NodeJS.Timeout | null = null
 
-  /** @param tickMs - the resolution, in milliseconds */
-  constructor(tickMs: number) {
-    this.#tickMs = Math.max(5, Math.floor(tickMs))
-  }
-
-  /** The resolution, in milliseconds. */
-  get tickMs(): number {
-    return this.#tickMs
+  /** @param intervalMs - how often the set is scanned (the resolution of every deadline), at least 5 ms */
+  constructor(intervalMs: number) {
+    this.#intervalMs = Math.max(5, Math.floor(intervalMs))
   }
 
   /** Registers a member. */
   add(member: Timed): void {
     this.#members.add(member)
     if (this.#interval === null) {
-      this.#interval = setInterval(() => this.#tick(), this.#tickMs)
+      this.#interval = setInterval(() => this.#scan(), this.#intervalMs)
       this.#interval.unref()
     }
   }
@@ -51,12 +47,7 @@ export class TimerWheel {
     }
   }
 
-  /** Number of registered members. */
-  get size(): number {
-    return this.#members.size
-  }
-
-  #tick(): void {
+  #scan(): void {
     const now = Date.now()
     for (const member of this.#members) {
       if (member.deadline !== 0 && member.deadline <= now) {
