@@ -214,6 +214,8 @@ export class App {
    */
   #finish(ctx: Context): void {
     const res = ctx.res
+    // Committed already (a middleware that called the internal commit()): nothing may change it.
+    if (res.committed) return
     if (res.body === null) answerUnhandled(res)
     else {
       try {
