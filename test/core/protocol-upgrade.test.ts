@@ -141,6 +141,46 @@ describe('protocol upgrade (RFC 9110 §7.8): ctx.res.upgrade()', () => {
     expect(seen.sockets).toEqual([])
   })
 
+  it('a refused upgrade is what the response says when it ends (status and reason, as an access log reads them), not 101', async () => {
+    const seen: Upgraded = { heads: [], sockets: [] }
+    const ended: Array<[number, string | undefined, boolean]> = []
+    const log = async (ctx: Context, next: () => Promise<void>): Promise<void> => {
+      ctx.res.onEnd((_bytes, aborted) => ended.push([ctx.res.status, ctx.res.reason, aborted]))
+      await next()
+    }
+    const { port } = await serve([log, echoApp(seen, true)])
+    const c = await RawClient.connect(port)
+    c.write('GET /chat HTTP/1.0\r\nUpgrade: echo\r\nConnection: upgrade\r\n\r\n')
+    const res = await c.readResponse()
+    expect(await c.waitForEnd(2000)).toBe(true)
+    expect(res.status).toBe(400)
+    expect(ended).toEqual([[400, 'reject:upgrade-http-1.0', false]])
+    expect(seen.sockets).toEqual([])
+  })
+
+  it('an upgrade while the App is closing gets 503 with Connection: close', async () => {
+    const seen: Upgraded = { heads: [], sockets: [] }
+    let release: () => void = () => {}
+    const gate = new Promise<void>(resolve => (release = resolve))
+    const served = await serve([
+      async (_ctx: Context, next: () => Promise<void>) => {
+        await gate
+        await next()
+      },
+      echoApp(seen, true),
+    ])
+    const c = await RawClient.connect(served.port)
+    c.write(UPGRADE)
+    await sleep(50) // the request is in the chain, waiting at the gate
+    const closed = served.app.close(2000)
+    release()
+    const res = await c.readResponse()
+    expect(res.status).toBe(503)
+    expect(res.headers.get('connection')).toEqual(['close'])
+    expect(seen.sockets).toEqual([])
+    await closed
+  })
+
   it('rejects an invalid protocol token with a TypeError (a 500 for the client)', async () => {
     let thrown: unknown
     const { port } = await serve((ctx: Context) => {

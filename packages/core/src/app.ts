@@ -21,6 +21,7 @@ import { RequestBody } from './request-body.js'
 import { Response } from './response.js'
 import type { Middleware } from './types.js'
 import { logUnhandled } from './unhandled-log.js'
+import { refuseImpossibleUpgrade } from './upgrade-refusal.js'
 
 const debug = createDebug('tinyhttp:core')
 
@@ -216,6 +217,7 @@ export class App {
     const res = ctx.res
     // Committed already (a middleware that called the internal commit()): nothing may change it.
     if (res.committed) return
+    if (res.upgradeTo !== null) refuseImpossibleUpgrade(ctx.req, res, this.#closing)
     if (res.body === null) answerUnhandled(res)
     else {
       try {

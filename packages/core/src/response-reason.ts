@@ -18,6 +18,8 @@ import { isHttpError } from './errors.js'
  * | `deny:method-not-implemented` | fallback | 501 | a method the server does not know (`FOO`, `get`) |
  * | `deny:unhandled` | fallback | 403/404 | nothing in the chain answered |
  * | `reject:<PathRejection>` | allowlist, static, fallback | 400 | {@link canonicalizePath} refused the path, e.g. `reject:dot-segment` |
+ * | `reject:upgrade-not-offered` / `reject:upgrade-http-1.0` / `reject:upgrade-with-body` | the core | 400 | {@link Response.upgrade} on a request that cannot switch protocols |
+ * | `deny:shutting-down` | the core | 503 | {@link Response.upgrade} while the App is closing |
  * | `error:<reason>` | {@link renderError} | the error's | a thrown {@link HttpError} with that `reason`, e.g. `error:body-limit` |
  * | `error:http-error` | {@link renderError} | the error's | a thrown {@link HttpError} without a `reason` |
  * | `error:exception` | {@link renderError} | 500 | anything else that was thrown |
