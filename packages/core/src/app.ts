@@ -191,16 +191,10 @@ export class App {
     return done.then(
       () => this.#answer(ctx),
       (err: unknown) => {
-        this.#recover(ctx, err)
+        renderError(ctx.res, err) // rethrows when the response is already committed
         return this.#answer(ctx)
       },
     )
-  }
-
-  /** What the chain threw: rethrown when the response is already committed (nothing else can be sent), else rendered. */
-  #recover(ctx: Context, err: unknown): void {
-    if (ctx.res.committed) throw err
-    renderError(ctx.res, err)
   }
 
   /** After the chain: finish the response, then turn it into the plan the connection writes. */

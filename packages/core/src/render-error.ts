@@ -12,9 +12,11 @@ import { errorReason } from './response-reason.js'
  * the response: when the final status is 5xx, the App reports it once the chain has finished (its
  * `onError`, else the default stderr log), whoever rendered it.
  *
- * @param res - a response that is not committed yet
+ * @param res - the response to render into
  * @param err - what was thrown
  * @returns the status written
+ * @throws `err` itself, unchanged, when the response is already committed (on the wire): nothing else
+ * can be sent then, so the error goes on up — every middleware that renders errors gets this rule here
  * @example
  * ```ts
  * app.use(async (ctx, next) => {
@@ -23,6 +25,9 @@ import { errorReason } from './response-reason.js'
  * ```
  */
 export function renderError(res: Response, err: unknown): number {
+  // The one place of "rethrow if committed, else render": once the status line is on the wire nothing
+  // else can be sent, so the error goes on up (the connection is then cut).
+  if (res.committed) throw err
   res.reset()
   let status = 500
   let message = STATUS_TEXT[500] as string

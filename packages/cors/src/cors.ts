@@ -28,7 +28,6 @@ function isPreflight(ctx: Context): boolean {
  * read). A response already on the wire cannot be changed: the error goes on up.
  */
 function renderBelow(ctx: Context, err: unknown): void {
-  if (ctx.res.committed) throw err
   const status = renderError(ctx.res, err)
   if (status >= 500) debug('error below cors → %d: %O', status, err)
 }
@@ -140,8 +139,7 @@ function dynamicCors(c: ResolvedCors): Middleware {
     } catch (err) {
       // A broken origin function is a server error, not a silent refusal.
       const res = ctx.res
-      if (res.committed) throw err
-      renderError(res, err)
+      renderError(res, err) // rethrows when the response is already committed
       debug('origin function threw → 500: %O', err)
       res.headers.vary(VARY_ORIGIN)
       return

@@ -201,12 +201,7 @@ export function fallback(options: FallbackOptions = {}): Middleware {
     else if (res.status >= 400) refused(ctx)
   }
 
-  function caught(ctx: Context, err: unknown): void {
-    if (ctx.res.committed) throw err
-    thrown(ctx, err)
-  }
-
   return function fallback(ctx: Context, next: Next): void | Promise<void> {
-    return afterNext(ctx, next, settle, caught)
+    return afterNext(ctx, next, settle, thrown)
   }
 }
