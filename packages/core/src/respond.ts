@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream'
-import { encodeHead } from './http/encode-head.js'
+import type { encodeHead } from './http/encode-head.js'
 import { FileBody, SizedStream } from './http/file-body.js'
 import { BODY_BYTES, BODY_FILE, BODY_SIZED_STREAM, BODY_STREAM, ResponsePlan } from './http/response-plan.js'
 import type { Response } from './response.js'
@@ -51,25 +51,4 @@ export function respond(res: Response): ResponsePlan {
   }
   res.commit()
   return plan
-}
-
-/**
- * {@link respond} and the wire's {@link encodeHead} in one call, as a connection would run them: for
- * tests of the bytes of a head.
- *
- * @param res - the response built by the chain
- * @param isHead - whether the request method was HEAD
- * @param versionMinor - the request's HTTP minor version (0 or 1)
- * @param keepAlive - whether the connection may persist after this response
- * @returns the encoded plan (`head`, `headText`, `bytes`, `close`…)
- * @example
- * ```ts
- * const { head, headText } = planResponse(res, false, 1, true)
- * ```
- * @internal
- */
-export function planResponse(res: Response, isHead: boolean, versionMinor: number, keepAlive: boolean): ResponsePlan & { head: Buffer } {
-  const plan = respond(res)
-  encodeHead(plan, isHead, versionMinor, keepAlive)
-  return plan as ResponsePlan & { head: Buffer }
 }

@@ -1,8 +1,17 @@
 import fc from 'fast-check'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { PreparedHeaders } from '../../src/http/response-headers.js'
-import { planResponse } from '../../src/respond.js'
+import { encodeHead } from '../../src/http/encode-head.js'
+import type { ResponsePlan } from '../../src/http/response-plan.js'
+import { respond } from '../../src/respond.js'
 import { Response } from '../../src/response.js'
+
+/** respond() and the wire's encodeHead() in one call, as a connection runs them. */
+function planResponse(res: Response, isHead: boolean, versionMinor: number, keepAlive: boolean): ResponsePlan & { head: Buffer } {
+  const plan = respond(res)
+  encodeHead(plan, isHead, versionMinor, keepAlive)
+  return plan as ResponsePlan & { head: Buffer }
+}
 
 /** The head as RFC 9112 §4/§5 and the core's framing rules spell it, written out by hand. */
 function expectedHead(status: number, reason: string, fields: Array<[string, string]>, framing: string, date: string, connection: string): string {
