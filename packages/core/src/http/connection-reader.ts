@@ -210,7 +210,7 @@ export abstract class ConnectionReader implements ParserHandler, BodySourceHooks
       // Its handler already runs (or ran): it gets exactly one answer (a 400 if it reads the body, else
       // whatever it answers), then the connection closes; nothing behind the broken body is parsed.
       parsing.body?.fail(new WireError(400, code))
-      if (this.write === IDLE && queue.length === 0) this.out.socket.destroy()
+      if (this.write === IDLE && queue.length === 0) this.dropSocket()
       return
     }
     queue.push(wireAnswer(null, status, this.msgStart || Date.now()))
@@ -229,13 +229,23 @@ export abstract class ConnectionReader implements ParserHandler, BodySourceHooks
     }
     const read = this.read
     if (read < STOPPED) this.read = STOPPED
-    if (read === DISCARDING_BODY || read === LINGERING || !this.answering) this.out.socket.destroy()
+    if (read === DISCARDING_BODY || read === LINGERING || !this.answering) this.dropSocket()
   }
 
   /** @internal */
   onError(err: Error): void {
     debug('socket error: %s', err.message)
     this.out.socket.destroy()
+  }
+
+  /**
+   * Destroys the socket of a connection with nothing in progress, after handing the kernel the answers
+   * still waiting for this turn's flush (`Output.scheduleFlush`): they were complete, so they leave.
+   */
+  protected dropSocket(): void {
+    const out = this.out
+    out.flush()
+    out.socket.destroy()
   }
 
   protected pauseSocket(): void {

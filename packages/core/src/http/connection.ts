@@ -61,7 +61,7 @@ export class Connection extends ConnectionReader implements Timed, BodyOwner {
    */
   shutdown(): void {
     if (this.read === CLOSED) return
-    if (this.idle || this.read === DISCARDING_BODY) this.out.socket.destroy()
+    if (this.idle || this.read === DISCARDING_BODY) this.dropSocket()
   }
 
   /** Destroys the socket now. */
@@ -217,10 +217,9 @@ export class Connection extends ConnectionReader implements Timed, BodyOwner {
       return
     }
     if (unfinished) this.discardBody(body)
-    if (queue.length === 0) {
-      out.flush()
-      this.idleSince = Date.now()
-    } else out.scheduleFlush()
+    // Kept open: the answer leaves with the others of this turn of the event loop (Output.scheduleFlush).
+    out.scheduleFlush()
+    if (queue.length === 0) this.idleSince = Date.now()
     this.resumeParsing()
     this.updateDeadline()
     this.pump()
@@ -259,7 +258,10 @@ export class Connection extends ConnectionReader implements Timed, BodyOwner {
     }
     this.parsing = null
     this.pendingInput = null
-    const socket = this.out.socket
+    const out = this.out
+    // Answers still waiting for this turn's flush leave before the FIN.
+    out.flush()
+    const socket = out.socket
     socket.end()
     this.deadline = Date.now() + this.options.lingerTimeout
     if (linger && !socket.readableEnded) {

@@ -11,6 +11,9 @@ export const COALESCE_LIMIT = 64 * 1024
  */
 let scratch: Buffer | null = null
 
+/** The outputs whose flush is scheduled for this turn of the event loop, in the order they asked. */
+let due: Output[] = []
+
 /** What an {@link Output} tells its owner. */
 export interface OutputOwner {
   /** The socket drained and nobody registered a continuation: the owner may produce more. */
@@ -74,11 +77,18 @@ export class Output {
     if (this.#bytes >= COALESCE_LIMIT) this.flush()
   }
 
-  /** Flushes on the next turn of the event loop (pipelined answers of one read leave together). */
+  /**
+   * Flushes right after the event loop has handled every socket that was readable (its check phase):
+   * the pipelined answers of one read leave together, and the answers to all the connections served in
+   * one poll leave back to back, so a client waiting on many connections is woken once for them rather
+   * than once per answer (on a VM each wake-up is an interrupt to another CPU: the most expensive part
+   * of a small keep-alive answer). One `setImmediate` for every output due in that turn.
+   */
   scheduleFlush(): void {
     if (this.#flushScheduled) return
     this.#flushScheduled = true
-    setImmediate(flushLater, this)
+    if (due.length === 0) setImmediate(flushDue)
+    due.push(this)
   }
 
   /** Drops what is pending and writes nothing any more (the socket closed). */
@@ -158,8 +168,10 @@ export class Output {
   }
 }
 
-function flushLater(out: Output): void {
-  out.flushScheduledNow()
+function flushDue(): void {
+  const outputs = due
+  due = []
+  for (let i = 0; i < outputs.length; i++) (outputs[i] as Output).flushScheduledNow()
 }
 
 /** What a body writer (`sendFile`, `sendStream`) reports to its connection. */
