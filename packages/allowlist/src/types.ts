@@ -1,4 +1,4 @@
-import type { Middleware } from 'tinyhttp-core'
+import type { AdmittedFile, Middleware } from 'tinyhttp-core'
 
 /**
  * Options of {@link allowlist}.
@@ -131,7 +131,7 @@ export interface AllowlistReport {
  * - check that `file` is still a regular file at that real path before each load, and re-`stat` it on
  *   their own schedule: `size` and `mtimeMs` describe the file when the table was built and may be
  *   stale (they are never validators).
- * tinyhttp-static mirrors this shape structurally (`AllowlistHitShape`) rather than importing it.
+ * The type itself is tinyhttp-core's `AdmittedFile`, which tinyhttp-static reads too.
  *
  * @example
  * ```ts
@@ -141,26 +141,7 @@ export interface AllowlistReport {
  * })
  * ```
  */
-export interface AllowlistHit {
-  /** The table key that matched: the request's canonical path (`/`, `/docs/`, `/docs`, `/a.txt`). */
-  readonly urlPath: string
-  /** Real path of the file behind it (symlinks resolved; for `/dir/` and `/dir`: the listed index file). */
-  readonly file: string
-  /**
-   * Real path of the root the table was built from (`options.root` with symlinks resolved, at that
-   * build): a reader serving from another root must not take `file` as its resolution.
-   */
-  readonly root: string
-  /** Size in bytes when the table was built (a snapshot: the file may have changed since). */
-  readonly size: number
-  /** Modification time when the table was built (a snapshot, like `size`). */
-  readonly mtimeMs: number
-  /**
-   * `'file'`: a listed file; `'index'`: `/` or `/dir/` mapped to its listed index file; `'directory'`:
-   * `/dir` without the slash, let through only so that static can answer the redirect to `/dir/`.
-   */
-  readonly kind: 'file' | 'index' | 'directory'
-}
+export type AllowlistHit = AdmittedFile
 
 /**
  * The middleware returned by {@link allowlist}, with its table controls.

@@ -1,42 +1,26 @@
+import type { AdmissionDecision, AdmittedFile } from 'tinyhttp-core'
+
 /**
  * How static reads the allowlist's decision in `ctx.state.allowlist` (docs/PLUGIN-CONTRACT.md, "One
- * path, one file"): static never imports tinyhttp-allowlist, it relies only on the shape of what the
- * allowlist leaves there, mirrored here as {@link AllowlistHitShape}.
+ * path, one file"): static never imports tinyhttp-allowlist; the shape of what the allowlist leaves there
+ * is tinyhttp-core's `AdmittedFile`.
  *
  * @module
  */
 
 /**
- * The fields of an allowlist hit that static reads: a structural copy of `AllowlistHit` from
- * tinyhttp-allowlist (static takes no dependency on that package, not even for types; a type test in
- * `test/allowlist` fails when the two differ).
+ * The fields of an allowlist hit that static reads: tinyhttp-core's {@link AdmittedFile}, under the name
+ * static has exported it by.
  *
  * @example
  * ```ts
  * const hit: AllowlistHitShape = { urlPath: '/a.txt', file: '/srv/www/a.txt', root: '/srv/www', size: 3, mtimeMs: 0, kind: 'file' }
  * ```
  */
-export interface AllowlistHitShape {
-  /** The request's canonical path the allowlist admitted. */
-  readonly urlPath: string
-  /** Real path of the file the allowlist resolved and checked (for `'index'`/`'directory'`: the index file). */
-  readonly file: string
-  /** Real path of the allowlist's root when it resolved `file`. */
-  readonly root: string
-  /** Size when the allowlist's table was built (a snapshot; static never serves it). */
-  readonly size: number
-  /** Modification time when the allowlist's table was built (a snapshot). */
-  readonly mtimeMs: number
-  /** `'file'` (a listed file), `'index'` (`/dir/` → its index), `'directory'` (`/dir`, for the redirect). */
-  readonly kind: 'file' | 'index' | 'directory'
-}
+export type AllowlistHitShape = AdmittedFile
 
 /**
- * What an allowlist (or any gate honouring the same contract) leaves in `ctx.state.allowlist`:
- * - `undefined`: no allowlist ran for this request;
- * - `null`: an allowlist ran and did **not** admit this path (it let the chain go on, `onDeny: 'next'`):
- *   static then serves nothing and calls `next()`;
- * - an object: the allowlist admitted this canonical path (`urlPath`) for this real file (`file`).
+ * What an allowlist leaves in `ctx.state.allowlist`: tinyhttp-core's {@link AdmissionDecision}.
  *
  * @example
  * ```ts
@@ -44,7 +28,7 @@ export interface AllowlistHitShape {
  * if (decision === null) return next()
  * ```
  */
-export type AllowlistDecision = undefined | null | AllowlistHitShape
+export type AllowlistDecision = AdmissionDecision
 
 /**
  * The allowlist's resolution of this request's path, when static may take it instead of resolving the
