@@ -1,9 +1,9 @@
-import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { rm } from 'node:fs/promises'
+import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createApp, type App } from 'tinyhttp-core'
 import { allowlist, type AllowlistHit, type AllowlistMiddleware } from 'tinyhttp-allowlist'
+import { writeTree } from '../helpers/file-tree.js'
 import { RawClient, type RawResponse } from '../helpers/raw-client.js'
 import { destroyAll, exchange, get, parse, request, withoutDate } from './raw-http.js'
 
@@ -41,12 +41,8 @@ let apps: App[] = []
 let lists: AllowlistMiddleware[] = []
 
 beforeEach(async () => {
-  base = await realpath(await mkdtemp(join(tmpdir(), 'tinyhttp-allowlist-socket-')))
+  base = await writeTree('tinyhttp-allowlist-socket-', FILES)
   root = join(base, 'www')
-  for (const [rel, content] of Object.entries(FILES)) {
-    await mkdir(dirname(join(base, rel)), { recursive: true })
-    await writeFile(join(base, rel), content)
-  }
 })
 
 afterEach(async () => {

@@ -1,14 +1,14 @@
 // The allowlist as the gate of static, over real sockets with the library (no CLI): a dotfile listed by
 // its exact name is served, one a glob matches is not; `onDeny: 'next'` lets the app's own routes answer
 // unlisted paths while static still never serves an unlisted file.
-import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { rm } from 'node:fs/promises'
+import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { allowlist, type AllowlistMiddleware, type AllowlistOptions } from 'tinyhttp-allowlist'
 import { createApp, type App, type Middleware } from 'tinyhttp-core'
 import { fallback } from 'tinyhttp-fallback'
 import { serveStatic, type ServeStaticOptions } from 'tinyhttp-static'
+import { writeTree } from '../helpers/file-tree.js'
 import { rawRequest, type RawResponse } from '../helpers/raw-client.js'
 
 const FILES: Record<string, string> = {
@@ -28,12 +28,8 @@ let apps: App[] = []
 let closers: Array<{ close(): void }> = []
 
 beforeEach(async () => {
-  base = await realpath(await mkdtemp(join(tmpdir(), 'tinyhttp-gate-')))
+  base = await writeTree('tinyhttp-gate-', FILES)
   root = join(base, 'www')
-  for (const [rel, content] of Object.entries(FILES)) {
-    await mkdir(dirname(join(base, rel)), { recursive: true })
-    await writeFile(join(base, rel), content)
-  }
 })
 
 afterEach(async () => {

@@ -2,14 +2,14 @@
 // root, static serves the file the allowlist resolved instead of resolving the path again. Shown on the
 // wire by the cases where the two resolutions differ (a symlink policy, a symlink the table resolved at
 // start), next to the same requests answered byte for byte as static alone answers them.
-import { mkdir, mkdtemp, realpath, rename, rm, symlink, utimes, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { mkdir, rename, rm, symlink, utimes, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vitest'
 import { allowlist, type AllowlistHit, type AllowlistMiddleware, type AllowlistOptions } from 'tinyhttp-allowlist'
 import { createApp, type App, type Middleware } from 'tinyhttp-core'
 import { fallback } from 'tinyhttp-fallback'
 import { serveStatic, type AllowlistHitShape, type ServeStaticOptions } from 'tinyhttp-static'
+import { writeTree } from '../helpers/file-tree.js'
 import { rawRequest, type RawResponse } from '../helpers/raw-client.js'
 
 const FILES: Record<string, string> = {
@@ -29,12 +29,8 @@ let apps: App[] = []
 let closers: Array<{ close(): void }> = []
 
 beforeEach(async () => {
-  base = await realpath(await mkdtemp(join(tmpdir(), 'tinyhttp-one-path-')))
+  base = await writeTree('tinyhttp-one-path-', FILES)
   root = join(base, 'www')
-  for (const [rel, content] of Object.entries(FILES)) {
-    await mkdir(dirname(join(base, rel)), { recursive: true })
-    await writeFile(join(base, rel), content)
-  }
   await symlink('../outside/shared.txt', join(root, 'shared.txt'))
   await symlink('v1.css', join(root, 'current.css'))
   await symlink('../outside/shared.txt', join(base, 'other', 'shared.txt'))
