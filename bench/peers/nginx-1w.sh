@@ -2,14 +2,17 @@
 # nginx, one worker, sendfile, tcp_nopush off, loopback only.
 # Config and temp paths live in /tmp/bench-nginx-$PORT/ (run.mjs removes it).
 # NGINX_WORKER_CONNECTIONS (default 4096) raises the connection limit
-# (idle-memory.mjs opens 10 000 idle connections).
+# (idle-memory.mjs opens 10 000 idle connections). nginx-ofc.sh runs this
+# script with NGINX_NAME (the folder name), TCP_NOPUSH and NGINX_HTTP_EXTRA
+# (directives added to the http block).
 set -euo pipefail
 : "${PORT:?PORT must be set}"
 ROOT="${ROOT:-$(cd "$(dirname "$0")/../fixtures/public" && pwd)}"
 WORKERS="${NGINX_WORKERS:-1}"
 NOPUSH="${TCP_NOPUSH:-off}"
 CONNS="${NGINX_WORKER_CONNECTIONS:-4096}"
-DIR="/tmp/bench-nginx-$PORT"
+DIR="/tmp/bench-${NGINX_NAME:-nginx}-$PORT"
+EXTRA="${NGINX_HTTP_EXTRA:-}"
 rm -rf "$DIR"
 mkdir -p "$DIR/tmp"
 MIME=/etc/nginx/mime.types
@@ -36,6 +39,7 @@ http {
     fastcgi_temp_path $DIR/tmp/fastcgi;
     uwsgi_temp_path $DIR/tmp/uwsgi;
     scgi_temp_path $DIR/tmp/scgi;
+$EXTRA
     server {
         listen 127.0.0.1:$PORT;
         server_name localhost;
