@@ -5,7 +5,7 @@
 // every connection is past one request and holds none), wait, read the RSS
 // again; KB per idle connection = RSS growth ÷ N. See bench/README.md.
 //
-//   node bench/idle-memory.mjs [--targets a,b] [--connections N] [--rounds R] [--settle S]
+//   node bench/idle-memory.mjs [--targets a,b] [--connections N] [--rounds R] [--settle S] [--warmup S]
 import { writeFileSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -13,6 +13,7 @@ import { FIXTURES_DIR, makeFixtures } from './fixtures/make.mjs'
 import { buildIdleconns, openFileLimit, openIdleConnections, openIdleConnectionsC, probe } from './lib/idle.mjs'
 import { groupUsage, portFree, sleep, startServer, stopServer, waitForPort } from './lib/proc.mjs'
 import { table } from './lib/report.mjs'
+import { runLoad, scenarioByName } from './lib/wrk.mjs'
 import { systemInfo, which } from './lib/setup.mjs'
 import { median } from './lib/stats.mjs'
 import { TARGETS, targetByName, unavailable } from './lib/targets.mjs'
@@ -29,6 +30,9 @@ const HELP = `Usage: node bench/idle-memory.mjs [options]
   --rounds R            measurements per target, interleaved; the median is reported (default 3)
   --concurrency C       connections being opened at a time (default 512)
   --settle S            seconds between the last answer and the second RSS reading (default 0.5)
+  --warmup S            seconds of keep-alive load (the ka scenario, as run.mjs warms up) before the
+                        first reading, so the young generation a served load grows is not counted as
+                        the connections' (default 3; 0 = a cold server, the measure before 2026-12)
 
 ours-cli closes connections idle for 5 s (no flag changes that): opening N must take less than
 about 4 s or the round is invalid (a busy machine). ours-lib is the same core with a 600 s
@@ -43,7 +47,7 @@ function die(msg, code = 2) {
 }
 
 function parseArgs(argv) {
-  const o = { targets: DEFAULT_TARGETS, connections: 10_000, concurrency: 512, rounds: 3, settleS: 0.5, portBase: 21000, out: join(BENCH, 'results') }
+  const o = { targets: DEFAULT_TARGETS, connections: 10_000, concurrency: 512, rounds: 3, settleS: 0.5, warmupS: 3, portBase: 21000, out: join(BENCH, 'results') }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined]
@@ -59,6 +63,7 @@ function parseArgs(argv) {
       case '--concurrency': o.concurrency = Math.floor(number(1)); break
       case '--rounds': o.rounds = Math.floor(number(1)); break
       case '--settle': o.settleS = number(0); break
+      case '--warmup': o.warmupS = number(0); break
       case '--port-base': o.portBase = Math.floor(number(1024)); break
       case '--out': o.out = val(); break
       case '-h': case '--help': log(HELP); process.exit(0)
@@ -101,7 +106,7 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
  * One measurement of one target.
  * @returns {Promise<object>} the record (kbPerConn NaN when the measurement is not valid, with the reason)
  */
-async function measure(t, port, n, settleS, concurrency, open) {
+async function measure(t, port, n, settleS, warmupS, concurrency, open) {
   const rec = { port, connections: n, ok200: 0, statuses: {}, failures: [], rssBeforeKB: NaN, rssAfterKB: NaN, kbPerConn: NaN, openS: NaN, closedEarly: 0, probeAfter: 0, invalid: null }
   const server = startServer({
     cmd: t.cmd,
@@ -118,6 +123,7 @@ async function measure(t, port, n, settleS, concurrency, open) {
     // warm the path a connection takes (accept, parse, answer, keep) before the first reading
     const warm = await open({ port, n: 200, concurrency: 50 })
     await warm.closeAll()
+    if (warmupS > 0) await runLoad(scenarioByName('ka'), { port, durationS: warmupS, etag: '', cpuList: null })
     await sleep(500)
     rec.rssBeforeKB = await rssKB(server.pid)
     const idle = await open({ port, n, concurrency })
@@ -161,14 +167,14 @@ async function main() {
   makeFixtures(FIXTURES_DIR)
   const cErr = await buildIdleconns()
   const open = cErr ? openIdleConnections : openIdleConnectionsC
-  log(`idle keep-alive connections: ${o.connections} per target, ${o.rounds} round(s), settle ${o.settleS} s, client ${cErr ? `node:net (C client unavailable: ${cErr})` : 'lib/idleconns.c'}`)
+  log(`idle keep-alive connections: ${o.connections} per target, ${o.rounds} round(s), settle ${o.settleS} s, warm-up ${o.warmupS} s of keep-alive load, client ${cErr ? `node:net (C client unavailable: ${cErr})` : 'lib/idleconns.c'}`)
   const results = Object.fromEntries(targets.map((t) => [t.name, []]))
   for (let r = 0; r < o.rounds; r++) {
     const order = [...targets.slice(r % targets.length), ...targets.slice(0, r % targets.length)]
     for (let i = 0; i < order.length; i++) {
       const t = order[i]
       const port = await pickPort(o.portBase + r * 100 + i)
-      const rec = await measure(t, port, o.connections, o.settleS, o.concurrency, open)
+      const rec = await measure(t, port, o.connections, o.settleS, o.warmupS, o.concurrency, open)
       results[t.name].push(rec)
       const fig = rec.invalid ? `INVALID: ${rec.invalid}` : `${rec.kbPerConn.toFixed(2)} KB/conn`
       log(`[round ${r + 1}/${o.rounds}] ${t.name.padEnd(14)} RSS ${(rec.rssBeforeKB / 1024).toFixed(1)} → ${(rec.rssAfterKB / 1024).toFixed(1)} MB, opened in ${rec.openS.toFixed(1)} s: ${fig}`)
@@ -195,7 +201,7 @@ async function main() {
   mkdirSync(o.out, { recursive: true })
   const started = new Date().toISOString()
   const file = join(o.out, `idle-${started.replace(/:/g, '-').replace(/\.\d+Z$/, 'Z')}.json`)
-  const data = { meta: { started, connections: o.connections, rounds: o.rounds, settleS: o.settleS, system: await systemInfo(REPO) }, results }
+  const data = { meta: { started, connections: o.connections, rounds: o.rounds, settleS: o.settleS, warmupS: o.warmupS, system: await systemInfo(REPO) }, results }
   writeFileSync(file, `${JSON.stringify(data, (k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`)
   log(`\nJSON: ${file}`)
   if (invalid.length === targets.length * o.rounds) process.exit(1)

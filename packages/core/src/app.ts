@@ -11,7 +11,7 @@ import { DeadlineSet } from './http/deadline-set.js'
 import { DEFAULT_PARSER_LIMITS, type ParserLimits } from './http/parser-limits.js'
 import { inject, type InjectOptions, type InjectResult } from './inject.js'
 import type { InjectRequest } from './inject-request.js'
-import type { SocketPeer } from './http/peer.js'
+import type { Peer } from './http/peer.js'
 import type { RequestHead } from './http/request-head.js'
 import type { ResponsePlan } from './http/response-plan.js'
 import { renderError } from './render-error.js'
@@ -179,11 +179,12 @@ export class App {
    * @param head - the parsed request head
    * @param body - the body as it arrives, or null
    * @param peer - the other end of the connection (address read only when asked)
+   * @param secure - whether the connection is TLS
    * @returns the response plan, now or later
    * @internal
    */
-  serve(head: RequestHead, body: BodySource | null, peer: SocketPeer): ResponsePlan | Promise<ResponsePlan> {
-    const req = new Request(head, body === null ? null : new RequestBody(body), peer, peer.secure)
+  serve(head: RequestHead, body: BodySource | null, peer: Peer, secure: boolean): ResponsePlan | Promise<ResponsePlan> {
+    const req = new Request(head, body === null ? null : new RequestBody(body), peer, secure)
     const ctx = new Context(req, new Response())
     const chain = (this.#composed ??= compose(this.#middleware, this.#composeOptions))
     const done = chain(ctx)

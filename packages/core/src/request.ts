@@ -33,7 +33,7 @@ export const DEFAULT_BODY_LIMIT = 1024 * 1024
  */
 export interface RemotePeer {
   /** The peer's IP address, when known. */
-  readonly remoteAddress: string | undefined
+  readonly remoteAddress?: string | undefined
 }
 
 /**

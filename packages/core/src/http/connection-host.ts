@@ -2,7 +2,7 @@ import type { Duplex } from 'node:stream'
 import type { BodySource } from './body-source.js'
 import type { DeadlineSet } from './deadline-set.js'
 import type { ParserLimits } from './parser-limits.js'
-import type { SocketPeer } from './peer.js'
+import type { Peer } from './peer.js'
 import type { RequestHead } from './request-head.js'
 import type { ResponsePlan } from './response-plan.js'
 
@@ -53,9 +53,10 @@ export interface ConnectionHost {
    *
    * @param head - the parsed request head
    * @param body - the body as it arrives, or null when the request has none
-   * @param peer - the other end of the connection
+   * @param peer - the other end of the connection (its address is read only when asked)
+   * @param secure - whether the connection is TLS
    */
-  serve(head: RequestHead, body: BodySource | null, peer: SocketPeer): ResponsePlan | Promise<ResponsePlan>
+  serve(head: RequestHead, body: BodySource | null, peer: Peer, secure: boolean): ResponsePlan | Promise<ResponsePlan>
   /** Whether the host is shutting down (answers get `Connection: close`). */
   readonly closing: boolean
   /** The deadlines of every connection. */

@@ -1,3 +1,4 @@
+import { monotonicMs } from './clock.js'
 import type { Socket } from 'node:net'
 import type { Duplex, Readable } from 'node:stream'
 import { createDebug } from '../debug-log.js'
@@ -19,6 +20,7 @@ import {
 import { asksUpgrade, wireAnswer, type Exchange } from './exchange.js'
 import { Output, type OutputOwner } from './output.js'
 import { PARSE_ERROR_STATUS, type ParseErrorCode } from './parse-error.js'
+import { isSecure } from './peer.js'
 import { RequestParser, type ParserHandler } from './parser.js'
 import type { RequestHead } from './request-head.js'
 import { listen, type SocketOwner } from './socket-listeners.js'
@@ -42,7 +44,7 @@ export abstract class ConnectionReader implements ParserHandler, BodySourceHooks
   protected readonly options: ConnectionOptions
   protected readonly parser: RequestParser
   protected readonly out: Output
-  /** Requests in order; the head of the queue is the one being answered. Made with the first request. */
+  /** Requests in order; the head of the queue is the one being answered. Null while there is none. */
   protected queue: Exchange[] | null = null
   /** The exchange whose body the parser is reading, if any. */
   protected parsing: Exchange | null = null
@@ -52,9 +54,9 @@ export abstract class ConnectionReader implements ParserHandler, BodySourceHooks
   protected busy = false
   /** Bytes read but not parsed yet (the parser is paused). */
   protected pendingInput: Buffer | null = null
-  /** Epoch ms of the first byte of the message being read (or of connect); 0 between messages. */
+  /** Clock ms ({@link monotonicMs}) of the first byte of the message being read (or of connect); 0 between messages. */
   protected msgStart: number
-  /** Epoch ms since when the connection has been between requests (its keep-alive deadline). */
+  /** Clock ms ({@link monotonicMs}) since when the connection has been between requests (its keep-alive deadline). */
   protected idleSince: number
   /** Bytes dropped while discarding a body or lingering (bounded by `lingerBytes`). */
   protected dropped = 0
@@ -72,7 +74,7 @@ export abstract class ConnectionReader implements ParserHandler, BodySourceHooks
     // The connection is the parser's handler and the socket's listeners are shared by all connections:
     // no closures per connection.
     this.parser = new RequestParser(this, options.limits)
-    const now = Date.now()
+    const now = monotonicMs()
     this.msgStart = now
     this.idleSince = now
     if (typeof net.setNoDelay === 'function') net.setNoDelay(true)
@@ -102,7 +104,7 @@ export abstract class ConnectionReader implements ParserHandler, BodySourceHooks
     }
     // First bytes of a new message (empty lines before a request-line count too, so a client cannot
     // keep a connection alive with a trickle of CRLFs).
-    if (this.msgStart === 0) this.msgStart = Date.now()
+    if (this.msgStart === 0) this.msgStart = monotonicMs()
     this.feed(chunk)
     this.updateDeadline()
   }
@@ -120,7 +122,7 @@ export abstract class ConnectionReader implements ParserHandler, BodySourceHooks
       this.pauseSocket()
     }
     // Bytes of the next message came with this input: its header deadline starts now.
-    if (this.msgStart === 0 && (this.pendingInput !== null || !this.parser.idle)) this.msgStart = Date.now()
+    if (this.msgStart === 0 && (this.pendingInput !== null || !this.parser.idle)) this.msgStart = monotonicMs()
     // Requests parsed from this input are answered now, in order, outside the parser.
     this.pump()
   }
@@ -129,7 +131,7 @@ export abstract class ConnectionReader implements ParserHandler, BodySourceHooks
   onHead(head: RequestHead): void {
     if (this.read >= STOPPED) return
     // A request pipelined in the same read as the end of the previous one started now.
-    const exchange: Exchange = { head, body: null, errorStatus: 0, start: this.msgStart || Date.now(), plan: null, upgrade: asksUpgrade(head) }
+    const exchange: Exchange = { head, body: null, errorStatus: 0, start: this.msgStart || monotonicMs(), plan: null, upgrade: asksUpgrade(head) }
     if (head.expect === 'unknown') {
       exchange.errorStatus = 417
       this.stopReading()
@@ -137,8 +139,14 @@ export abstract class ConnectionReader implements ParserHandler, BodySourceHooks
       exchange.body = new BodySource(head.chunked ? -1 : head.contentLength, this)
       this.parsing = exchange
     }
-    ;(this.queue ??= []).push(exchange)
+    this.enqueue(exchange)
     this.pump()
+  }
+
+  /** Appends to the queue; the queue of one request is an array of one (it is dropped when empty). */
+  protected enqueue(exchange: Exchange): void {
+    if (this.queue === null) this.queue = [exchange]
+    else this.queue.push(exchange)
   }
 
   /** @see ParserHandler.onBody */
@@ -163,7 +171,7 @@ export abstract class ConnectionReader implements ParserHandler, BodySourceHooks
       if (this.read === DISCARDING_BODY) {
         // The answered request's body is gone: the connection is between requests again.
         this.read = READING
-        this.idleSince = Date.now()
+        this.idleSince = monotonicMs()
       }
     }
     if (this.read >= STOPPED) return true
@@ -213,7 +221,7 @@ export abstract class ConnectionReader implements ParserHandler, BodySourceHooks
       if (this.write === IDLE && queue.length === 0) this.dropSocket()
       return
     }
-    queue.push(wireAnswer(null, status, this.msgStart || Date.now()))
+    queue.push(wireAnswer(null, status, this.msgStart || monotonicMs()))
     this.pump()
   }
 
@@ -305,6 +313,3 @@ export abstract class ConnectionReader implements ParserHandler, BodySourceHooks
   abstract onSocketDrain(): void
 }
 
-function isSecure(socket: Duplex): boolean {
-  return (socket as Duplex & { encrypted?: boolean }).encrypted === true
-}

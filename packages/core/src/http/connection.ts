@@ -1,3 +1,4 @@
+import { monotonicMs } from './clock.js'
 import type { Duplex, Readable } from 'node:stream'
 import { createDebug } from '../debug-log.js'
 import type { BodySource } from './body-source.js'
@@ -9,7 +10,7 @@ import { encodeHead } from './encode-head.js'
 import { wireAnswer, type Exchange } from './exchange.js'
 import { disposeBody } from './file-body.js'
 import type { BodyOwner } from './output.js'
-import { SocketPeer } from './peer.js'
+import { isSecure, type Peer } from './peer.js'
 import type { RequestHead } from './request-head.js'
 import { BODY_BYTES, ResponsePlan } from './response-plan.js'
 import { sendFile } from './send-file.js'
@@ -37,8 +38,6 @@ const NO_BYTES = Buffer.alloc(0)
 export class Connection extends ConnectionReader implements Timed, BodyOwner {
   /** @see Timed.deadline */
   deadline = 0
-  /** The other end, made with the first request. */
-  private peer: SocketPeer | null = null
   private served = 0
   /** Callbacks for an answer that comes later, made on the connection's first asynchronous answer. */
   private onAnswer: ((plan: ResponsePlan) => void) | null = null
@@ -118,7 +117,8 @@ export class Connection extends ConnectionReader implements Timed, BodyOwner {
           this.finish()
           continue
         }
-        const answer = this.host.serve(exchange.head as RequestHead, exchange.body, (this.peer ??= new SocketPeer(this.out.socket, isSecure(this.out.socket))))
+        const socket = this.out.socket
+        const answer = this.host.serve(exchange.head as RequestHead, exchange.body, socket as Peer, isSecure(socket))
         if (answer instanceof ResponsePlan) this.send(exchange, answer)
         else {
           answer.then((this.onAnswer ??= plan => this.answered(plan)), (this.onAnswerFailed ??= err => this.answerFailed(err)))
@@ -219,7 +219,10 @@ export class Connection extends ConnectionReader implements Timed, BodyOwner {
     if (unfinished) this.discardBody(body)
     // Kept open: the answer leaves with the others of this turn of the event loop (Output.scheduleFlush).
     out.scheduleFlush()
-    if (queue.length === 0) this.idleSince = Date.now()
+    if (queue.length === 0) {
+      this.idleSince = monotonicMs()
+      this.queue = null // an idle connection holds no queue
+    }
     this.resumeParsing()
     this.updateDeadline()
     this.pump()
@@ -243,7 +246,7 @@ export class Connection extends ConnectionReader implements Timed, BodyOwner {
     const wasPaused = this.read === PAUSED_FOR_BODY
     this.read = DISCARDING_BODY
     this.dropped = 0
-    this.deadline = Date.now() + this.options.lingerTimeout
+    this.deadline = monotonicMs() + this.options.lingerTimeout
     if (wasPaused) this.resumeSocket()
   }
 
@@ -263,7 +266,7 @@ export class Connection extends ConnectionReader implements Timed, BodyOwner {
     out.flush()
     const socket = out.socket
     socket.end()
-    this.deadline = Date.now() + this.options.lingerTimeout
+    this.deadline = monotonicMs() + this.options.lingerTimeout
     if (linger && !socket.readableEnded) {
       // Like nginx's lingering close: read and drop what the client is still sending, briefly, so its
       // TCP stack does not reset the connection before it has read our answer.
@@ -387,7 +390,7 @@ export class Connection extends ConnectionReader implements Timed, BodyOwner {
       this.stopReading()
       // A request whose handler runs sees its failed body (and answers 408 through the error path).
       if (parsing !== null && this.queue?.includes(parsing) === true) return
-      ;(this.queue ??= []).push(wireAnswer(null, 408, now))
+      this.enqueue(wireAnswer(null, 408, now))
       this.pump()
       return
     }
@@ -396,6 +399,3 @@ export class Connection extends ConnectionReader implements Timed, BodyOwner {
   }
 }
 
-function isSecure(socket: Duplex): boolean {
-  return (socket as Duplex & { encrypted?: boolean }).encrypted === true
-}

@@ -1,6 +1,8 @@
+import { monotonicMs } from './clock.js'
+
 /** Something with one deadline that a {@link DeadlineSet} watches. */
 export interface Timed {
-  /** Epoch milliseconds at which {@link Timed.onTimeout} fires; 0 = no deadline. */
+  /** Clock milliseconds ({@link monotonicMs}) at which {@link Timed.onTimeout} fires; 0 = no deadline. */
   deadline: number
   /** Called once the deadline has passed (the owner re-arms or clears it). */
   onTimeout(now: number): void
@@ -14,7 +16,7 @@ export interface Timed {
  * @example
  * ```ts
  * const deadlines = new DeadlineSet(250)
- * const conn = { deadline: Date.now() + 1000, onTimeout: () => socket.destroy() }
+ * const conn = { deadline: monotonicMs() + 1000, onTimeout: () => socket.destroy() }
  * deadlines.add(conn) // later: deadlines.delete(conn)
  * ```
  * @internal
@@ -48,7 +50,7 @@ export class DeadlineSet {
   }
 
   #scan(): void {
-    const now = Date.now()
+    const now = monotonicMs()
     for (const member of this.#members) {
       if (member.deadline !== 0 && member.deadline <= now) {
         try {

@@ -28,7 +28,7 @@ export interface Exchange {
  *
  * @param head - the head, if one was parsed
  * @param status - e.g. 400, 408, 417
- * @param start - epoch ms of its first byte
+ * @param start - clock ms ({@link monotonicMs}) of its first byte
  * @returns the exchange
  * @example
  * ```ts

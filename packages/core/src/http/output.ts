@@ -1,3 +1,4 @@
+import { monotonicMs } from './clock.js'
 import { Socket as NetSocket, type Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 
@@ -46,7 +47,7 @@ export class Output {
   #flushScheduled = false
   /** The socket closed: nothing is written any more. */
   #closed = false
-  /** Epoch ms since when the socket has been full (waiting for `drain`); 0 when it is not. */
+  /** Clock ms ({@link monotonicMs}) since when the socket has been full (waiting for `drain`); 0 when it is not. */
   blockedSince = 0
   #afterDrain: (() => void) | null = null
   /** Body bytes of the response in flight handed to the socket so far (for its end listener). */
@@ -140,7 +141,7 @@ export class Output {
   waitForDrain(next: (() => void) | null): void {
     if (next !== null) this.#afterDrain = next
     if (this.blockedSince !== 0) return
-    this.blockedSince = Date.now()
+    this.blockedSince = monotonicMs()
     this.#owner.onBlockedChange()
   }
 

@@ -1,37 +1,33 @@
-import type { Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 
 /**
- * The other end of a connection, as the wire hands it to its host with every request: whether the
- * socket is TLS, and the peer's address, read from the socket (a `getpeername` system call) only the
- * first time someone asks. One per connection, made with its first request.
+ * The other end of a connection, as the wire hands it to its host with every request: the socket
+ * itself, seen through this one read-only property. `net.Socket` reads the address (a `getpeername`
+ * system call) the first time it is asked and keeps it, so nothing is made for it per request or kept
+ * per idle connection.
  *
  * @example
  * ```ts
- * const peer = new SocketPeer(socket, false)
- * peer.remoteAddress // '127.0.0.1'
+ * const peer: Peer = socket
+ * peer.remoteAddress // '127.0.0.1', or undefined once the socket is gone
  * ```
  * @internal
  */
-export class SocketPeer {
-  /** Whether the socket is TLS. */
-  readonly secure: boolean
-  readonly #socket: Duplex
-  /** The address once read (null: not yet). */
-  #address: string | undefined | null = null
-
-  /**
-   * @param socket - the connection's socket
-   * @param secure - whether it is TLS
-   */
-  constructor(socket: Duplex, secure: boolean) {
-    this.#socket = socket
-    this.secure = secure
-  }
-
+export interface Peer {
   /** The peer's IP address, when known. */
-  get remoteAddress(): string | undefined {
-    if (this.#address === null) this.#address = (this.#socket as Partial<Socket>).remoteAddress
-    return this.#address
-  }
+  readonly remoteAddress?: string | undefined
+}
+
+/**
+ * Whether a socket is TLS (`tls.TLSSocket` sets `encrypted`).
+ *
+ * @param socket - any Duplex
+ * @example
+ * ```ts
+ * host.serve(head, body, socket, isSecure(socket))
+ * ```
+ * @internal
+ */
+export function isSecure(socket: Duplex): boolean {
+  return (socket as Duplex & { encrypted?: boolean }).encrypted === true
 }
