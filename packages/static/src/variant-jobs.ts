@@ -1,0 +1,147 @@
+/**
+ * The compression jobs of run-time variants: one per (file version, coding), a few at a time, results
+ * kept only while their entry is still the cached version of its file.
+ *
+ * @module
+ */
+import { createDebug } from 'tinyhttp-core'
+import { REPRESENTATION_OVERHEAD, type CacheEntry } from './cache-entry.js'
+import type { ContentCoding } from './core-pending.js'
+import { encodeBytes } from './encode.js'
+import type { HeaderConfig } from './representation.js'
+import { madeRepresentation, settleMade } from './runtime-variants.js'
+
+const debug = createDebug('tinyhttp:static')
+
+/**
+ * What the jobs need from the middleware.
+ *
+ * @example
+ * ```ts
+ * const jobs = new VariantJobs({ headers: entryConfig, charge: (e, n) => cache.charge(e, n), isCurrent: e => cache.peek(e.key) === e })
+ * ```
+ */
+export interface VariantJobsOptions {
+  /** Header configuration of the variants (Cache-Control, ETag, …: as the identity's). */
+  readonly headers: HeaderConfig
+  /**
+   * Charges a finished variant to the cache; false when the entry is no longer cached (a changed file,
+   * evicted, closed): the variant is then dropped.
+   */
+  readonly charge: (entry: CacheEntry, bytes: number) => boolean
+  /** Whether an entry is still the stored version of its file (a queued job of an older one is skipped). */
+  readonly isCurrent: (entry: CacheEntry) => boolean
+  /** Jobs running at once (each holds a libuv pool thread, shared with file-system calls). @defaultValue 2 */
+  readonly concurrency?: number
+}
+
+/**
+ * Runs the compression jobs of run-time variants.
+ *
+ * @remarks
+ * {@link VariantJobs.start} is called at every request for an entry with run-time variants; only the
+ * first call for an entry (a file version) queues its jobs (gzip first, the quickest, then br/zstd), so
+ * 50 simultaneous first requests start one job per coding. A queued job whose entry was replaced or
+ * evicted meanwhile is skipped; a finished one is attached only if its entry is still the stored one.
+ *
+ * @example
+ * ```ts
+ * const jobs = new VariantJobs({ headers: entryConfig, charge: (e, n) => cache.charge(e, n), isCurrent: e => cache.peek(e.key) === e })
+ * if (entry.made !== null) jobs.start(entry)
+ * await jobs.idle() // every queued job has settled
+ * ```
+ */
+export class VariantJobs {
+  readonly #options: VariantJobsOptions
+  readonly #concurrency: number
+  readonly #queue: Array<() => Promise<void>> = []
+  #running = 0
+  #closed = false
+  #idle: Array<() => void> = []
+
+  /** @param options - header configuration and the cache's charge function */
+  constructor(options: VariantJobsOptions) {
+    this.#options = options
+    this.#concurrency = options.concurrency ?? 2
+  }
+
+  /**
+   * Queues the jobs of an entry, once per entry.
+   *
+   * @param entry - an entry with `made` set
+   */
+  start(entry: CacheEntry): void {
+    const made = entry.made
+    if (made === null || made.started || this.#closed) return
+    made.started = true
+    // Quickest first: gzip is ready long before a brotli-11 job, and is served meanwhile.
+    const order = [...made.toMake].sort((a, b) => (a === 'gzip' ? -1 : b === 'gzip' ? 1 : 0))
+    for (const coding of order) {
+      let settle!: () => void
+      made.jobs.set(coding, new Promise<void>(resolve => (settle = resolve)))
+      this.#queue.push(() => this.#run(entry, coding).finally(settle))
+    }
+    this.#pump()
+  }
+
+  /**
+   * Resolves once no job is queued or running.
+   *
+   * @returns a promise that never rejects
+   */
+  idle(): Promise<void> {
+    if (this.#running === 0 && this.#queue.length === 0) return Promise.resolve()
+    return new Promise(resolve => this.#idle.push(resolve))
+  }
+
+  /** Drops the queued jobs (running ones finish and are discarded by the closed cache). */
+  close(): void {
+    this.#closed = true
+    const queued = this.#queue.splice(0)
+    for (const job of queued) void job()
+  }
+
+  #pump(): void {
+    while (this.#running < this.#concurrency && this.#queue.length > 0) {
+      const job = this.#queue.shift() as () => Promise<void>
+      this.#running++
+      void job().finally(() => {
+        this.#running--
+        this.#pump()
+        if (this.#running === 0 && this.#queue.length === 0) for (const resolve of this.#idle.splice(0)) resolve()
+      })
+    }
+  }
+
+  async #run(entry: CacheEntry, coding: ContentCoding): Promise<void> {
+    const made = entry.made
+    const identity = entry.identity
+    if (made === null || identity.body === null) return
+    if (this.#closed || made.shed || !this.#options.isCurrent(entry)) {
+      settleMade(made, coding, undefined)
+      return
+    }
+    let bytes: Buffer
+    try {
+      bytes = await encodeBytes(coding, identity.body, identity.contentType)
+    } catch (err) {
+      debug('compressing %s with %s failed: %O', entry.key, coding, err)
+      settleMade(made, coding, undefined)
+      return
+    }
+    // Kept only when smaller, and only for the entry still stored for its key (the current version).
+    if (bytes.length >= identity.size || made.shed) {
+      settleMade(made, coding, undefined)
+      return
+    }
+    const cost = REPRESENTATION_OVERHEAD + bytes.length
+    const rep = madeRepresentation(identity, coding, bytes, this.#options.headers)
+    settleMade(made, coding, rep)
+    made.bytes += cost
+    if (!this.#options.charge(entry, cost)) {
+      // Not cached any more: the entry is garbage once its in-flight requests are answered.
+      made.bytes -= cost
+      debug('%s changed or left the cache while %s was made', entry.key, coding)
+    }
+  }
+}
