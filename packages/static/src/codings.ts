@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { CODING_PREFERENCE, type ContentCoding } from './core-pending.js'
+import { CODING_PREFERENCE, type ContentCoding } from 'tinyhttp-core'
 
 /**
  * File-name suffix of the precompressed sibling that holds each coding.

@@ -5,7 +5,7 @@
  * @module
  */
 import { createRequire } from 'node:module'
-import { isCompressibleType } from './core-pending.js'
+import { isCompressibleType } from 'tinyhttp-core'
 import { hasEncodedSuffix } from './codings.js'
 
 /** mime-db's table (a JSON module, loaded once): media type → `{ compressible?: boolean }`. */

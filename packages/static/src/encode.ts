@@ -17,7 +17,7 @@
  * @module
  */
 import zlib from 'node:zlib'
-import type { ContentCoding } from './core-pending.js'
+import type { ContentCoding } from 'tinyhttp-core'
 
 type Compress = (buf: Buffer, options: object, callback: (err: Error | null, result: Buffer) => void) => void
 

@@ -5,10 +5,9 @@
  */
 import type { Stats } from 'node:fs'
 import path from 'node:path'
-import { isSafeFieldValue, type Response } from 'tinyhttp-core'
 import { codingsOption } from './codings.js'
 import { DEFAULT_MIN_SIZE } from './compressible.js'
-import { CODING_PREFERENCE, runtimeCodings, type ContentCoding } from './core-pending.js'
+import { CODING_PREFERENCE, isSafeFieldValue, runtimeCodings, type ContentCoding, type Response } from 'tinyhttp-core'
 import { createContentTypeLookup, type ContentTypeLookup } from './content-type.js'
 import { DEFAULT_MAX_RANGES } from './range.js'
 

@@ -5,8 +5,7 @@
  * @module
  */
 import type { Stats } from 'node:fs'
-import { PreparedHeaders } from 'tinyhttp-core'
-import type { ContentCoding } from './core-pending.js'
+import { PreparedHeaders, type ContentCoding } from 'tinyhttp-core'
 import type { Validators } from './conditional.js'
 import { contentEtag, statEtag, usefulMtime } from './etag.js'
 import { closeFile, fstat, openFile, readAt, sameFile } from './fs-ops.js'

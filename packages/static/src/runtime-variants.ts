@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { CODING_PREFERENCE, negotiateEncoding, type ContentCoding } from './core-pending.js'
+import { CODING_PREFERENCE, negotiateEncoding, type ContentCoding } from 'tinyhttp-core'
 import { buildHeaderBlocks, type HeaderConfig, type Representation } from './representation.js'
 
 /**

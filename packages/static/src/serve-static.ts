@@ -3,13 +3,12 @@
  *
  * @module
  */
-import { createDebug, FileBody, isKnownMethod, PreparedHeaders, type CanonicalPath, type Context, type Middleware, type Next } from 'tinyhttp-core'
+import { createDebug, FileBody, hasNoTransform, isKnownMethod, negotiateEncoding, PreparedHeaders, type CanonicalPath, type Context, type Middleware, type Next } from 'tinyhttp-core'
 import { admitsExactly, resolutionOf, type AllowlistHitShape } from './allowlist-gate.js'
 import { NOT_FOR_304, NOT_FOR_FAILURE, notAcceptable, notModified, outOfDescriptors, restore, strip, validatorsAfterHook } from './answers.js'
 import { evaluatePreconditions, ifRangeMatches } from './conditional.js'
 import { entryIsFresh, loadEntry, type CacheEntry, type CacheEntryConfig } from './cache-entry.js'
 import { FileCache } from './file-cache.js'
-import { hasNoTransform, negotiateEncoding } from './core-pending.js'
 import { sendFromDisk, sendMultipartFromDisk } from './disk-body.js'
 import { isOutOfDescriptors, realPath } from './fs-ops.js'
 import { redirectLocation } from './location.js'

@@ -4,9 +4,8 @@
  *
  * @module
  */
-import { createDebug } from 'tinyhttp-core'
+import { createDebug, type ContentCoding } from 'tinyhttp-core'
 import { REPRESENTATION_OVERHEAD, type CacheEntry } from './cache-entry.js'
-import type { ContentCoding } from './core-pending.js'
 import { encodeBytes } from './encode.js'
 import type { HeaderConfig } from './representation.js'
 import { madeRepresentation, settleMade } from './runtime-variants.js'
