@@ -3,7 +3,7 @@
  * the highest quality whose one-time cost is reasonable.
  *
  * @remarks
- * Measured on the build machine (Node 20, one core of a shared 2-core VM; `node measure.mjs`, see the
+ * Measured on the build machine (Node 20, one core of a shared 2-core VM; `node packages/static/scripts/compression-cost.mjs`, see the
  * README "Compression" section), one-time CPU per file:
  *
  * | file | br 11 | br 9 | br 5 | gzip 9 |
