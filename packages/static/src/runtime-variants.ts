@@ -162,6 +162,7 @@ export function shedMade(made: MadeVariants): number {
  * @param identity - the original
  * @param made - the entry's state
  * @param acceptEncoding - the request's `Accept-Encoding`
+ * @param negotiate - the negotiation (tinyhttp-core's `negotiateEncoding`, or a memo of it)
  * @returns the representation to send, null, or a job to wait for before choosing again
  * @example
  * ```ts
@@ -172,14 +173,15 @@ export function chooseRepresentation(
   identity: Representation,
   made: MadeVariants,
   acceptEncoding: string | undefined,
+  negotiate: typeof negotiateEncoding = negotiateEncoding,
 ): Representation | null | Promise<void> {
-  const wanted = negotiateEncoding(acceptEncoding, made.offered)
+  const wanted = negotiate(acceptEncoding, made.offered)
   if (wanted === 'identity') return identity
   if (wanted === null) return null
   const rep = made.reps.get(wanted)
   if (rep !== undefined) return rep
   // Being made: the best representation ready now (never wait for a job while identity is acceptable).
-  const now = negotiateEncoding(acceptEncoding, made.ready)
+  const now = negotiate(acceptEncoding, made.ready)
   if (now === 'identity') return identity
   if (now !== null) return made.reps.get(now) as Representation
   return made.jobs.get(wanted) ?? identity

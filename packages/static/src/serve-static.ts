@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { createDebug, FileBody, hasNoTransform, isKnownMethod, negotiateEncoding, PreparedHeaders, type CanonicalPath, type Context, type Middleware, type Next } from 'tinyhttp-core'
+import { createDebug, FileBody, hasNoTransform, isKnownMethod, PreparedHeaders, type CanonicalPath, type Context, type Middleware, type Next } from 'tinyhttp-core'
 import { admitsExactly, resolutionOf, type AllowlistHitShape } from './allowlist-gate.js'
 import { NOT_FOR_304, NOT_FOR_FAILURE, notAcceptable, notModified, outOfDescriptors, restore, strip, validatorsAfterHook } from './answers.js'
 import { evaluatePreconditions, ifRangeMatches } from './conditional.js'
@@ -13,6 +13,7 @@ import { sendFromDisk, sendMultipartFromDisk } from './disk-body.js'
 import { isOutOfDescriptors, realPath } from './fs-ops.js'
 import { redirectLocation } from './location.js'
 import { multipartFromBuffer, planMultipart } from './multipart.js'
+import { NegotiationMemo } from './negotiation-memo.js'
 import { normalizeOptions, type ServeStaticOptions, type StaticConfig } from './options.js'
 import { contentRange, parseRange, unsatisfiedRange, type ByteRange } from './range.js'
 import { readRequestFields, type RequestFields } from './request-fields.js'
@@ -174,14 +175,16 @@ export function serveStatic(root: string, options?: ServeStaticOptions): ServeSt
    * identity (406); a promise when the only acceptable codings are still being made (then choose again).
    * The first request for a file with run-time variants starts their jobs.
    */
+  const memo = new NegotiationMemo()
+  const negotiate = memo.negotiate.bind(memo)
   function select(entry: CacheEntry, fields: RequestFields): Representation | null | Promise<void> {
     const made = entry.made
     if (made !== null) {
       if (!made.started) jobs.start(entry)
-      return chooseRepresentation(entry.identity, made, fields.acceptEncoding)
+      return chooseRepresentation(entry.identity, made, fields.acceptEncoding, negotiate)
     }
     if (entry.codings.length === 0) return entry.identity
-    const coding = negotiateEncoding(fields.acceptEncoding, entry.codings)
+    const coding = negotiate(fields.acceptEncoding, entry.codings)
     if (coding === null) return null
     return coding === 'identity' ? entry.identity : (entry.variants[entry.codings.indexOf(coding)] as Representation)
   }
