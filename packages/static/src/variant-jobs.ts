@@ -43,6 +43,12 @@ export interface VariantJobsOptions {
  * 50 simultaneous first requests start one job per coding. A queued job whose entry was replaced or
  * evicted meanwhile is skipped; a finished one is attached only if its entry is still the stored one.
  *
+ * Two entries of the same file version — `/` and `/index.html`, or an entry re-read because its file
+ * was modified just before it was first read ("racy") — share the encoded bytes: a job first looks for
+ * bytes made for the same version (real path, ETag, size, mtime, inode) and coding that some entry
+ * still holds (a `WeakRef`: nothing is kept alive outside the cache budget), or waits for the job
+ * making them.
+ *
  * @example
  * ```ts
  * const jobs = new VariantJobs({ headers: entryConfig, charge: (e, n) => cache.charge(e, n), isCurrent: e => cache.peek(e.key) === e })
@@ -57,6 +63,13 @@ export class VariantJobs {
   #running = 0
   #closed = false
   #idle: Array<() => void> = []
+  /** Encodings in flight, by version and coding. */
+  readonly #making = new Map<string, Promise<Buffer>>()
+  /** Encoded bytes some entry may still hold, by version and coding (a key leaves when its bytes are collected). */
+  readonly #made = new Map<string, WeakRef<Buffer>>()
+  readonly #collected = new FinalizationRegistry<string>(key => {
+    if (this.#made.get(key)?.deref() === undefined) this.#made.delete(key)
+  })
 
   /** @param options - header configuration and the cache's charge function */
   constructor(options: VariantJobsOptions) {
@@ -122,7 +135,7 @@ export class VariantJobs {
     }
     let bytes: Buffer
     try {
-      bytes = await encodeBytes(coding, identity.body, identity.contentType)
+      bytes = await this.#encodeOnce(entry, coding)
     } catch (err) {
       debug('compressing %s with %s failed: %O', entry.key, coding, err)
       settleMade(made, coding, undefined)
@@ -142,5 +155,27 @@ export class VariantJobs {
       made.bytes -= cost
       debug('%s changed or left the cache while %s was made', entry.key, coding)
     }
+  }
+
+  /** The bytes of (entry's file version, coding): reused when some entry still holds them, else made once. */
+  #encodeOnce(entry: CacheEntry, coding: ContentCoding): Promise<Buffer> {
+    const identity = entry.identity
+    const st = identity.stats
+    const key = `${coding}|${identity.real}|${identity.validators.etag ?? ''}|${st.size}|${st.mtimeMs}|${st.ino}`
+    const held = this.#made.get(key)?.deref()
+    if (held !== undefined) return Promise.resolve(held)
+    const making = this.#making.get(key)
+    if (making !== undefined) return making
+    const job = encodeBytes(coding, identity.body as Buffer, identity.contentType)
+    this.#making.set(key, job)
+    const settle = (): void => {
+      this.#making.delete(key)
+    }
+    job.then(bytes => {
+      settle()
+      this.#made.set(key, new WeakRef(bytes))
+      this.#collected.register(bytes, key)
+    }, settle)
+    return job
   }
 }

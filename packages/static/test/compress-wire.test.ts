@@ -319,6 +319,23 @@ describe('jobs', () => {
     expect(brSpy).toHaveBeenCalledTimes(1)
   })
 
+  it('/ and /index.html (one file version, two cache entries) share one job per coding', async () => {
+    const brSpy = vi.spyOn(zlib, 'brotliCompress')
+    const page = `<!doctype html><title>t</title>${'<p>hello compression</p>\n'.repeat(200)}`
+    const { port, mw } = await serve({ 'index.html': page })
+    await send(port, 'GET', '/', ae('br'))
+    await mw.idle()
+    await send(port, 'GET', '/index.html', ae('br'))
+    await mw.idle()
+    const [a, b] = [await send(port, 'GET', '/', ae('br')), await send(port, 'GET', '/index.html', ae('br'))]
+    expect(brSpy).toHaveBeenCalledTimes(1)
+    for (const r of [a, b]) {
+      expect(header(r, 'content-encoding')).toBe('br')
+      expect(zlib.brotliDecompressSync(r.body).toString()).toBe(page)
+    }
+    expect(header(a, 'etag')).toBe(header(b, 'etag'))
+  })
+
   it('an edited file gets new variants (old ones are dropped with its entry)', async () => {
     const { port, mw, root } = await warmed()
     const before = await send(port, 'GET', '/app.js', ae('br'))
