@@ -78,7 +78,8 @@ export class VariantJobs {
   }
 
   /**
-   * Queues the jobs of an entry, once per entry.
+   * Queues the jobs of an entry, once per entry. Bytes another entry of the same file version still
+   * holds are attached at once (the request that called this is already answered with them).
    *
    * @param entry - an entry with `made` set
    */
@@ -89,6 +90,11 @@ export class VariantJobs {
     // Quickest first: gzip is ready long before a brotli-11 job, and is served meanwhile.
     const order = [...made.toMake].sort((a, b) => (a === 'gzip' ? -1 : b === 'gzip' ? 1 : 0))
     for (const coding of order) {
+      const held = this.#made.get(this.#versionKey(entry, coding))?.deref()
+      if (held !== undefined && this.#options.isCurrent(entry)) {
+        this.#attach(entry, coding, held)
+        continue
+      }
       let settle!: () => void
       made.jobs.set(coding, new Promise<void>(resolve => (settle = resolve)))
       this.#queue.push(() => this.#run(entry, coding).finally(settle))
@@ -141,6 +147,14 @@ export class VariantJobs {
       settleMade(made, coding, undefined)
       return
     }
+    this.#attach(entry, coding, bytes)
+  }
+
+  /** Keeps the bytes as the entry's variant when smaller than the file, charged to the cache. */
+  #attach(entry: CacheEntry, coding: ContentCoding, bytes: Buffer): void {
+    const made = entry.made
+    const identity = entry.identity
+    if (made === null) return
     // Kept only when smaller, and only for the entry still stored for its key (the current version).
     if (bytes.length >= identity.size || made.shed) {
       settleMade(made, coding, undefined)
@@ -160,8 +174,7 @@ export class VariantJobs {
   /** The bytes of (entry's file version, coding): reused when some entry still holds them, else made once. */
   #encodeOnce(entry: CacheEntry, coding: ContentCoding): Promise<Buffer> {
     const identity = entry.identity
-    const st = identity.stats
-    const key = `${coding}|${identity.real}|${identity.validators.etag ?? ''}|${st.size}|${st.mtimeMs}|${st.ino}`
+    const key = this.#versionKey(entry, coding)
     const held = this.#made.get(key)?.deref()
     if (held !== undefined) return Promise.resolve(held)
     const making = this.#making.get(key)
@@ -177,5 +190,12 @@ export class VariantJobs {
       this.#collected.register(bytes, key)
     }, settle)
     return job
+  }
+
+  /** (file version, coding): real path, ETag (a content hash for files in memory), size, mtime, inode. */
+  #versionKey(entry: CacheEntry, coding: ContentCoding): string {
+    const identity = entry.identity
+    const st = identity.stats
+    return `${coding}|${identity.real}|${identity.validators.etag ?? ''}|${st.size}|${st.mtimeMs}|${st.ino}`
   }
 }
