@@ -50,7 +50,9 @@ function gzipOptions(s: EncodeSettings): zlib.ZlibOptions {
 
 function zstdOptions(s: EncodeSettings): object {
   const params: Record<number, number> = { [zstdConstant('ZSTD_c_compressionLevel')]: s.level }
-  if (s.sizeHint >= 0) params[zstdConstant('ZSTD_c_srcSizeHint')] = Math.min(s.sizeHint, 0x7fffffff)
+  // The size hint is optional: only where this Node's zlib names the parameter.
+  const hint = (C as unknown as Record<string, number | undefined>).ZSTD_c_srcSizeHint
+  if (s.sizeHint >= 0 && hint !== undefined) params[hint] = Math.min(s.sizeHint, 0x7fffffff)
   return s.flushEachChunk ? { params, flush: zstdConstant('ZSTD_e_flush') } : { params }
 }
 

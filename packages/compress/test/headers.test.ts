@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
-import { createApp, FileBody, SizedStream, type Context, type Middleware } from 'tinyhttp-core'
+import { createApp, FileBody, runtimeCodings, SizedStream, type Context, type Middleware } from 'tinyhttp-core'
 import { describe, expect, it } from 'vitest'
 import { compress, compressibleResponse } from '../src/index.js'
 import { decode, pageText } from './wire.js'
@@ -105,6 +105,26 @@ describe('a compressible body in memory', () => {
     expect(res.framing).toBe('length')
     expect(res.headers.get('content-encoding')).toBe('br')
     expect(decode(res.body, 'br').equals(big)).toBe(true)
+  })
+})
+
+describe('zstd', () => {
+  const hasZstd = runtimeCodings().includes('zstd')
+
+  it.skipIf(hasZstd)('is never offered where Node has no zstd (Node 20): a zstd-only client gets identity', async () => {
+    const res = await appWith(html(PAGE), { codings: ['zstd', 'gzip'] }).inject({ target: '/', headers: { 'accept-encoding': 'zstd' } })
+    expect(res.headers.has('content-encoding')).toBe(false)
+    expect(res.body.equals(PAGE_BYTES)).toBe(true)
+  })
+
+  // Needs a Node whose zlib has zstd (22.15+, 23.8+); skipped on Node 20, where the test above runs instead.
+  it.skipIf(!hasZstd)('is sent to a zstd-only client where Node has it, in memory and streamed', async () => {
+    const res = await appWith(html(PAGE)).inject({ target: '/', headers: { 'accept-encoding': 'zstd' } })
+    expect(res.headers.get('content-encoding')).toBe('zstd')
+    expect(decode(res.body, 'zstd').equals(PAGE_BYTES)).toBe(true)
+    const streamed = await appWith(html(null, ctx => void (ctx.res.body = Readable.from([PAGE_BYTES, PAGE_BYTES])))).inject({ target: '/', headers: { 'accept-encoding': 'zstd' } })
+    expect(streamed.headers.get('content-encoding')).toBe('zstd')
+    expect(decode(streamed.body, 'zstd').equals(Buffer.concat([PAGE_BYTES, PAGE_BYTES]))).toBe(true)
   })
 })
 
