@@ -67,14 +67,30 @@ export interface CompressOptions {
   filter?: (ctx: Context) => boolean
 }
 
-/** Levels for every coding, filled in. */
+/**
+ * Levels for every coding, filled in.
+ *
+ * @example
+ * ```ts
+ * const levels: Levels = { br: 5, gzip: 6, zstd: 3 }
+ * ```
+ * @internal
+ */
 export interface Levels {
   br: number
   gzip: number
   zstd: number
 }
 
-/** What `compress()` computes once. */
+/**
+ * What `compress()` computes once.
+ *
+ * @example
+ * ```ts
+ * const resolved: ResolvedCompress = resolveCompressOptions({ codings: ['gzip'] })
+ * ```
+ * @internal
+ */
 export interface ResolvedCompress {
   /** Codings offered to the negotiation (runtime-supported only). */
   codings: readonly ContentCoding[]
@@ -86,10 +102,26 @@ export interface ResolvedCompress {
   filter: (ctx: Context) => boolean
 }
 
-/** Bodies of known size up to this many bytes get the {@link ResolvedCompress.buffered} levels. */
+/**
+ * Bodies of known size up to this many bytes get the {@link ResolvedCompress.buffered} levels.
+ *
+ * @example
+ * ```ts
+ * const large = size > BUFFERED_MAX // then br 4 with a bounded window
+ * ```
+ * @internal
+ */
 export const BUFFERED_MAX = 1024 * 1024
 
-/** The default threshold in bytes. */
+/**
+ * The default threshold in bytes.
+ *
+ * @example
+ * ```ts
+ * const worthIt = size >= DEFAULT_THRESHOLD
+ * ```
+ * @internal
+ */
 export const DEFAULT_THRESHOLD = 1024
 
 const BUFFERED_DEFAULTS: Readonly<Levels> = { br: 5, gzip: 6, zstd: 3 }
