@@ -3,7 +3,7 @@
 // rather than ending a broken coded body as if it were complete.
 import { connect } from 'node:net'
 import { Readable } from 'node:stream'
-import { SizedStream, type Context } from 'tinyhttp-core'
+import { createApp, SizedStream, type Context } from 'tinyhttp-core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { compress } from '../src/index.js'
 import { decode, fetchRaw, listen, pageText, type Listening } from './wire.js'
@@ -68,6 +68,27 @@ describe('a stream body', () => {
     expect(res.headers['content-encoding']).toBeUndefined()
     expect(res.headers.vary).toBe('Accept-Encoding')
     expect(res.body.equals(Buffer.concat(parts))).toBe(true)
+  })
+
+  it('a coded stream, then a coded body in memory, then identity, on one kept-alive connection (pipelined)', async () => {
+    const parts = chunks()
+    const page = pageText(5000)
+    const app = createApp()
+    app.use(compress())
+    app.use(ctx => {
+      ctx.res.headers.set('Content-Type', 'text/html; charset=utf-8')
+      ctx.res.body = ctx.req.path === '/stream' ? Readable.from(parts) : page
+    })
+    const request = (path: string, accept: string) => `GET ${path} HTTP/1.1\r\nHost: x\r\nAccept-Encoding: ${accept}\r\n\r\n`
+    const res = await app.inject(request('/stream', 'br') + request('/page', 'gzip') + request('/page', 'identity'))
+    expect(res.closed).toBe(false)
+    const [first, second, third] = res.responses
+    expect(first?.headers.get('content-encoding')).toBe('br')
+    expect(decode(first!.body, 'br').equals(Buffer.concat(parts))).toBe(true)
+    expect(second?.headers.get('content-encoding')).toBe('gzip')
+    expect(decode(second!.body, 'gzip').toString()).toBe(page)
+    expect(third?.headers.has('content-encoding')).toBe(false)
+    expect(third?.body.toString()).toBe(page)
   })
 
   it('a source that fails mid-way cuts the connection: no terminating chunk, so the client knows the body is broken', async () => {
