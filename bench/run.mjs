@@ -225,7 +225,7 @@ async function runTarget(t, port, o, ctx) {
       }
       const p99 = s.depth ? '   n/m' : r.p99ms.toFixed(2).padStart(6)
       const cpuUs = rec.scenarios[s.name].cpuUsPerReq
-      log(`  ${s.name.padEnd(5)} ${cpuUs.toFixed(2).padStart(7)} µs CPU/req ${fmtRate(r)}  p99 ${p99} ms  RSS ${peakMB.toFixed(1).padStart(6)} MB${r.errors ? `  errors ${r.errors} ${JSON.stringify(r.errorDetail)}` : ''}`)
+      log(`  ${s.name.padEnd(ctx.compression ? 11 : 5)} ${cpuUs.toFixed(2).padStart(7)} µs CPU/req ${fmtRate(r)}  p99 ${p99} ms  RSS ${peakMB.toFixed(1).padStart(6)} MB${r.errors ? `  errors ${r.errors} ${JSON.stringify(r.errorDetail)}` : ''}`)
     }
     return rec
   } catch (e) {

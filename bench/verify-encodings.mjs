@@ -107,7 +107,10 @@ async function main() {
       t.cleanup?.(port)
     }
   }
-  if (measured.length === 0) die('no target could run')
+  if (measured.length === 0) {
+    log('no target could be checked')
+    process.exit(1)
+  }
 
   const rows = sizeRows(results, measured)
   printSizeTable(rows, log)
