@@ -24,7 +24,7 @@ export const COMPRESSION_GOALS = [
   { kind: 'cpu', scenario: 'html-z', vs: 'own html-brsize', max: 1.1, why: 'compressed page ≤ 1.1× our identity answer of the same size' },
   { kind: 'cpu', scenario: 'js-z', vs: GZIP_PEER, max: 1 / 3, why: `≥ 3× less CPU than ${GZIP_PEER} for the bundle` },
   { kind: 'size', path: '/app.js', vs: GZIP_PEER, max: 0.8, why: `our brotli ≤ 0.8× the size of ${GZIP_PEER}'s gzip` },
-  { kind: 'site', site: 'demo', max: 0.4, why: "the repository's demo site (public/ in demo.allow)" },
+  { kind: 'site', site: 'demo', max: 0.4, why: "the repository's demo: public/ files in demo.allow" },
   { kind: 'site', site: 'bench page', max: 0.4, why: 'index.html + style.css + app.js' },
 ]
 

@@ -45,12 +45,12 @@ export const SCENARIOS = [
   { name: 'big', title: 'keep-alive GET /big.bin (1 MiB)', path: '/big.bin', conns: 8, files: true, throughput: true, tool: 'wrk' },
   // the compression run (fixtures/public-z): the bundle and the page, compressed and not, and an
   // identity file as large as our brotli output (what a compressed answer should cost at most)
-  { name: 'js-z', title: 'keep-alive GET /app.js (300 KB bundle), Accept-Encoding: gzip, br', path: '/app.js', conns: 16, headers: AE, encoded: true, suite: 'compression', tool: 'wrk' },
-  { name: 'js-id', title: 'keep-alive GET /app.js, no Accept-Encoding (identity)', path: '/app.js', conns: 16, suite: 'compression', tool: 'wrk' },
-  { name: 'js-brsize', title: 'keep-alive GET /app.br-size.js: identity, as many bytes as app.js in brotli 11', path: '/app.br-size.js', conns: 16, suite: 'compression', tool: 'wrk' },
+  { name: 'js-z', title: 'keep-alive GET /app.js (300 KB bundle), Accept-Encoding: gzip, br', path: '/app.js', conns: 16, headers: AE, encoded: true, files: true, suite: 'compression', tool: 'wrk' },
+  { name: 'js-id', title: 'keep-alive GET /app.js, no Accept-Encoding (identity)', path: '/app.js', conns: 16, files: true, suite: 'compression', tool: 'wrk' },
+  { name: 'js-brsize', title: 'keep-alive GET /app.br-size.js: identity, as many bytes as app.js in brotli 11', path: '/app.br-size.js', conns: 16, files: true, suite: 'compression', tool: 'wrk' },
   { name: 'html-z', title: 'keep-alive GET /index.html, Accept-Encoding: gzip, br', path: '/index.html', conns: 50, headers: AE, encoded: true, suite: 'compression', tool: 'wrk' },
   { name: 'html-id', title: 'keep-alive GET /index.html, no Accept-Encoding (identity)', path: '/index.html', conns: 50, suite: 'compression', tool: 'wrk' },
-  { name: 'html-brsize', title: 'keep-alive GET /index.br-size.html: identity, as many bytes as index.html in brotli 11', path: '/index.br-size.html', conns: 50, suite: 'compression', tool: 'wrk' },
+  { name: 'html-brsize', title: 'keep-alive GET /index.br-size.html: identity, as many bytes as index.html in brotli 11', path: '/index.br-size.html', conns: 50, files: true, suite: 'compression', tool: 'wrk' },
 ]
 
 /** Scenarios of a default run. */
