@@ -146,6 +146,13 @@ export async function verifyEncodings(port, files, opts = {}) {
   const readyAfterMs = {}
   /** Observations by kind → URLs, printed as one note per kind. */
   const seen = { sameEtag: [], noVaryZ: [], noVaryId: [], notFound: [] }
+  /** Headers worth a note on a compressed answer and its identity sibling. */
+  const observe = (path, { id, z }) => {
+    if (z.coding === 'identity') return
+    if (!variesOnEncoding(z.vary)) seen.noVaryZ.push(path)
+    if (z.etag && z.etag === id.etag) seen.sameEtag.push(path)
+    if (!variesOnEncoding(id.vary)) seen.noVaryId.push(path)
+  }
   const required = new Set([...ENCODED_PATHS, ...ENCODED_PATHS.map((p) => SAME_SIZE_PATHS[p])])
   const paths = [...new Set([...required, ...Object.values(SITES).flat()])]
 
@@ -182,11 +189,7 @@ export async function verifyEncodings(port, files, opts = {}) {
       else seen.notFound.push(`${path} (${id.status}/${z.status})`)
       continue
     }
-    if (z.coding !== 'identity') {
-      if (!variesOnEncoding(z.vary)) seen.noVaryZ.push(path)
-      if (z.etag && z.etag === id.etag) seen.sameEtag.push(path)
-      if (!variesOnEncoding(id.vary)) seen.noVaryId.push(path)
-    }
+    observe(path, answers)
     if (!ENCODED_PATHS.includes(path)) continue
     coding[path] = z.coding
     if (!expect) continue
@@ -208,6 +211,7 @@ export async function verifyEncodings(port, files, opts = {}) {
       })
       if (again && again.z.coding !== 'identity') {
         sizes[path] = again
+        observe(path, again)
         notes.push(`${path}: identity at first, ${again.z.coding} ${LATE_RECHECK_MS} ms later`)
       }
     }
