@@ -354,6 +354,26 @@ describe('jobs', () => {
     expect(header(after, 'etag')).not.toBe(header(before, 'etag'))
   })
 
+  it('a budget that holds the file but not its variants: the variants are shed, identity (with Vary) is served from memory', async () => {
+    const hex = randomBytes(15_000).toString('hex') // 30 000 bytes that compress to about half
+    const { port, mw } = await serve({ 'data.txt': hex }, { memoryCacheMaxBytes: 40_000 })
+    await send(port, 'GET', '/data.txt', ae('br, gzip'))
+    await mw.idle()
+    for (const value of ['br, gzip', 'gzip', 'br']) {
+      const r = await send(port, 'GET', '/data.txt', ae(value))
+      expect(r.status).toBe(200)
+      expect(header(r, 'content-encoding')).toBeUndefined()
+      expect(header(r, 'vary')).toBe('Accept-Encoding')
+      expect(header(r, 'etag')).toMatch(/^"[A-Za-z0-9_-]{43}"$/) // the content hash: still the in-memory entry
+      expect(r.body.toString()).toBe(hex)
+    }
+    // With room for them, the same file gets its variants.
+    const roomy = await serve({ 'data.txt': hex }, { memoryCacheMaxBytes: 100_000 })
+    await send(roomy.port, 'GET', '/data.txt', ae('br'))
+    await roomy.mw.idle()
+    expect(header(await send(roomy.port, 'GET', '/data.txt', ae('br')), 'content-encoding')).toBe('br')
+  })
+
   it('an unreadable file answers as without compression (skipped as root: root reads anything)', async ctx => {
     if (process.getuid?.() === 0) ctx.skip()
     const { port, root } = await serve({ 'app.js': APP })
