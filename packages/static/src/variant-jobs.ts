@@ -116,7 +116,9 @@ export class VariantJobs {
   close(): void {
     this.#closed = true
     const queued = this.#queue.splice(0)
+    // Each settles at once (closed: nothing is made), so whoever waits on a coding's job is released.
     for (const job of queued) void job()
+    if (this.#running === 0) for (const resolve of this.#idle.splice(0)) resolve()
   }
 
   #pump(): void {
