@@ -1,6 +1,7 @@
 // Response headers of the default CLI: nosniff, Accept-Ranges, Last-Modified, strong ETag,
 // Cache-Control: no-cache, Date, CORS on every outcome, exact Content-Length, no chunking.
 import { describe, expect, test } from 'vitest'
+import { brotliDecompressSync } from 'node:zlib'
 import { APP_JS, FILE_TXT, FIXTURE_LM, IMF_FIXDATE, INDEX_HTML, STRONG_ETAG, STYLE_CSS, SUB_PAGE_HTML, cliBuilt, h, request, serveForSuite, show, tokens, topic, type RawResponse } from './fixture.js'
 
 const FILES: Array<[target: string, length: number]> = [
@@ -64,11 +65,22 @@ describe.skipIf(!cliBuilt())(topic('response headers'), () => {
     expect(new Set(tags.values()).size).toBe(tags.size)
   })
 
-  test('without --precompressed, Accept-Encoding is ignored: identity bytes, no Content-Encoding', async () => {
-    const res = await request(suite.s.port, 'GET', '/app.js', { 'Accept-Encoding': 'br, gzip' })
+  // Changed by issue 11: the CLI compresses by default (--compress). Without --precompressed the .br/.gz
+  // siblings on disk are never sent: the br bytes are made at run time (identity until they are ready).
+  test('without --precompressed, the siblings on disk are not used: identity, then br made at run time (decoded = the file)', async () => {
+    let res = await request(suite.s.port, 'GET', '/app.js', { 'Accept-Encoding': 'br' })
+    for (let i = 0; i < 100 && h(res, 'content-encoding') === undefined; i++) {
+      expect(res.body.equals(APP_JS)).toBe(true)
+      await new Promise(resolve => setTimeout(resolve, 20))
+      res = await request(suite.s.port, 'GET', '/app.js', { 'Accept-Encoding': 'br' })
+    }
     expect(res.status).toBe(200)
-    expect(res.headers.has('content-encoding')).toBe(false)
-    expect(res.body.equals(APP_JS)).toBe(true)
+    expect(h(res, 'content-encoding')).toBe('br')
+    expect(tokens(res, 'vary')).toContain('accept-encoding')
+    expect(brotliDecompressSync(res.body).equals(APP_JS)).toBe(true)
+    // A made variant's ETag is the file's with -br (a sibling's would be the hash of app.js.br).
+    const identity = h(await request(suite.s.port, 'GET', '/app.js'), 'etag') as string
+    expect(h(res, 'etag')).toBe(`${identity.slice(0, -1)}-br"`)
   })
 
   const OUTCOMES: Array<[label: string, method: string, target: string, headers: Record<string, string>, status: number[]]> = [

@@ -70,6 +70,8 @@ describe('parseArgs', () => {
     expect(parseArgs(['--no-cors']).options.cors).toBe(false)
     expect(parseArgs(['--no-etag']).options.etag).toBe(false)
     expect(parseArgs(['--etag']).options.etag).toBe(true)
+    expect(parseArgs(['--no-compress']).options.compress).toBe(false)
+    expect(parseArgs(['--compress']).options.compress).toBe(true)
     expect(usage(() => parseArgs(['--no-immutable'])).exitCode).toBe(2)
     expect(usage(() => parseArgs(['--no-cors=x'])).message).toMatch(/does not take a value/)
   })
@@ -150,6 +152,7 @@ describe('resolveConfig', () => {
       immutable: false,
       etag: true,
       precompressed: false,
+      compress: true,
       spa: undefined,
       notFound: 403,
       seedMethods: false,
@@ -166,7 +169,7 @@ describe('resolveConfig', () => {
   it('every flag maps to the configuration', async () => {
     const c = await resolveWith([
       'public', '-p', '0', '-H', '0.0.0.0', '--cors', 'https://a.example,http://localhost:3000', '--max-age=60', '--immutable',
-      '--no-etag', '--precompressed', '--spa', '--not-found', '404', '--seed-methods', '-w', '3', '--watch',
+      '--no-etag', '--precompressed', '--no-compress', '--spa', '--not-found', '404', '--seed-methods', '-w', '3', '--watch',
       '--log-format', 'json', '-q', '--check', '-a', 'index.html', '--allow-file', 'allow.txt',
     ])
     expect(c).toMatchObject({
@@ -177,6 +180,7 @@ describe('resolveConfig', () => {
       immutable: true,
       etag: false,
       precompressed: true,
+      compress: false,
       spa: 'index.html',
       notFound: 404,
       seedMethods: true,

@@ -51,7 +51,8 @@ export const FLAGS = [
   { name: 'max-age', kind: 'value', placeholder: '<seconds>', description: 'Cache-Control: public, max-age=<seconds> (HTML pages keep no-cache)', defaultText: 'no-cache' },
   { name: 'immutable', kind: 'boolean', description: 'add immutable to Cache-Control (needs --max-age; never on HTML pages)' },
   { name: 'etag', kind: 'boolean', negatable: true, description: 'send strong ETags and answer If-None-Match (--no-etag: off)', defaultText: 'on' },
-  { name: 'precompressed', kind: 'boolean', description: 'serve file.br / file.gz next to a file when the client accepts them' },
+  { name: 'precompressed', kind: 'boolean', description: 'serve file.br / file.zst / file.gz next to a file when the client accepts them' },
+  { name: 'compress', kind: 'boolean', negatable: true, description: 'compress text files of 1 KiB to 1 MiB once (br, gzip; zstd where Node has it) and serve the result (--no-compress: off)', defaultText: 'on' },
   { name: 'spa', kind: 'optional', placeholder: '[file]', accepts: looksLikeHtml, description: 'answer extensionless HTML requests with this allowed file', defaultText: 'index.html' },
   { name: 'not-found', kind: 'value', placeholder: '403|404', description: 'status for paths that are not served', defaultText: '403' },
   { name: 'seed-methods', kind: 'boolean', description: 'answer 400 (not 405) to methods other than GET and HEAD' },
@@ -61,7 +62,7 @@ export const FLAGS = [
   { name: 'watch', kind: 'boolean', description: 'follow the file system: files added or removed under the root update what is served' },
   { name: 'log-format', kind: 'value', placeholder: 'text|json', description: 'access log format', defaultText: 'text' },
   { name: 'quiet', short: 'q', kind: 'boolean', description: 'no access log (the Local: line is still printed)' },
-  { name: 'check', kind: 'boolean', description: 'print what would be served (URL, type, size, ETag, variants) and what was rejected, then exit' },
+  { name: 'check', kind: 'boolean', description: 'print what would be served (URL, type, size, ETag, br/gzip sizes) and what was rejected, then exit' },
   { name: 'help', short: 'h', kind: 'boolean', description: 'show this help and exit' },
   { name: 'version', short: 'v', kind: 'boolean', description: 'print the version and exit' },
 ] as const satisfies readonly FlagSpec[]

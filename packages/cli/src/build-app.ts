@@ -21,6 +21,8 @@ export interface BuiltApp {
   allowlist: AllowlistMiddleware
   /** Closes the app (draining in-flight requests), then the plugins (watchers, caches). */
   close(gracePeriod?: number): Promise<void>
+  /** Resolves once static has no compression job queued or running (`--check` waits for it). */
+  compressionIdle(): Promise<void>
 }
 
 /**
@@ -77,6 +79,7 @@ export function buildApp(config: CliConfig, log?: Middleware): BuiltApp {
   const staticOptions: ServeStaticOptions = {
     etag: config.etag,
     precompressed: config.precompressed,
+    compress: config.compress,
     ...(config.maxAge !== undefined ? { maxAge: config.maxAge } : {}),
     ...(config.immutable ? { immutable: true } : {}),
     ...(config.seedMethods ? { methodNotAllowed: 'next' as const } : {}),
@@ -116,6 +119,7 @@ export function buildApp(config: CliConfig, log?: Middleware): BuiltApp {
   return {
     app,
     allowlist: allow,
+    compressionIdle: () => files.idle(),
     close(gracePeriod?: number) {
       closed ??= app.close(gracePeriod).finally(() => {
         allow.close()

@@ -1,5 +1,5 @@
 import type { AllowlistReport } from 'tinyhttp-allowlist'
-import { encodePath, type App, type Middleware, type ReceivedHeaders } from 'tinyhttp-core'
+import { encodePath, runtimeCodings, type App, type ContentCoding, type Middleware, type ReceivedHeaders } from 'tinyhttp-core'
 
 /** One URL as `--check` sees it, from a real HEAD request through the whole chain. */
 export interface CheckedUrl {
@@ -17,8 +17,12 @@ export interface CheckedUrl {
   etag: string | null
   /** `Cache-Control`. */
   cacheControl: string | null
-  /** Precompressed variants served for this URL (`br`, `gzip`) and their sizes. */
-  variants: Array<{ encoding: string; size: number | null; etag: string | null }>
+  /**
+   * The encoded representations a client that accepts each coding gets (`br`, `gzip`, `zstd`): size,
+   * ETag, and where the bytes come from: `disk` (a `--precompressed` sibling) or `runtime` (made by
+   * `--compress`). A coding the client would not get (no sibling, not compressed) is absent.
+   */
+  variants: Array<{ encoding: ContentCoding; size: number | null; etag: string | null; source: 'disk' | 'runtime' }>
   /** `ctx.res.reason` of the answer. */
   reason: string | null
 }
@@ -37,6 +41,20 @@ export interface CheckReport {
   unmatched: string[]
   /** Allow entries that name a folder, served as every non-dotfile under it (`docs` = `docs/**`). */
   folders: string[]
+  /** The codings probed for each URL, in column order (`zstd` only where it can be served). */
+  codings: ContentCoding[]
+}
+
+/**
+ * The codings `--check` probes: br and gzip, zstd when this Node makes it or `.zst` siblings are served.
+ *
+ * @param options - whether siblings are served and files compressed
+ * @returns the codings, in column order; empty when neither is on
+ */
+function probedCodings(options: { precompressed: boolean; compress: boolean }): ContentCoding[] {
+  if (!options.precompressed && !options.compress) return []
+  const zstd = options.precompressed || runtimeCodings().includes('zstd')
+  return zstd ? ['br', 'gzip', 'zstd'] : ['br', 'gzip']
 }
 
 /**
@@ -59,19 +77,21 @@ export function recordReasons(reasons: Map<string, string | null>): Middleware {
 
 /**
  * Probes every allowed file (and the folder URL of each index file) with HEAD requests through the
- * app, the same way a client would, and builds the report.
+ * app, the same way a client would, and builds the report. With `compress`, the first pass starts the
+ * compression jobs; `idle` is awaited before the codings are probed, so the sizes are the final ones.
  *
  * @param app - an app built with {@link recordReasons} outermost (not listening)
  * @param reasons - the map that middleware fills
  * @param table - the allowlist table
- * @param options - root, index file name, whether precompressed variants are served
+ * @param options - root, index file name, whether precompressed siblings are served and files
+ *   compressed, and how to wait for the compression jobs
  * @returns the report
  */
 export async function runCheck(
   app: App,
   reasons: Map<string, string | null>,
   table: AllowlistReport,
-  options: { root: string; index?: string; precompressed: boolean },
+  options: { root: string; index?: string; precompressed: boolean; compress?: boolean; idle?: () => Promise<void> },
 ): Promise<CheckReport> {
   const index = options.index ?? 'index.html'
   const paths: string[] = []
@@ -98,37 +118,46 @@ export async function runCheck(
   }
   const num = (v: string | undefined): number | null => (v === undefined ? null : Number(v))
 
+  const codings = probedCodings({ precompressed: options.precompressed, compress: options.compress ?? false })
   const results: CheckedUrl[] = new Array(paths.length)
-  let cursor = 0
-  const worker = async (): Promise<void> => {
-    while (cursor < paths.length) {
-      const i = cursor++
-      const path = paths[i] as string
-      const url = encodePath(path)
-      const r = await head(url)
-      const variants: CheckedUrl['variants'] = []
-      if (options.precompressed && r.status === 200) {
-        for (const encoding of ['br', 'gzip']) {
-          const v = await head(url, encoding)
-          if (v.status === 200 && v.headers.get('content-encoding') === encoding) {
-            variants.push({ encoding, size: num(v.headers.get('content-length')), etag: v.headers.get('etag') ?? null })
-          }
+  const each = async (visit: (i: number) => Promise<void>): Promise<void> => {
+    let cursor = 0
+    const worker = async (): Promise<void> => {
+      while (cursor < paths.length) await visit(cursor++)
+    }
+    await Promise.all(Array.from({ length: Math.min(8, paths.length) }, worker))
+  }
+  // First pass: the representation a client without Accept-Encoding gets (starts any compression job).
+  await each(async i => {
+    const path = paths[i] as string
+    const url = encodePath(path)
+    const r = await head(url)
+    results[i] = {
+      url,
+      path,
+      status: r.status,
+      type: r.headers.get('content-type') ?? null,
+      size: num(r.headers.get('content-length')),
+      etag: r.headers.get('etag') ?? null,
+      cacheControl: r.headers.get('cache-control') ?? null,
+      variants: [],
+      reason: r.reason,
+    }
+  })
+  if (codings.length > 0) {
+    if (options.idle !== undefined) await options.idle()
+    await each(async i => {
+      const result = results[i] as CheckedUrl
+      if (result.status !== 200) return
+      for (const encoding of codings) {
+        const v = await head(result.url, encoding)
+        if (v.status === 200 && v.headers.get('content-encoding') === encoding) {
+          const source = v.reason === 'static:compressed' ? 'runtime' : 'disk'
+          result.variants.push({ encoding, size: num(v.headers.get('content-length')), etag: v.headers.get('etag') ?? null, source })
         }
       }
-      results[i] = {
-        url,
-        path,
-        status: r.status,
-        type: r.headers.get('content-type') ?? null,
-        size: num(r.headers.get('content-length')),
-        etag: r.headers.get('etag') ?? null,
-        cacheControl: r.headers.get('cache-control') ?? null,
-        variants,
-        reason: r.reason,
-      }
-    }
+    })
   }
-  await Promise.all(Array.from({ length: Math.min(8, paths.length) }, worker))
 
   return {
     root: options.root,
@@ -137,6 +166,7 @@ export async function runCheck(
     rejected: table.rejected.map(r => ({ entry: r.entry, reason: r.reason })),
     unmatched: [...table.unmatched],
     folders: [...table.folders],
+    codings: codings.filter(c => c !== 'zstd' || runtimeCodings().includes('zstd') || results.some(r => r.variants.some(v => v.encoding === 'zstd'))),
   }
 }
 
@@ -163,10 +193,13 @@ export function formatCheck(report: CheckReport, allowText: string, hostsText?: 
   }
   lines.push(`Served (${report.served.length} URL${report.served.length === 1 ? '' : 's'}):`)
   if (report.served.length > 0) {
-    const rows = [['URL', 'TYPE', 'SIZE', 'ETAG', 'CACHE-CONTROL', 'VARIANTS']]
+    const rows = [['URL', 'TYPE', 'SIZE', 'ETAG', 'CACHE-CONTROL', ...report.codings.map(c => c.toUpperCase())]]
     for (const r of report.served) {
-      const variants = r.variants.length === 0 ? '-' : r.variants.map(v => `${v.encoding} (${v.size ?? '?'})`).join(', ')
-      rows.push([r.url, r.type ?? '-', r.size === null ? '-' : String(r.size), r.etag ?? '-', r.cacheControl ?? '-', variants])
+      const cells = report.codings.map(c => {
+        const v = r.variants.find(x => x.encoding === c)
+        return v === undefined ? '-' : `${v.size ?? '?'} ${v.source}`
+      })
+      rows.push([r.url, r.type ?? '-', r.size === null ? '-' : String(r.size), r.etag ?? '-', r.cacheControl ?? '-', ...cells])
     }
     lines.push(...table(rows))
   } else {

@@ -39,7 +39,12 @@ async function checkCommand(config: CliConfig, io: CliIo): Promise<number> {
     const table = await awaitTable(built, config).catch((err: unknown) => {
       throw err instanceof CliError ? err : runtimeError(`cannot read the root ${config.root}: ${oneLine(err)}`)
     })
-    const report = await runCheck(built.app, reasons, table, { root: config.root, precompressed: config.precompressed })
+    const report = await runCheck(built.app, reasons, table, {
+      root: config.root,
+      precompressed: config.precompressed,
+      compress: config.compress,
+      idle: () => built.compressionIdle(),
+    })
     const hosts = hostsOf(config)
     const hostsText = describeHosts(hosts, config.host, config.allowedHosts === 'all')
     io.stdout.write(

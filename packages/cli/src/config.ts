@@ -58,8 +58,10 @@ export interface CliConfig {
   immutable: boolean
   /** Strong ETags and `If-None-Match`. */
   etag: boolean
-  /** Serve `.br` / `.gz` siblings. */
+  /** Serve `.br` / `.zst` / `.gz` siblings. */
   precompressed: boolean
+  /** Compress compressible files at run time (tinyhttp-static's `compress`); on unless `--no-compress`. */
+  compress: boolean
   /** SPA shell file relative to the root, or `undefined`. */
   spa: string | undefined
   /** Status for what is not served. */
@@ -392,6 +394,7 @@ export async function resolveConfig(args: ParsedArgs, context: ConfigContext): P
     immutable,
     etag: bool(options, 'etag', true),
     precompressed: bool(options, 'precompressed', false),
+    compress: bool(options, 'compress', true),
     spa,
     notFound: notFoundText === '404' ? 404 : 403,
     seedMethods: bool(options, 'seed-methods', false),

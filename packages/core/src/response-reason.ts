@@ -25,6 +25,8 @@ import { isHttpError } from './errors.js'
  * | `error:exception` | {@link renderError} | 500 | anything else that was thrown |
  * | `error:allowlist-unavailable` | allowlist | 500 | the first table could not be built |
  * | `static:hit` / `static:head` | static | 200 | a file (or its head) |
+ * | `static:compressed` | static | 200 | a variant static made at run time (its `compress` option), from memory |
+ * | `static:not-acceptable` | static | 406 | `Accept-Encoding` refused identity and every coding the file has |
  * | `static:partial` / `static:multipart` | static | 206 | one range / several ranges |
  * | `static:not-modified` | static | 304 | a validator matched |
  * | `static:precondition-failed` | static | 412 | `If-Match` / `If-Unmodified-Since` failed |

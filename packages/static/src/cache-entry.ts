@@ -7,10 +7,13 @@
  * @module
  */
 import type { Stats } from 'node:fs'
-import { CODING_SUFFIX, type Coding } from './accept-encoding.js'
 import type { AllowlistHitShape } from './allowlist-gate.js'
+import { CODING_SUFFIX } from './codings.js'
+import { isCompressibleFile } from './compressible.js'
+import { hasNoTransform, type ContentCoding } from 'tinyhttp-core'
 import { isNotFound, sameVersion, statPath } from './fs-ops.js'
-import { loadRepresentation, type HeaderConfig, type Representation } from './representation.js'
+import { cacheControlOf, loadRepresentation, type HeaderConfig, type Representation } from './representation.js'
+import { newMadeVariants, type MadeVariants } from './runtime-variants.js'
 import { containedRealPath, hasDotSegment } from './resolve.js'
 
 /**
@@ -45,11 +48,16 @@ export interface CacheEntry {
   readonly identity: Representation
   /** The variants that exist, in server preference order, index-aligned with {@link CacheEntry.codings}. */
   readonly variants: readonly Representation[]
-  readonly codings: readonly Coding[]
+  readonly codings: readonly ContentCoding[]
+  /**
+   * Variants made at run time (option `compress`) and the choice between them and the disk siblings; null
+   * when this file gets none (compression off, not compressible, too small, too big for memory).
+   */
+  readonly made: MadeVariants | null
   /** Whether some representation is streamed from disk (requests may then open a descriptor). */
   readonly onDisk: boolean
-  /** Bytes charged to the cache budget. */
-  readonly cost: number
+  /** Bytes charged to the cache budget (made variants included: `FileCache.charge`). */
+  cost: number
   /** Whether some file was modified so recently that a rewrite within the same timestamp tick could go unseen. */
   readonly racy: boolean
   /** Last time the files were checked (ms); revalidation runs at most once per second. */
@@ -76,11 +84,13 @@ export const REPRESENTATION_OVERHEAD = 512
  * @example
  * ```ts
  * const config: CacheEntryConfig = { cacheControl: 'no-cache', etag: true, lastModified: true, acceptRanges: true,
- *   codings: ['br', 'gzip'], followSymlinks: false, contentTypeOf: createContentTypeLookup(), inMemoryLimit: 65536 }
+ *   codings: ['br', 'gzip'], compress: { codings: ['br', 'gzip'], minSize: 1024 }, followSymlinks: false, contentTypeOf: createContentTypeLookup(), inMemoryLimit: 65536 }
  * ```
  */
 export interface CacheEntryConfig extends HeaderConfig {
-  readonly codings: readonly Coding[]
+  readonly codings: readonly ContentCoding[]
+  /** Run-time compression: the codings to make and the smallest file; null when off. */
+  readonly compress: { readonly codings: readonly ContentCoding[]; readonly minSize: number } | null
   readonly followSymlinks: boolean
   readonly contentTypeOf: (fileName: string) => string
   /** Largest file kept in memory; -1 when nothing is kept in memory. */
@@ -88,7 +98,7 @@ export interface CacheEntryConfig extends HeaderConfig {
 }
 
 /** A sibling file `file + suffix`, if it is a regular file whose realpath is acceptable. */
-async function findVariant(file: string, coding: Coding, realRoot: string, followSymlinks: boolean): Promise<{ real: string; stats: Stats } | undefined> {
+async function findVariant(file: string, coding: ContentCoding, realRoot: string, followSymlinks: boolean): Promise<{ real: string; stats: Stats } | undefined> {
   const variant = file + CODING_SUFFIX[coding]
   let stats: Stats
   try {
@@ -136,13 +146,21 @@ export async function loadEntry(
   admitted?: AllowlistHitShape,
 ): Promise<CacheEntry> {
   const contentType = config.contentTypeOf(file)
-  const found: Array<{ coding: Coding; real: string; stats: Stats }> = []
+  const found: Array<{ coding: ContentCoding; real: string; stats: Stats }> = []
   for (const coding of config.codings) {
     const v = await findVariant(file, coding, realRoot, config.followSymlinks)
     if (v !== undefined) found.push({ coding, ...v })
   }
-  const vary = found.length > 0
   const limit = config.inMemoryLimit
+  const compress = config.compress
+  // Made at run time: a compressible file kept in memory whose responses allow transformation.
+  const compressible =
+    compress !== null &&
+    compress.codings.length > 0 &&
+    stats.size <= limit &&
+    isCompressibleFile(file, contentType, stats.size, compress.minSize) &&
+    !hasNoTransform(cacheControlOf(contentType, config))
+  const vary = found.length > 0 || compressible
   const identity = await loadRepresentation(
     { real, stats, encoding: 'identity', contentType, vary, inMemory: stats.size <= limit },
     config,
@@ -152,6 +170,14 @@ export async function loadEntry(
   for (const v of found) {
     variants.push(
       await loadRepresentation({ real: v.real, stats: v.stats, encoding: v.coding, contentType, vary, inMemory: v.stats.size <= limit }, config, limit),
+    )
+  }
+  let made: MadeVariants | null = null
+  if (compressible && identity.body !== null && compress !== null) {
+    const disk = new Map(found.map((v, i) => [v.coding, variants[i] as Representation]))
+    made = newMadeVariants(
+      compress.codings.filter(c => !disk.has(c)),
+      disk,
     )
   }
   const all = [identity, ...variants]
@@ -175,6 +201,7 @@ export async function loadEntry(
     identity,
     variants,
     codings: found.map(v => v.coding),
+    made,
     onDisk,
     cost,
     racy,
@@ -210,7 +237,7 @@ async function statOrNone(file: string): Promise<Stats | undefined> {
  * if (!(await entryIsFresh(entry, ['br', 'gzip']))) cache.delete(entry.key, entry)
  * ```
  */
-export async function entryIsFresh(entry: CacheEntry, codings: readonly Coding[]): Promise<boolean> {
+export async function entryIsFresh(entry: CacheEntry, codings: readonly ContentCoding[]): Promise<boolean> {
   if (entry.racy) return false
   const base = await statOrNone(entry.admitted === undefined ? entry.file : entry.identity.real)
   if (base === undefined || !sameVersion(base, entry.identity.stats)) return false

@@ -6,6 +6,7 @@
  */
 import type { CacheEntry } from './cache-entry.js'
 import { createDebug } from 'tinyhttp-core'
+import { shedMade } from './runtime-variants.js'
 
 const debug = createDebug('tinyhttp:static')
 
@@ -42,7 +43,8 @@ export interface FileCacheOptions {
  *
  * Eviction is second-chance ("clock"): entries sit in Map order; a hit sets `referenced`; when the budget
  * is exceeded the hand walks from the oldest, moving referenced entries to the back with the flag
- * cleared and evicting the first unreferenced one.
+ * cleared and evicting the first unreferenced one. Variants made at run time go first: while some entry
+ * holds any, the budget is restored by shedding them (oldest charge first), never an identity entry.
  *
  * @example
  * ```ts
@@ -58,6 +60,8 @@ export class FileCache {
   readonly #interval: number
   /** The check in flight per entry: resolves to the entry now stored for its key, or undefined. */
   readonly #inFlight = new Map<CacheEntry, Promise<CacheEntry | undefined>>()
+  /** Entries holding made variants, in the order they were first charged (shed first: oldest). */
+  readonly #withMade = new Set<CacheEntry>()
   #bytes = 0
   #closed = false
 
@@ -129,10 +133,50 @@ export class FileCache {
     }
     const old = this.#map.get(entry.key)
     if (old !== undefined) this.#bytes -= old.cost
+    if (old !== undefined) this.#withMade.delete(old)
     this.#map.set(entry.key, entry)
     this.#bytes += entry.cost
-    while (this.#bytes > this.#maxBytes) this.#evictOne()
+    this.#fit()
     return this.#map.get(entry.key) === entry
+  }
+
+  /**
+   * Charges bytes made for a stored entry (a run-time variant) to the budget, then sheds or evicts until
+   * the budget holds: made variants of other entries (oldest first) before any identity entry.
+   *
+   * @param entry - the entry the bytes belong to
+   * @param bytes - their cost
+   * @returns false when the entry is no longer the stored one for its key (then nothing is charged)
+   * @example
+   * ```ts
+   * if (cache.charge(entry, REPRESENTATION_OVERHEAD + br.length)) made.bytes += …
+   * ```
+   */
+  charge(entry: CacheEntry, bytes: number): boolean {
+    if (this.#closed || this.#map.get(entry.key) !== entry) return false
+    entry.cost += bytes
+    this.#bytes += bytes
+    this.#withMade.add(entry)
+    this.#fit()
+    return true
+  }
+
+  /** Sheds made variants, then evicts entries, until the budget holds. */
+  #fit(): void {
+    while (this.#bytes > this.#maxBytes) {
+      const first = this.#withMade.values().next()
+      if (first.done === true) {
+        this.#evictOne()
+        continue
+      }
+      const entry = first.value
+      this.#withMade.delete(entry)
+      if (entry.made === null) continue
+      const freed = shedMade(entry.made)
+      entry.cost -= freed
+      this.#bytes -= freed
+      debug('shed the made variants of %s (%d bytes)', entry.key, freed)
+    }
   }
 
   /**
@@ -145,6 +189,7 @@ export class FileCache {
     const old = this.#map.get(key)
     if (old === undefined || (only !== undefined && old !== only)) return
     this.#map.delete(key)
+    this.#withMade.delete(old)
     this.#bytes -= old.cost
   }
 
@@ -152,6 +197,7 @@ export class FileCache {
   close(): void {
     this.#closed = true
     this.#map.clear()
+    this.#withMade.clear()
     this.#bytes = 0
   }
 
@@ -164,6 +210,7 @@ export class FileCache {
         continue
       }
       this.#map.delete(key)
+      this.#withMade.delete(entry)
       this.#bytes -= entry.cost
       debug('evict %s (%d bytes)', key, entry.cost)
       return

@@ -27,6 +27,5 @@ export {
   type PreconditionResult,
   type Validators,
 } from './conditional.js'
-export { negotiateEncoding, type Coding } from './accept-encoding.js'
 export { contentEtag, statEtag } from './etag.js'
 export { parseHttpDate, formatHttpDate } from './http-date.js'

@@ -5,8 +5,9 @@
  */
 import type { Stats } from 'node:fs'
 import path from 'node:path'
-import { isSafeFieldValue, type Response } from 'tinyhttp-core'
-import { CODING_ORDER, type Coding } from './accept-encoding.js'
+import { codingsOption } from './codings.js'
+import { DEFAULT_MIN_SIZE } from './compressible.js'
+import { CODING_PREFERENCE, isSafeFieldValue, runtimeCodings, type ContentCoding, type Response } from 'tinyhttp-core'
 import { createContentTypeLookup, type ContentTypeLookup } from './content-type.js'
 import { DEFAULT_MAX_RANGES } from './range.js'
 
@@ -45,8 +46,20 @@ export interface ServeStaticOptions {
   acceptRanges?: boolean
   /** Most range-specs in one `Range` header; more → the whole file with 200. @defaultValue 16 */
   maxRanges?: number
-  /** Serve `file.br` / `file.gz` siblings by `Accept-Encoding`; `true` = `['br', 'gzip']`. @defaultValue false */
-  precompressed?: boolean | Array<'br' | 'gzip'>
+  /**
+   * Serve `file.br` / `file.zst` / `file.gz` siblings by `Accept-Encoding`; `true` = all three. A sibling
+   * wins over a variant made by `compress`. @defaultValue false
+   */
+  precompressed?: boolean | ContentCoding[]
+  /**
+   * Compress compressible files at run time, once per file version and coding, and keep the result in the
+   * memory cache beside the file (see the README, "Compression"). `true` = every coding this Node can
+   * produce (`br`, `gzip`, and `zstd` when `zlib.zstdCompress` exists; a coding the runtime lacks is
+   * ignored, never offered); `minSize`: the smallest file compressed (bytes).
+   * Only files kept in memory (`memoryCacheMaxFileSize`) are compressed; larger ones are sent as they are.
+   * @defaultValue false (the CLI turns it on)
+   */
+  compress?: boolean | { codings?: ContentCoding[]; minSize?: number }
   /** Extension (no dot) → `Content-Type` overrides, e.g. `{ ts: 'text/plain' }`. */
   mimeTypes?: Record<string, string>
   /**
@@ -104,7 +117,9 @@ export interface StaticConfig {
   readonly lastModified: boolean
   readonly acceptRanges: boolean
   readonly maxRanges: number
-  readonly codings: readonly Coding[]
+  readonly codings: readonly ContentCoding[]
+  /** Run-time compression: the codings to make (preference order) and the smallest file; null when off. */
+  readonly compress: { readonly codings: readonly ContentCoding[]; readonly minSize: number } | null
   readonly contentTypeOf: ContentTypeLookup
   readonly setHeaders: ((res: Response, path: string, stat: Stats) => void) | undefined
   readonly memoryCacheMaxFileSize: number
@@ -125,6 +140,7 @@ const KNOWN = new Set([
   'acceptRanges',
   'maxRanges',
   'precompressed',
+  'compress',
   'mimeTypes',
   'setHeaders',
   'memoryCacheMaxFileSize',
@@ -182,13 +198,15 @@ export function cacheControlFor(options: Pick<ServeStaticOptions, 'cacheControl'
   return `public, max-age=${Math.floor(maxAge)}${immutable ? ', immutable' : ''}`
 }
 
-function codingsFor(value: unknown): Coding[] {
-  if (value === undefined || value === false) return []
-  if (value === true) return CODING_ORDER.slice()
-  if (!Array.isArray(value)) fail("precompressed must be a boolean or an array of 'br' | 'gzip'")
-  for (const c of value) if (c !== 'br' && c !== 'gzip') fail(`precompressed: unknown coding ${JSON.stringify(c)}`)
-  // Server preference order is fixed (br before gzip); the array only says which are looked for.
-  return CODING_ORDER.filter(c => value.includes(c))
+function compressFor(value: unknown): StaticConfig['compress'] {
+  if (value === undefined || value === false) return null
+  const available = runtimeCodings()
+  if (value === true) return { codings: available.slice(), minSize: DEFAULT_MIN_SIZE }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) fail('compress must be a boolean or { codings?, minSize? }')
+  const o = value as Record<string, unknown>
+  for (const key of Object.keys(o)) if (key !== 'codings' && key !== 'minSize') fail(`compress: unknown option ${JSON.stringify(key)}`)
+  const wanted = o.codings === undefined ? available : codingsOption('compress.codings', o.codings, CODING_PREFERENCE)
+  return { codings: wanted.filter(c => available.includes(c)), minSize: count('compress.minSize', o.minSize, DEFAULT_MIN_SIZE, 0) }
 }
 
 /**
@@ -248,7 +266,8 @@ export function normalizeOptions(root: string, options: ServeStaticOptions = {})
     lastModified: bool('lastModified', options.lastModified, true),
     acceptRanges: bool('acceptRanges', options.acceptRanges, true),
     maxRanges: count('maxRanges', options.maxRanges, DEFAULT_MAX_RANGES, 1),
-    codings: codingsFor(options.precompressed),
+    codings: codingsOption('precompressed', options.precompressed, CODING_PREFERENCE),
+    compress: compressFor(options.compress),
     contentTypeOf: createContentTypeLookup(options.mimeTypes ?? {}),
     setHeaders,
     memoryCacheMaxFileSize: count('memoryCacheMaxFileSize', options.memoryCacheMaxFileSize, 1024 * 1024, 0),

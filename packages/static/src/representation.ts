@@ -5,8 +5,7 @@
  * @module
  */
 import type { Stats } from 'node:fs'
-import { PreparedHeaders } from 'tinyhttp-core'
-import type { Coding } from './accept-encoding.js'
+import { PreparedHeaders, type ContentCoding } from 'tinyhttp-core'
 import type { Validators } from './conditional.js'
 import { contentEtag, statEtag, usefulMtime } from './etag.js'
 import { closeFile, fstat, openFile, readAt, sameFile } from './fs-ops.js'
@@ -35,6 +34,21 @@ function isHtml(contentType: string): boolean {
 }
 
 /**
+ * The `Cache-Control` a representation of this type is sent with (`htmlCacheControl` for HTML).
+ *
+ * @param contentType - the `Content-Type`
+ * @param config - Cache-Control configuration
+ * @returns the value, or undefined for none
+ * @example
+ * ```ts
+ * cacheControlOf('text/html; charset=utf-8', { cacheControl: 'public, max-age=60', htmlCacheControl: 'no-cache', etag: true, lastModified: true, acceptRanges: true }) // 'no-cache'
+ * ```
+ */
+export function cacheControlOf(contentType: string, config: HeaderConfig): string | undefined {
+  return 'htmlCacheControl' in config && isHtml(contentType) ? config.htmlCacheControl : config.cacheControl
+}
+
+/**
  * A file ready to be served. Immutable: a change on disk produces a new one.
  *
  * @example
@@ -45,7 +59,7 @@ function isHtml(contentType: string): boolean {
  */
 export interface Representation {
   /** `'identity'` for the original, else the content coding of the variant. */
-  readonly encoding: Coding | 'identity'
+  readonly encoding: ContentCoding | 'identity'
   /** The realpath to open (inside the root unless symlinks may leave it). */
   readonly real: string
   /** Metadata of the file as it was when this representation was built. */
@@ -66,6 +80,8 @@ export interface Representation {
   readonly headersFail: PreparedHeaders
   /** When the file was read or stat-ed for this representation (ms). */
   readonly loadedAt: number
+  /** Made at run time from the identity bytes (option `compress`), not read from a file. */
+  readonly made: boolean
 }
 
 /**
@@ -105,12 +121,12 @@ const VARY = new PreparedHeaders([['Vary', 'Accept-Encoding']])
  */
 export function buildHeaderBlocks(
   contentType: string,
-  encoding: Coding | 'identity',
+  encoding: ContentCoding | 'identity',
   vary: boolean,
   validators: Validators,
   config: HeaderConfig,
 ): { headers200: PreparedHeaders; headers304: PreparedHeaders; headersFail: PreparedHeaders } {
-  const cacheControl = 'htmlCacheControl' in config && isHtml(contentType) ? config.htmlCacheControl : config.cacheControl
+  const cacheControl = cacheControlOf(contentType, config)
   const full: Array<[string, string]> = [
     ['Content-Type', contentType],
     ['X-Content-Type-Options', 'nosniff'],
@@ -171,7 +187,7 @@ export interface LoadRequest {
   readonly real: string
   /** The stat the resolution decided on. */
   readonly stats: Stats
-  readonly encoding: Coding | 'identity'
+  readonly encoding: ContentCoding | 'identity'
   readonly contentType: string
   readonly vary: boolean
   /** Read the bytes into memory (else metadata only). */
@@ -222,5 +238,6 @@ export async function loadRepresentation(request: LoadRequest, config: HeaderCon
     validators,
     ...blocks,
     loadedAt,
+    made: false,
   }
 }

@@ -3,22 +3,24 @@
  *
  * @module
  */
-import { createDebug, FileBody, isKnownMethod, PreparedHeaders, SizedStream, type CanonicalPath, type Context, type Middleware, type Next, type Response } from 'tinyhttp-core'
-import { negotiateEncoding } from './accept-encoding.js'
+import { createDebug, FileBody, hasNoTransform, isKnownMethod, PreparedHeaders, type CanonicalPath, type Context, type Middleware, type Next } from 'tinyhttp-core'
 import { admitsExactly, resolutionOf, type AllowlistHitShape } from './allowlist-gate.js'
-import { evaluatePreconditions, ifRangeMatches, type Validators } from './conditional.js'
+import { NOT_FOR_304, NOT_FOR_FAILURE, notAcceptable, notModified, outOfDescriptors, restore, strip, validatorsAfterHook } from './answers.js'
+import { evaluatePreconditions, ifRangeMatches } from './conditional.js'
 import { entryIsFresh, loadEntry, type CacheEntry, type CacheEntryConfig } from './cache-entry.js'
 import { FileCache } from './file-cache.js'
-import { closeFile, fstat, isOutOfDescriptors, openFile, realPath } from './fs-ops.js'
-import { parseHttpDate } from './http-date.js'
+import { sendFromDisk, sendMultipartFromDisk } from './disk-body.js'
+import { isOutOfDescriptors, realPath } from './fs-ops.js'
 import { redirectLocation } from './location.js'
-import { MultipartFileStream } from './multipart-stream.js'
 import { multipartFromBuffer, planMultipart } from './multipart.js'
+import { NegotiationMemo } from './negotiation-memo.js'
 import { normalizeOptions, type ServeStaticOptions, type StaticConfig } from './options.js'
 import { contentRange, parseRange, unsatisfiedRange, type ByteRange } from './range.js'
 import { readRequestFields, type RequestFields } from './request-fields.js'
 import { FileChanged, type Representation } from './representation.js'
 import { hasDotSegment, resolveAdmitted, resolvePath, type Resolution } from './resolve.js'
+import { chooseRepresentation } from './runtime-variants.js'
+import { VariantJobs } from './variant-jobs.js'
 
 const debug = createDebug('tinyhttp:static')
 
@@ -34,20 +36,18 @@ const debug = createDebug('tinyhttp:static')
  * ```
  */
 export type ServeStaticMiddleware = Middleware & {
-  /** Drops the in-memory cache (checks in flight then store nothing). */
+  /** Drops the in-memory cache (checks in flight then store nothing) and the queued compression jobs. */
   close(): void
+  /**
+   * Resolves once no compression job (option `compress`) is queued or running: every file requested so
+   * far has its variants made (the CLI's `--check` waits for it). Never rejects.
+   */
+  idle(): Promise<void>
 }
 
 type Ok = Extract<CanonicalPath, { ok: true }>
 
 const ALLOW = new PreparedHeaders([['Allow', 'GET, HEAD']])
-const RETRY_AFTER = '1'
-
-/** Fields that describe the representation itself; a 304 should not carry them (RFC 9110 §15.4.5). */
-const NOT_FOR_304 = ['content-type', 'content-encoding', 'content-language', 'content-range', 'accept-ranges', 'x-content-type-options']
-/** …and a 412/416 carries no validators or freshness either (an error must not become cacheable). */
-const NOT_FOR_FAILURE = [...NOT_FOR_304, 'etag', 'last-modified', 'cache-control', 'expires']
-
 /**
  * Serves the files below `root`: GET and HEAD with `Content-Type`, strong `ETag`, `Last-Modified`,
  * `Cache-Control`; conditional requests (RFC 9110 §13.2.2), byte ranges including multipart (§14),
@@ -97,6 +97,7 @@ export function serveStatic(root: string, options?: ServeStaticOptions): ServeSt
     lastModified: config.lastModified,
     acceptRanges: config.acceptRanges,
     codings: config.codings,
+    compress: cachingOn ? config.compress : null,
     followSymlinks: config.followSymlinks,
     contentTypeOf: config.contentTypeOf,
     inMemoryLimit: cachingOn ? Math.min(config.memoryCacheMaxFileSize, config.memoryCacheMaxBytes) : -1,
@@ -167,6 +168,27 @@ export function serveStatic(root: string, options?: ServeStaticOptions): ServeSt
     },
   })
 
+  const jobs = new VariantJobs({ headers: entryConfig, charge: (e, n) => cache.charge(e, n), isCurrent: e => cache.peek(e.key) === e })
+
+  /**
+   * The representation a request gets by its `Accept-Encoding`: null when nothing is acceptable, not even
+   * identity (406); a promise when the only acceptable codings are still being made (then choose again).
+   * The first request for a file with run-time variants starts their jobs.
+   */
+  const memo = new NegotiationMemo()
+  const negotiate = memo.negotiate.bind(memo)
+  function select(entry: CacheEntry, fields: RequestFields): Representation | null | Promise<void> {
+    const made = entry.made
+    if (made !== null) {
+      if (!made.started) jobs.start(entry)
+      return chooseRepresentation(entry.identity, made, fields.acceptEncoding, negotiate)
+    }
+    if (entry.codings.length === 0) return entry.identity
+    const coding = negotiate(fields.acceptEncoding, entry.codings)
+    if (coding === null) return null
+    return coding === 'identity' ? entry.identity : (entry.variants[entry.codings.indexOf(coding)] as Representation)
+  }
+
   /** Concurrent misses on one path (resolved the same way) share one load. */
   const loading = new Map<string, { hit: AllowlistHitShape | undefined; result: Promise<CacheEntry | Resolution> }>()
   function sharedLookup(cp: Ok, hit: AllowlistHitShape | undefined): Promise<CacheEntry | Resolution> {
@@ -204,53 +226,6 @@ export function serveStatic(root: string, options?: ServeStaticOptions): ServeSt
     res.reason = 'static:method-not-allowed'
   }
 
-  /** Validators as the response carries them after the hook (which may have changed or removed them). */
-  function validatorsAfterHook(res: Response): Validators {
-    const lastModified = res.headers.get('last-modified')
-    return { etag: res.headers.get('etag'), lastModified, lastModifiedSeconds: parseHttpDate(lastModified) }
-  }
-
-  function strip(res: Response, names: readonly string[]): void {
-    for (const name of names) res.headers.delete(name)
-  }
-
-  /** Opens the file of a representation and checks it is still the version the headers describe. */
-  async function openVerified(rep: Representation): Promise<number> {
-    const fd = await openFile(rep.real)
-    try {
-      const st = await fstat(fd)
-      const expected = rep.stats
-      if (!st.isFile() || st.dev !== expected.dev || st.ino !== expected.ino || st.size !== expected.size || st.mtimeMs !== expected.mtimeMs) {
-        throw new FileChanged(rep.real)
-      }
-    } catch (err) {
-      closeFile(fd)
-      throw err
-    }
-    return fd
-  }
-
-  async function sendFromDisk(res: Response, rep: Representation, start: number, length: number): Promise<void> {
-    const fd = await openVerified(rep)
-    res.body = new FileBody({ fd, start, length })
-    res.reason = 'static:disk'
-  }
-
-  async function sendMultipartFromDisk(res: Response, rep: Representation, ranges: ByteRange[]): Promise<void> {
-    const fd = await openVerified(rep)
-    const plan = planMultipart(ranges, rep.size, rep.contentType)
-    res.headers.set('Content-Type', plan.contentType)
-    res.body = new SizedStream(new MultipartFileStream(fd, plan), plan.length)
-    res.reason = 'static:multipart'
-  }
-
-  /** 304 with the representation's prepared block (RFC 9110 §15.4.5 field set), computed at load. */
-  function notModified(res: Response, rep: Representation): void {
-    res.status = 304
-    res.headers.usePrepared(rep.headers304)
-    res.reason = 'static:not-modified'
-  }
-
   /**
    * Answers from an entry. Synchronous (returns undefined) unless bytes must come from disk.
    */
@@ -260,9 +235,11 @@ export function serveStatic(root: string, options?: ServeStaticOptions): ServeSt
     if (!isGet && method !== 'HEAD') return methodNotAllowed(ctx, next)
     const res = ctx.res
     let rep = entry.identity
-    if (entry.codings.length > 0) {
-      const coding = negotiateEncoding(fields.acceptEncoding, entry.codings)
-      if (coding !== 'identity') rep = entry.variants[entry.codings.indexOf(coding)] as Representation
+    if (entry.codings.length > 0 || entry.made !== null) {
+      const chosen = select(entry, fields)
+      if (chosen === null) return notAcceptable(res, entry.identity)
+      if (!('encoding' in chosen)) return chosen.then(() => serveEntry(ctx, next, entry, fields))
+      rep = chosen
     }
     // The browser's revalidation: If-None-Match is exactly the current ETag and nothing else can say 412
     // first (RFC 9110 §13.2.2; If-Modified-Since is ignored beside If-None-Match) → the prepared 304 block.
@@ -272,10 +249,18 @@ export function serveStatic(root: string, options?: ServeStaticOptions): ServeSt
         return notModified(res, rep)
       }
     }
+    const before = hook !== undefined && rep.made ? [...res.headers.entries()] : undefined
     res.headers.usePrepared(rep.headers200)
     let validators = rep.validators
     if (hook !== undefined) {
       hook(res, entry.file, rep.stats)
+      if (before !== undefined && hasNoTransform(res.headers.get('cache-control'))) {
+        // The hook forbids transformation (RFC 9111 §5.2.2.6): the file as it is, not a made variant.
+        restore(res, before)
+        rep = entry.identity
+        res.headers.usePrepared(rep.headers200)
+        hook(res, entry.file, rep.stats)
+      }
       validators = validatorsAfterHook(res)
     }
 
@@ -338,7 +323,7 @@ export function serveStatic(root: string, options?: ServeStaticOptions): ServeSt
     res.status = 200
     if (rep.body !== null) {
       res.body = rep.body
-      res.reason = 'static:hit'
+      res.reason = rep.made ? 'static:compressed' : 'static:hit'
       return
     }
     if (!isGet) {
@@ -348,18 +333,6 @@ export function serveStatic(root: string, options?: ServeStaticOptions): ServeSt
       return
     }
     return sendFromDisk(res, rep, 0, rep.size)
-  }
-
-  function outOfDescriptors(res: Response): void {
-    res.status = 503
-    res.headers.set('Retry-After', RETRY_AFTER)
-    res.reason = 'static:out-of-descriptors'
-  }
-
-  /** Puts back the header fields that were there before this middleware touched the response. */
-  function restore(res: Response, snapshot: Array<[string, string]>): void {
-    res.headers.clear()
-    for (const [name, value] of snapshot) res.headers.append(name, value)
   }
 
   /** The slow path: a miss, or an entry whose bytes come from disk. Retries once when a file changed. */
@@ -461,6 +434,10 @@ export function serveStatic(root: string, options?: ServeStaticOptions): ServeSt
     if (!alike && gateDots && hasDotSegment(cp.segments) && !admitsExactly(decision, cp.path)) return next()
     return serveSlow(ctx, next, cp, hit, entry, fields)
   } as ServeStaticMiddleware
-  middleware.close = () => cache.close()
+  middleware.close = () => {
+    jobs.close()
+    cache.close()
+  }
+  middleware.idle = () => jobs.idle()
   return middleware
 }

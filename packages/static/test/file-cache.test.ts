@@ -2,6 +2,8 @@ import type { Stats } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import type { CacheEntry } from '../src/cache-entry.js'
 import { FileCache } from '../src/file-cache.js'
+import type { Representation } from '../src/representation.js'
+import { newMadeVariants, settleMade } from '../src/runtime-variants.js'
 
 function entry(key: string, cost: number, checkedAt = Date.now()): CacheEntry {
   return {
@@ -14,6 +16,7 @@ function entry(key: string, cost: number, checkedAt = Date.now()): CacheEntry {
     identity: { stats: {} as Stats } as CacheEntry['identity'],
     variants: [],
     codings: [],
+    made: null,
     onDisk: false,
     cost,
     racy: false,
@@ -44,6 +47,64 @@ function gatedCache(options: { intervalMs?: number } = {}) {
   cache.set(old)
   return { cache, gate, old, replacement: entry('/a', 50) }
 }
+
+/** An entry with run-time variants whose `br` variant of `bytes` bytes is made and charged. */
+function withMadeBr(cache: FileCache, e: CacheEntry, bytes: number): boolean {
+  const made = (e as { made: CacheEntry['made'] }).made ?? newMadeVariants(['br'], new Map())
+  ;(e as { made: CacheEntry['made'] }).made = made
+  settleMade(made, 'br', { made: true, size: bytes } as Representation)
+  made.bytes += bytes
+  return cache.charge(e, bytes)
+}
+
+describe('FileCache with run-time variants', () => {
+  it('made variants count in the budget and are shed (oldest charge first) before any identity entry is evicted', () => {
+    const cache = new FileCache({ maxBytes: 1000, revalidate: never })
+    const a = entry('/a', 300)
+    const b = entry('/b', 300)
+    cache.set(a)
+    cache.set(b)
+    expect(withMadeBr(cache, a, 150)).toBe(true)
+    expect(withMadeBr(cache, b, 150)).toBe(true)
+    expect(cache.bytes).toBe(900)
+    expect(a.made?.ready).toEqual(['br'])
+    // 200 more bytes of identity: over budget by 100 → a's variants go (charged first), nothing is evicted.
+    cache.set(entry('/c', 200))
+    expect(cache.size).toBe(3)
+    expect(cache.bytes).toBe(950)
+    expect(a.cost).toBe(300)
+    expect(a.made?.ready).toEqual([])
+    expect(a.made?.offered).toEqual([])
+    expect(a.made?.shed).toBe(true)
+    expect(b.made?.ready).toEqual(['br'])
+    // Over again: b's variants go before any identity entry.
+    cache.set(entry('/d', 150))
+    expect(cache.size).toBe(4)
+    expect(b.made?.ready).toEqual([])
+    expect(cache.bytes).toBe(950)
+    // Only then identity entries are evicted.
+    cache.set(entry('/e', 100))
+    expect(cache.size).toBe(4)
+    expect(cache.bytes).toBeLessThanOrEqual(1000)
+  })
+
+  it('a variant alone over the budget is shed at once; a replaced or deleted entry is not charged', () => {
+    const cache = new FileCache({ maxBytes: 1000, revalidate: never })
+    const a = entry('/a', 600)
+    cache.set(a)
+    withMadeBr(cache, a, 500)
+    expect(cache.size).toBe(1)
+    expect(cache.bytes).toBe(600)
+    expect(a.made?.shed).toBe(true)
+    const old = entry('/b', 100)
+    cache.set(old)
+    cache.set(entry('/b', 100))
+    expect(cache.charge(old, 50)).toBe(false)
+    expect(cache.bytes).toBe(700)
+    cache.delete('/b')
+    expect(cache.bytes).toBe(600)
+  })
+})
 
 describe('FileCache', () => {
   it('stores, finds, counts bytes', () => {

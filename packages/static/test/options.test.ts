@@ -1,3 +1,4 @@
+import zlib from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { cacheControlFor, htmlCacheControlFor, normalizeOptions, type ServeStaticOptions } from '../src/options.js'
 
@@ -39,11 +40,21 @@ describe('options', () => {
     expect(cacheControlFor({ cacheControl: 'private, max-age=5', maxAge: 9 })).toBe('private, max-age=5')
     expect(cacheControlFor({ cacheControl: false })).toBeUndefined()
   })
-  it('precompressed: true → br, gzip; arrays keep the server order', () => {
-    expect(normalizeOptions('.', { precompressed: true }).codings).toEqual(['br', 'gzip'])
+  it('precompressed: true → br, zstd, gzip (.br, .zst, .gz siblings); arrays keep the server order', () => {
+    expect(normalizeOptions('.', { precompressed: true }).codings).toEqual(['br', 'zstd', 'gzip'])
+    expect(normalizeOptions('.', { precompressed: ['gzip', 'zstd'] }).codings).toEqual(['zstd', 'gzip'])
     expect(normalizeOptions('.', { precompressed: ['gzip', 'br'] }).codings).toEqual(['br', 'gzip'])
     expect(normalizeOptions('.', { precompressed: ['gzip'] }).codings).toEqual(['gzip'])
     expect(normalizeOptions('.', { precompressed: false }).codings).toEqual([])
+  })
+  it('compress: off by default; true → the codings this Node can make (zstd only with zlib.zstdCompress), minSize 1024', () => {
+    const runtime = typeof (zlib as unknown as Record<string, unknown>).zstdCompress === 'function' ? ['br', 'zstd', 'gzip'] : ['br', 'gzip']
+    expect(normalizeOptions('.', {}).compress).toBeNull()
+    expect(normalizeOptions('.', { compress: false }).compress).toBeNull()
+    expect(normalizeOptions('.', { compress: true }).compress).toEqual({ codings: runtime, minSize: 1024 })
+    expect(normalizeOptions('.', { compress: { codings: ['gzip', 'br'], minSize: 0 } }).compress).toEqual({ codings: ['br', 'gzip'], minSize: 0 })
+    // A coding the runtime lacks is never offered (portable configuration, no error).
+    expect(normalizeOptions('.', { compress: { codings: ['zstd', 'gzip'] } }).compress?.codings).toEqual(runtime.includes('zstd') ? ['zstd', 'gzip'] : ['gzip'])
   })
   it.each([
     ['empty root', '', {}],
@@ -56,7 +67,11 @@ describe('options', () => {
     ['index ..', '.', { index: '..' }],
     ['bad maxRanges', '.', { maxRanges: 0 }],
     ['fractional cache size', '.', { memoryCacheMaxBytes: 1.5 }],
-    ['bad precompressed', '.', { precompressed: ['zstd'] }],
+    ['bad precompressed', '.', { precompressed: ['deflate'] }],
+    ['bad compress', '.', { compress: 'yes' }],
+    ['bad compress coding', '.', { compress: { codings: ['deflate'] } }],
+    ['unknown compress option', '.', { compress: { level: 9 } }],
+    ['negative compress.minSize', '.', { compress: { minSize: -1 } }],
     ['bad methodNotAllowed', '.', { methodNotAllowed: 'ignore' }],
     ['bad setHeaders', '.', { setHeaders: 'x' }],
     ['bad boolean', '.', { etag: 'yes' }],
