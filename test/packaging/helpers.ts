@@ -16,12 +16,13 @@ export const PACKAGES = {
   allowlist: 'tinyhttp-allowlist',
   static: 'tinyhttp-static',
   cors: 'tinyhttp-cors',
+  rules: 'tinyhttp-rules',
   fallback: 'tinyhttp-fallback',
   cli: 'tinyhttp-cli',
 } as const
 
 /** The packages that are plugins: they peer-depend on the core and on nothing else of ours. */
-export const PLUGINS = ['tinyhttp-allowlist', 'tinyhttp-static', 'tinyhttp-cors', 'tinyhttp-fallback'] as const
+export const PLUGINS = ['tinyhttp-allowlist', 'tinyhttp-static', 'tinyhttp-cors', 'tinyhttp-fallback', 'tinyhttp-rules'] as const
 
 /** The folders under `packages/` that hold a publishable (non-private) package, with their names. */
 export function workspacePackages(): Array<{ dir: string; name: string; version: string }> {

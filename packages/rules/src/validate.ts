@@ -1,0 +1,111 @@
+/**
+ * Load-time validation of a whole rule set: what the importers cannot check alone (allowed hosts, rules
+ * built in code, redirect cycles across files).
+ *
+ * @module
+ */
+import { canonicalizePath } from 'tinyhttp-core'
+import { destinationProblem, destinationRefs } from './destination.js'
+import { RulesConfigError, type RuleSource } from './errors.js'
+import { headerProblem } from './header-policy.js'
+import type { RedirectRule, SiteRules } from './model.js'
+import { captureNames, type PathPattern } from './pattern.js'
+
+/**
+ * Options of {@link validateRules}.
+ *
+ * @example `const o: ValidateOptions = { allowedHosts: ['docs.example'] }`
+ */
+export interface ValidateOptions {
+  /** Host names an absolute redirect destination may name (default: none; only paths on this site). */
+  readonly allowedHosts?: readonly string[]
+}
+
+const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308])
+
+/**
+ * Checks a rule set and throws a {@link RulesConfigError} naming the rule's file and line (or key) for
+ * the first fault.
+ *
+ * @remarks
+ * Checks: every header name and value ({@link headerProblem}); every destination
+ * ({@link destinationProblem}: a path on this site, or an http(s) URL on an allowed host; never `//host`,
+ * a backslash or a control character); every reference in a destination is captured by its pattern; a
+ * rewrite lands on a path of this site; redirect statuses; and redirect cycles among fixed rules (no
+ * placeholder, no splat, a path destination without references), following what each fixed path would
+ * redirect to — including `/a` ↔ `/a/` with patterns that ignore the trailing slash.
+ *
+ * @param rules - the merged rule set
+ * @param options - allowed hosts
+ * @throws RulesConfigError for the first fault
+ * @example
+ * ```ts
+ * validateRules(parseRedirects('/a /b\n/b /a\n', '_redirects')) // throws: "_redirects:1: redirect cycle: /a → /b → /a"
+ * ```
+ */
+export function validateRules(rules: SiteRules, options: ValidateOptions = {}): void {
+  const hosts = options.allowedHosts ?? []
+  for (const rule of rules.headers) {
+    for (const [name, value] of rule.headers) {
+      const problem = headerProblem(name, value)
+      if (problem !== undefined) throw new RulesConfigError(rule.source, problem)
+    }
+  }
+  for (const rule of rules.routes) {
+    const problem = destinationProblem(rule.to.text, hosts)
+    if (problem !== undefined) throw new RulesConfigError(rule.source, `destination ${JSON.stringify(rule.to.text)}: ${problem}`)
+    const names = new Set(captureNames(rule.pattern))
+    for (const ref of destinationRefs(rule.to)) {
+      if (!names.has(ref)) throw new RulesConfigError(rule.source, `the destination uses :${ref}, which the pattern does not capture`)
+    }
+    if (rule.kind === 'rewrite' && rule.to.kind !== 'path') throw new RulesConfigError(rule.source, 'a rewrite must land on a path of this site')
+    if (rule.kind === 'redirect' && !REDIRECT_STATUSES.has(rule.status)) throw new RulesConfigError(rule.source, `status ${String(rule.status)} is not a redirect status`)
+  }
+  checkCycles(rules.routes.filter((r): r is RedirectRule => r.kind === 'redirect'))
+}
+
+/** The canonical paths a fixed pattern matches, or undefined when it has placeholders or globs. */
+function fixedPaths(pattern: PathPattern): string[] | undefined {
+  if (pattern.splat || pattern.anyDepth || pattern.segments.some(s => s.kind !== 'literal')) return undefined
+  const base = '/' + pattern.segments.map(s => (s.kind === 'literal' ? s.value : '')).join('/')
+  if (pattern.segments.length === 0) return ['/']
+  if (pattern.slash === 'either') return [base, base + '/']
+  return [pattern.trailingSlash ? base + '/' : base]
+}
+
+/** The canonical path a fixed destination names, or undefined (a URL, or references). */
+function fixedTarget(rule: RedirectRule): string | undefined {
+  if (rule.to.kind !== 'path' || destinationRefs(rule.to).length > 0) return undefined
+  const q = rule.to.text.search(/[?#]/)
+  const path = canonicalizePath(q < 0 ? rule.to.text : rule.to.text.slice(0, q))
+  return path.ok ? path.path : undefined
+}
+
+/** Refuses a chain of fixed redirects that comes back to where it started. */
+function checkCycles(redirects: readonly RedirectRule[]): void {
+  const next = new Map<string, { to: string; source: RuleSource }>()
+  for (const rule of redirects) {
+    const paths = fixedPaths(rule.pattern)
+    const to = fixedTarget(rule)
+    if (paths === undefined || to === undefined) continue
+    // First rule wins: a later rule for the same path never runs.
+    for (const p of paths) if (!next.has(p)) next.set(p, { to, source: rule.source })
+  }
+  const done = new Set<string>()
+  for (const start of next.keys()) {
+    if (done.has(start)) continue
+    const chain: string[] = []
+    const onChain = new Set<string>()
+    let at: string | undefined = start
+    while (at !== undefined && !done.has(at)) {
+      if (onChain.has(at)) {
+        const loop = chain.slice(chain.indexOf(at))
+        throw new RulesConfigError(next.get(at)!.source, `redirect cycle: ${[...loop, at].join(' → ')}`)
+      }
+      onChain.add(at)
+      chain.push(at)
+      at = next.get(at)?.to
+    }
+    for (const p of chain) done.add(p)
+  }
+}
