@@ -71,6 +71,8 @@ export interface CompiledRules {
 export function compileRules(rules: SiteRules, options: ValidateOptions = {}): CompiledRules {
   validateRules(rules, options)
   const routeTrie = new PatternTrie(rules.routes.map(r => r.pattern))
+  // A destination without references is its own target: nothing to fill in per request.
+  const fixedTargets = rules.routes.map(r => (r.to.parts.every(p => typeof p === 'string') ? r.to.text : undefined))
   const headerTrie = new PatternTrie(rules.headers.map(r => r.pattern))
   return Object.freeze({
     rules,
@@ -78,7 +80,7 @@ export function compileRules(rules: SiteRules, options: ValidateOptions = {}): C
       const m = routeTrie.first(segments, trailingSlash)
       if (m === undefined) return undefined
       const rule = rules.routes[m.index]!
-      return { rule, params: m.params, target: fillDestination(rule.to, m.params) }
+      return { rule, params: m.params, target: fixedTargets[m.index] ?? fillDestination(rule.to, m.params) }
     },
     headers(segments: readonly string[], trailingSlash: boolean): Array<readonly [string, string | null]> {
       const merged = new Map<string, readonly [string, string | null]>()

@@ -26,6 +26,8 @@ interface Entry {
   readonly names: readonly string[]
   readonly exact: boolean
   readonly trailingSlash: boolean
+  /** Ends in a splat (its last name is the splat's). */
+  readonly splat: boolean
 }
 
 /** One trie node: exact segment children, one placeholder child, and the patterns ending here. */
@@ -71,7 +73,7 @@ export class PatternTrie {
 
   #insert(pattern: PathPattern, index: number): void {
     const names: string[] = []
-    const entry = (): Entry => ({ index, names, exact: pattern.slash === 'exact', trailingSlash: pattern.trailingSlash })
+    const entry = (): Entry => ({ index, names, exact: pattern.slash === 'exact', trailingSlash: pattern.trailingSlash, splat: pattern.splat })
     let node = this.#root
     for (const segment of pattern.segments) {
       if (segment.kind === 'literal') {
@@ -142,16 +144,88 @@ export class PatternTrie {
    * ```
    */
   first(segments: readonly string[], trailingSlash: boolean): PatternMatch | undefined {
-    return this.match(segments, trailingSlash)[0]
+    const best: Best = { entry: undefined, captured: [], depth: 0 }
+    const captured: string[] = []
+    walkFirst(this.#root, 0, segments, trailingSlash, captured, best)
+    if (segments.length > 0 && this.#anyDepth.size > 0) {
+      firstExtension(this.#anyDepth, segments[segments.length - 1]!, trailingSlash, captured, best, segments.length)
+    }
+    const e = best.entry
+    if (e === undefined) return undefined
+    const rest = e.splat ? restOf(segments, best.depth, trailingSlash) : undefined
+    return { index: e.index, params: paramsOf(e.names, best.captured, rest) }
   }
+}
+
+/** The best (lowest-index) candidate seen so far by {@link walkFirst}. */
+interface Best {
+  entry: Entry | undefined
+  captured: string[]
+  depth: number
+}
+
+/** Keeps `e` if it beats the best so far (copying the captured values only then). */
+function offer(best: Best, e: Entry, captured: readonly string[], depth: number): void {
+  if (best.entry !== undefined && best.entry.index <= e.index) return
+  best.entry = e
+  best.captured = captured.slice()
+  best.depth = depth
+}
+
+/** Like {@link walk}, but only tracks the lowest index: no result objects on the way. */
+function walkFirst(node: TrieNode, depth: number, segments: readonly string[], trailingSlash: boolean, captured: string[], best: Best): void {
+  const n = segments.length
+  // Lists are in index order: the first acceptable entry of a list is its best.
+  if (node.splat.length > 0) offer(best, node.splat[0]!, captured, depth)
+  if (depth === n) {
+    for (const e of node.terminal) {
+      if (!e.exact || e.trailingSlash === trailingSlash) {
+        offer(best, e, captured, depth)
+        break
+      }
+    }
+    return
+  }
+  const segment = segments[depth]!
+  const child = node.literal?.get(segment)
+  if (child !== undefined) walkFirst(child, depth + 1, segments, trailingSlash, captured, best)
+  if (node.param !== undefined) {
+    captured.push(segment)
+    walkFirst(node.param, depth + 1, segments, trailingSlash, captured, best)
+    captured.pop()
+  }
+  if (depth === n - 1 && node.extension !== undefined) firstExtension(node.extension, segment, trailingSlash, captured, best, depth)
+}
+
+/** {@link matchExtension} for {@link walkFirst}. */
+function firstExtension(table: Map<string, Entry[]>, name: string, trailingSlash: boolean, captured: string[], best: Best, depth: number): void {
+  for (let i = name.indexOf('.', 1); i >= 0; i = name.indexOf('.', i + 1)) {
+    const list = table.get(name.slice(i + 1))
+    if (list === undefined) continue
+    for (const e of list) {
+      if (!e.exact || !trailingSlash) {
+        offer(best, e, captured, depth)
+        break
+      }
+    }
+  }
+}
+
+/** The value of a splat that starts at `depth`. */
+function restOf(segments: readonly string[], depth: number, trailingSlash: boolean): string {
+  const n = segments.length
+  if (depth >= n) return ''
+  // A loop, not slice().join(): on the core's frozen segment arrays those take a slow path (~0.5 µs).
+  let rest = segments[depth]!
+  for (let i = depth + 1; i < n; i++) rest += '/' + segments[i]!
+  return trailingSlash ? rest + '/' : rest
 }
 
 /** Depth-first walk: exact child, then placeholder child; splats and terminals collected on the way. */
 function walk(node: TrieNode, depth: number, segments: readonly string[], trailingSlash: boolean, captured: string[], out: PatternMatch[]): void {
   const n = segments.length
   if (node.splat.length > 0) {
-    let rest = ''
-    if (depth < n) rest = segments.slice(depth).join('/') + (trailingSlash ? '/' : '')
+    const rest = restOf(segments, depth, trailingSlash)
     for (const e of node.splat) out.push({ index: e.index, params: paramsOf(e.names, captured, rest) })
   }
   if (depth === n) {

@@ -111,7 +111,10 @@ describe('the trie matches exactly what a linear scan of the rules matches', () 
           const path = canonicalizePath(raw)
           if (!path.ok) throw new Error(raw)
           const got = trie.match(path.segments, path.trailingSlash).map(m => ({ index: m.index, params: { ...m.params } }))
-          expect(got).toEqual(referenceMatch(patterns, path.segments, path.trailingSlash))
+          const expected = referenceMatch(patterns, path.segments, path.trailingSlash)
+          expect(got).toEqual(expected)
+          const first = trie.first(path.segments, path.trailingSlash)
+          expect(first === undefined ? undefined : { index: first.index, params: { ...first.params } }).toEqual(expected[0])
         }
       }),
       { numRuns: 400 },
