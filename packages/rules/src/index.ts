@@ -40,3 +40,4 @@ export {
 export { captureNames, compilePattern, tryCompilePattern, type PathPattern, type PatternSegment, type PatternSyntax } from './pattern.js'
 export { PatternTrie, type PatternMatch } from './trie.js'
 export { validateRules, type ValidateOptions } from './validate.js'
+export { rules, type RulesOptions } from './middleware.js'

@@ -1,0 +1,125 @@
+/**
+ * The `rules()` middleware: redirects before the chain, header rules on the way out.
+ *
+ * @module
+ */
+import { STATUS_TEXT, afterNext, isSafeFieldValue, type Context, type Middleware, type Next } from 'tinyhttp-core'
+import { compileRules, type RouteMatch } from './compile.js'
+import { RulesConfigError } from './errors.js'
+import type { RedirectRule, SiteRules } from './model.js'
+import type { ValidateOptions } from './validate.js'
+
+declare module 'tinyhttp-core' {
+  interface ResponseReasonKinds {
+    /** Answered by tinyhttp-rules: `rules:redirect`. */
+    rules: true
+  }
+}
+
+/**
+ * Options of {@link rules}.
+ *
+ * @example
+ * ```ts
+ * const options: RulesOptions = { allowedHosts: ['docs.example'], exists: path => table.has(path) }
+ * ```
+ */
+export interface RulesOptions extends ValidateOptions {
+  /**
+   * Whether a file is served at a canonical path (`'/app.js'`): a rule without `!` (not forced) does not
+   * apply where one is (Netlify's shadowing). Without it, every rule applies as if forced.
+   */
+  readonly exists?: (canonicalPath: string) => boolean
+}
+
+/**
+ * The middleware that applies a rule set: a matching redirect answers at once (its status, a `Location`
+ * built only from the rule and the canonical path's values, the request's query kept unless the
+ * destination has its own, and a fixed `text/plain` body that echoes nothing); on the way out, every
+ * matching header rule is applied (set, or removed for `null`) to whatever answered, unless the response
+ * is already on the wire.
+ *
+ * @remarks
+ * Matching is on `ctx.req.canonicalPath`; a path the canonicalizer refuses is passed on untouched (the
+ * plugins that map paths answer 400). Header rules match the request's canonical path (not yet the file
+ * a folder or a rewrite resolves to). Not applied yet, and therefore refused when the rule set asks for
+ * them (a {@link RulesConfigError} naming the rule): rewrites (status 200), `cleanUrls: true`, and
+ * `trailingSlash` `'add'` or `'remove'`.
+ *
+ * @param config - the rule set (from the importers, merged with `mergeRules`)
+ * @param options - allowed hosts for absolute destinations, and which paths hold files
+ * @returns the middleware, named `rules`
+ * @throws RulesConfigError for an invalid rule set or one that needs what is not applied yet
+ * @example
+ * ```ts
+ * const app = createApp()
+ * app.use(rules(parseRedirects(readFileSync('public/_redirects', 'utf8'), 'public/_redirects')))
+ * ```
+ */
+export function rules(config: SiteRules, options: RulesOptions = {}): Middleware {
+  const compiled = compileRules(config, options)
+  refuseUnapplied(config)
+  const exists = options.exists
+  const hasHeaders = config.headers.length > 0
+
+  function decorate(ctx: Context): void {
+    const res = ctx.res
+    const path = ctx.req.canonicalPath
+    if (res.committed || !path.ok) return
+    for (const [name, value] of compiled.headers(path.segments, path.trailingSlash)) {
+      if (value === null) res.headers.delete(name)
+      else res.headers.set(name, value)
+    }
+  }
+
+  function failed(_ctx: Context, err: unknown): never {
+    throw err
+  }
+
+  return function rules(ctx: Context, next: Next): void | Promise<void> {
+    const path = ctx.req.canonicalPath
+    if (!path.ok) return next()
+    const hit = compiled.route(path.segments, path.trailingSlash)
+    if (hit !== undefined && (hit.rule.force || exists === undefined || !exists(path.path))) {
+      redirect(ctx, hit, hit.rule as RedirectRule)
+      if (hasHeaders) decorate(ctx)
+      return
+    }
+    if (!hasHeaders) return next()
+    return afterNext(ctx, next, decorate, failed)
+  }
+}
+
+/** Answers a redirect: status, `Location`, fixed body. */
+function redirect(ctx: Context, hit: RouteMatch, rule: RedirectRule): void {
+  const res = ctx.res
+  res.status = rule.status
+  res.reason = 'rules:redirect'
+  res.headers.set('Location', withQuery(hit.target, ctx.req.rawQuery))
+  res.headers.set('Content-Type', 'text/plain; charset=utf-8')
+  res.headers.set('X-Content-Type-Options', 'nosniff')
+  res.body = `${rule.status} ${STATUS_TEXT[rule.status] ?? 'Redirect'}\n`
+}
+
+/**
+ * The request's query appended to a target that has none (before a `#fragment`); dropped when it is not
+ * plain visible ASCII.
+ */
+function withQuery(target: string, rawQuery: string): string {
+  if (rawQuery === '' || target.includes('?')) return target
+  if (!isSafeFieldValue(rawQuery) || /[^\x21-\x7e]/.test(rawQuery)) return target
+  const hash = target.indexOf('#')
+  return hash < 0 ? `${target}?${rawQuery}` : `${target.slice(0, hash)}?${rawQuery}${target.slice(hash)}`
+}
+
+/** What the middleware does not apply yet is an error, not silence. */
+function refuseUnapplied(config: SiteRules): void {
+  const rewrite = config.routes.find(r => r.kind === 'rewrite')
+  if (rewrite !== undefined) throw new RulesConfigError(rewrite.source, 'rewrites (status 200) are not applied by the rules() middleware yet')
+  if (config.cleanUrls === true) throw new RulesConfigError({ file: '(rules)', key: 'cleanUrls' }, 'cleanUrls is not applied by the rules() middleware yet')
+  if (config.trailingSlash === 'add' || config.trailingSlash === 'remove') {
+    throw new RulesConfigError({ file: '(rules)', key: 'trailingSlash' }, 'trailingSlash is not applied by the rules() middleware yet')
+  }
+}
+
+
