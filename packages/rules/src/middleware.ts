@@ -35,16 +35,18 @@ export interface RulesOptions extends ValidateOptions {
 /**
  * The middleware that applies a rule set: a matching redirect answers at once (its status, a `Location`
  * built only from the rule and the canonical path's values, the request's query kept unless the
- * destination has its own, and a fixed `text/plain` body that echoes nothing); on the way out, every
- * matching header rule is applied (set, or removed for `null`) to whatever answered, unless the response
- * is already on the wire.
+ * destination has its own, and a fixed `text/plain` body that echoes nothing); a matching rewrite replaces
+ * the request's canonical path (`ctx.req.rewrite`) and passes on, so the allowlist after it decides about
+ * the target; on the way out, every matching header rule is applied (set, or removed for `null`) to
+ * whatever answered, unless the response is already on the wire.
  *
  * @remarks
  * Matching is on `ctx.req.canonicalPath`; a path the canonicalizer refuses is passed on untouched (the
- * plugins that map paths answer 400). Header rules match the request's canonical path (not yet the file
- * a folder or a rewrite resolves to). Not applied yet, and therefore refused when the rule set asks for
- * them (a {@link RulesConfigError} naming the rule): rewrites (status 200), `cleanUrls: true`, and
- * `trailingSlash` `'add'` or `'remove'`.
+ * plugins that map paths answer 400). Route rules are matched once (a rewrite's target is not matched
+ * again). Header rules match the canonical path after any rewrite (not yet the index file a folder
+ * resolves to). A rewrite without `!` needs `options.exists` (else it would hide every file); a rewrite
+ * destination has no query. Not applied yet, and therefore refused when the rule set asks for them (a
+ * {@link RulesConfigError}): `cleanUrls: true`, and `trailingSlash` `'add'` or `'remove'`.
  *
  * @param config - the rule set (from the importers, merged with `mergeRules`)
  * @param options - allowed hosts for absolute destinations, and which paths hold files
@@ -58,7 +60,7 @@ export interface RulesOptions extends ValidateOptions {
  */
 export function rules(config: SiteRules, options: RulesOptions = {}): Middleware {
   const compiled = compileRules(config, options)
-  refuseUnapplied(config)
+  refuseUnapplied(config, options)
   const exists = options.exists
   const hasHeaders = config.headers.length > 0
 
@@ -81,9 +83,14 @@ export function rules(config: SiteRules, options: RulesOptions = {}): Middleware
     if (!path.ok) return next()
     const hit = compiled.route(path.segments, path.trailingSlash)
     if (hit !== undefined && (hit.rule.force || exists === undefined || !exists(path.path))) {
-      redirect(ctx, hit, hit.rule as RedirectRule)
-      if (hasHeaders) decorate(ctx)
-      return
+      if (hit.rule.kind === 'rewrite') {
+        // Validated at load: the target is a canonical path of this site. Routes are matched once.
+        ctx.req.rewrite(hit.target)
+      } else {
+        redirect(ctx, hit, hit.rule)
+        if (hasHeaders) decorate(ctx)
+        return
+      }
     }
     if (!hasHeaders) return next()
     return afterNext(ctx, next, decorate, failed)
@@ -113,9 +120,14 @@ function withQuery(target: string, rawQuery: string): string {
 }
 
 /** What the middleware does not apply yet is an error, not silence. */
-function refuseUnapplied(config: SiteRules): void {
-  const rewrite = config.routes.find(r => r.kind === 'rewrite')
-  if (rewrite !== undefined) throw new RulesConfigError(rewrite.source, 'rewrites (status 200) are not applied by the rules() middleware yet')
+function refuseUnapplied(config: SiteRules, options: RulesOptions): void {
+  for (const rule of config.routes) {
+    if (rule.kind !== 'rewrite') continue
+    if (/[?#]/.test(rule.to.text)) throw new RulesConfigError(rule.source, 'a rewrite destination with a query or a fragment is not supported')
+    if (!rule.force && options.exists === undefined) {
+      throw new RulesConfigError(rule.source, 'a rewrite without "!" is shadowed by existing files: pass options.exists (or force it with 200!)')
+    }
+  }
   if (config.cleanUrls === true) throw new RulesConfigError({ file: '(rules)', key: 'cleanUrls' }, 'cleanUrls is not applied by the rules() middleware yet')
   if (config.trailingSlash === 'add' || config.trailingSlash === 'remove') {
     throw new RulesConfigError({ file: '(rules)', key: 'trailingSlash' }, 'trailingSlash is not applied by the rules() middleware yet')

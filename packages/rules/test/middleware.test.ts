@@ -130,7 +130,8 @@ describe('rules(): header rules on the way out', () => {
 
 describe('rules(): what it does not apply yet is refused at start-up', () => {
   it.each<[string, () => unknown, RegExp]>([
-    ['a rewrite', () => rules(parseRedirects('/a /b\n/* /index.html 200\n', '_redirects')), /^_redirects:2: rewrites/],
+    ['a rewrite without ! and without exists()', () => rules(parseRedirects('/a /b\n/* /index.html 200\n', '_redirects')), /^_redirects:2: a rewrite without "!"/],
+    ['a rewrite with a query', () => rules(parseRedirects('/a /b?x=1 200!\n', '_redirects')), /^_redirects:1: a rewrite destination with a query/],
     ['cleanUrls', () => rules(parseServeJson('{"cleanUrls": true}', 'serve.json')), /cleanUrls is not applied/],
     ['trailingSlash', () => rules(parseServeJson('{"trailingSlash": false}', 'serve.json')), /trailingSlash is not applied/],
     ['a hostile destination', () => rules(parseRedirects('/a //evil.example\n', '_redirects')), /^_redirects:1: destination/],
@@ -142,5 +143,50 @@ describe('rules(): what it does not apply yet is refused at start-up', () => {
   it('cleanUrls false and no trailingSlash load', () => {
     expect(typeof rules(parseServeJson('{"cleanUrls": false}', 'serve.json'))).toBe('function')
     expect(rules(parseServeJson('{}', 'serve.json')).name).toBe('rules')
+  })
+})
+
+describe('rules(): rewrites', () => {
+  const REWRITES = `
+/legacy/:id   /items/:id.html   200!
+/app/*        /app/index.html   200
+/*            /index.html       200
+`
+  const HEADER_RULES = `
+/index.html
+  Cache-Control: no-cache
+/items/*
+  X-Item: yes
+`
+  const files = new Set(['/app.3f9a1c2e.js', '/index.html', '/app/index.html', '/legacy/7'])
+  function rewriteApp() {
+    const app = createApp()
+    app.use(rules(mergeRules([parseHeaders(HEADER_RULES, '_headers'), parseRedirects(REWRITES, '_redirects')]), { exists: p => files.has(p) }))
+    app.use(ctx => {
+      const original = ctx.req.originalPath
+      ctx.res.body = `${ctx.req.path} (asked ${original?.ok ? original.path : '-'})`
+    })
+    return app
+  }
+
+  it.each<[string, string, string | undefined]>([
+    ['/about', '/index.html (asked /about)', 'no-cache'],
+    ['/deep/link/', '/index.html (asked /deep/link/)', 'no-cache'],
+    ['/app/settings', '/app/index.html (asked /app/settings)', undefined],
+    ['/app.3f9a1c2e.js', '/app.3f9a1c2e.js (asked -)', undefined],
+    ['/index.html', '/index.html (asked -)', 'no-cache'],
+    ['/legacy/7', '/items/7.html (asked /legacy/7)', undefined],
+    ['/legacy/caf%C3%A9', '/items/café.html (asked /legacy/café)', undefined],
+  ])('GET %s is served as %s', async (target, body, cacheControl) => {
+    const res = await rewriteApp().inject({ target, headers: { Host: 'x' } })
+    expect(res.status).toBe(200)
+    expect(res.body.toString()).toBe(body)
+    expect(res.headers.get('location')).toBeUndefined()
+    expect(res.headers.get('cache-control')).toBe(cacheControl)
+  })
+
+  it('header rules match the rewrite target, not the path asked for', async () => {
+    const res = await rewriteApp().inject({ target: '/legacy/9', headers: { Host: 'x' } })
+    expect(res.headers.get('x-item')).toBe('yes')
   })
 })
