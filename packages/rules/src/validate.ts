@@ -8,7 +8,7 @@ import { canonicalizePath } from 'tinyhttp-core'
 import { destinationProblem, destinationRefs } from './destination.js'
 import { RulesConfigError, type RuleSource } from './errors.js'
 import { headerProblem } from './header-policy.js'
-import type { RedirectRule, SiteRules } from './model.js'
+import type { RedirectRule, RouteRule, SiteRules } from './model.js'
 import { captureNames, type PathPattern } from './pattern.js'
 
 /**
@@ -31,7 +31,8 @@ const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]
  * Checks: every header name and value ({@link headerProblem}); every destination
  * ({@link destinationProblem}: a path on this site, or an http(s) URL on an allowed host; never `//host`,
  * a backslash or a control character); every reference in a destination is captured by its pattern; a
- * rewrite lands on a path of this site; redirect statuses; and redirect cycles among fixed rules (no
+ * rewrite lands on a path of this site; redirect statuses; route rules that can never match because an
+ * earlier rule has the same pattern (and is forced, or neither is); and redirect cycles among fixed rules (no
  * placeholder, no splat, a path destination without references), following what each fixed path would
  * redirect to — including `/a` ↔ `/a/` with patterns that ignore the trailing slash.
  *
@@ -61,7 +62,40 @@ export function validateRules(rules: SiteRules, options: ValidateOptions = {}): 
     if (rule.kind === 'rewrite' && rule.to.kind !== 'path') throw new RulesConfigError(rule.source, 'a rewrite must land on a path of this site')
     if (rule.kind === 'redirect' && !REDIRECT_STATUSES.has(rule.status)) throw new RulesConfigError(rule.source, `status ${String(rule.status)} is not a redirect status`)
   }
+  checkShadowed(rules.routes)
   checkCycles(rules.routes.filter((r): r is RedirectRule => r.kind === 'redirect'))
+}
+
+/** What a pattern matches, as a string: equal keys match exactly the same paths. */
+function patternKey(p: PathPattern): string {
+  const segments = p.segments.map(s => (s.kind === 'literal' ? 'l' + s.value : s.kind === 'param' ? 'p' : 'e' + [...s.extensions].sort().join('|')))
+  const slash = p.splat || p.anyDepth || p.slash === 'either' ? '' : p.trailingSlash ? '/' : 'no/'
+  return JSON.stringify([segments, p.splat, p.anyDepth, slash])
+}
+
+/**
+ * Refuses a route rule that an earlier one with the same pattern always pre-empts: the earlier one is
+ * forced, or neither is (a forced later rule still applies where a file shadows the earlier one).
+ */
+function checkShadowed(routes: readonly RouteRule[]): void {
+  const earlier = new Map<string, RouteRule>()
+  for (const rule of routes) {
+    const key = patternKey(rule.pattern)
+    const first = earlier.get(key)
+    if (first === undefined) {
+      earlier.set(key, rule)
+      continue
+    }
+    if (first.force || !rule.force) {
+      throw new RulesConfigError(rule.source, `can never match: ${describe(first.source)} has the same pattern and comes first`)
+    }
+    if (rule.force) earlier.set(key, rule)
+  }
+}
+
+/** `file:line` or `file: key`. */
+function describe(source: RuleSource): string {
+  return source.line !== undefined ? `${source.file}:${source.line}` : source.key !== undefined ? `${source.file}: ${source.key}` : source.file
 }
 
 /** The canonical paths a fixed pattern matches, or undefined when it has placeholders or globs. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { RulesConfigError, compilePattern, compileRules, mergeRules, parseHeaders, parseRedirects, parseServeJson, validateRules } from '../src/index.js'
+import { RulesConfigError, compilePattern, compileRules, mergeRules, parseDestination, parseHeaders, parseRedirects, parseServeJson, validateRules } from '../src/index.js'
 
 function faultOf(fn: () => unknown): RulesConfigError {
   try {
@@ -36,13 +36,43 @@ describe('redirect cycles among fixed rules', () => {
 
   it.each([
     '/a /b\n/b /c\n',
-    '/a /b\n/a /a\n', // the second rule for /a never runs: the first wins
     '/a/:x /a/:x\n', // placeholders: not a fixed rule
     '/a /a 200\n', // a rewrite is not a redirect
     '/a https://docs.example/a\n',
     '/a /b\n/b https://docs.example/a\n',
   ])('%j loads', text => {
     expect(() => validateRules(parseRedirects(text, 'r'), { allowedHosts: ['docs.example'] })).not.toThrow()
+  })
+})
+
+describe('a route rule pre-empted by an earlier one with the same pattern can never match', () => {
+  it.each<[string, number, RegExp]>([
+    ['/a /b\n/a /c\n', 2, /_redirects:1 has the same pattern/],
+    ['/a /b\n/a/ /c\n', 2, /_redirects:1/],
+    ['/x/:id /b/:id\n/x/:slug /c/:slug 302\n', 2, /_redirects:1/],
+    ['/x/* /b\n/x/* /c 200\n', 2, /_redirects:1/],
+    ['/a /b 301!\n/a /c 301!\n', 2, /_redirects:1/],
+    ['/a /b 301!\n/a /c\n', 2, /_redirects:1/],
+  ])('%j → line %i', (text, line, reason) => {
+    const err = faultOf(() => validateRules(parseRedirects(text, '_redirects')))
+    expect(err.source.line).toBe(line)
+    expect(err.reason).toMatch(/^can never match/)
+    expect(err.reason).toMatch(reason)
+  })
+
+  it.each([
+    '/a /b\n/a /c 301!\n', // the forced one still applies where a file shadows the first
+    '/x/:id /b/:id\n/x/:id/ /c/:id\n'.replace('/x/:id/ ', '/x/:id/y '),
+    '/x/* /b\n/x/y /c\n', // narrower, later: shadowed only by a splat (not checked)
+  ])('%j loads', text => {
+    expect(() => validateRules(parseRedirects(text, 'r'))).not.toThrow()
+  })
+
+  it('tinyhttp syntax keeps /a and /a/ apart', () => {
+    const pattern = (t: string) => compilePattern(t, 'tinyhttp')
+    const rule = (t: string, line: number) => ({ kind: 'rewrite' as const, pattern: pattern(t), to: parseDestination('/x'), force: false, source: { file: 'c', line } })
+    expect(() => validateRules({ headers: [], routes: [rule('/a', 1), rule('/a/', 2)] })).not.toThrow()
+    expect(() => validateRules({ headers: [], routes: [rule('/a', 1), rule('/a', 2)] })).toThrow(/^c:2: can never match/)
   })
 })
 
