@@ -115,31 +115,53 @@ function fixedTarget(rule: RedirectRule): string | undefined {
   return path.ok ? path.path : undefined
 }
 
-/** Refuses a chain of fixed redirects that comes back to where it started. */
+/**
+ * Refuses fixed redirects that can come back to where they started. From a path, the rules that may
+ * apply are the first one and, while that one is not forced, the forced ones after it (they apply where a
+ * file shadows it); a cycle through any of them is refused.
+ */
 function checkCycles(redirects: readonly RedirectRule[]): void {
-  const next = new Map<string, { to: string; source: RuleSource }>()
+  const edges = new Map<string, Array<{ to: string; source: RuleSource; force: boolean }>>()
   for (const rule of redirects) {
     const paths = fixedPaths(rule.pattern)
     const to = fixedTarget(rule)
     if (paths === undefined || to === undefined) continue
-    // First rule wins: a later rule for the same path never runs.
-    for (const p of paths) if (!next.has(p)) next.set(p, { to, source: rule.source })
-  }
-  const done = new Set<string>()
-  for (const start of next.keys()) {
-    if (done.has(start)) continue
-    const chain: string[] = []
-    const onChain = new Set<string>()
-    let at: string | undefined = start
-    while (at !== undefined && !done.has(at)) {
-      if (onChain.has(at)) {
-        const loop = chain.slice(chain.indexOf(at))
-        throw new RulesConfigError(next.get(at)!.source, `redirect cycle: ${[...loop, at].join(' → ')}`)
-      }
-      onChain.add(at)
-      chain.push(at)
-      at = next.get(at)?.to
+    for (const p of paths) {
+      const list = edges.get(p)
+      if (list === undefined) edges.set(p, [{ to, source: rule.source, force: rule.force }])
+      else if (!list.some(e => e.force) && rule.force) list.push({ to, source: rule.source, force: true })
     }
-    for (const p of chain) done.add(p)
+  }
+  // Iterative depth-first search (a chain of 50 000 redirects must not overflow the stack).
+  const state = new Map<string, 'open' | 'done'>()
+  for (const start of edges.keys()) {
+    if (state.has(start)) continue
+    const chain: string[] = [start]
+    const cursor: number[] = [0]
+    state.set(start, 'open')
+    while (chain.length > 0) {
+      const at = chain[chain.length - 1]!
+      const list = edges.get(at) ?? []
+      const i = cursor[cursor.length - 1]!
+      if (i >= list.length) {
+        chain.pop()
+        cursor.pop()
+        state.set(at, 'done')
+        continue
+      }
+      cursor[cursor.length - 1] = i + 1
+      const edge = list[i]!
+      const mark = state.get(edge.to)
+      if (mark === 'open') {
+        const loop = chain.slice(chain.indexOf(edge.to))
+        const first = edges.get(loop[0]!)!.find(e => e.to === (loop[1] ?? loop[0]))
+        throw new RulesConfigError(first?.source ?? edge.source, `redirect cycle: ${[...loop, edge.to].join(' → ')}`)
+      }
+      if (mark === undefined) {
+        state.set(edge.to, 'open')
+        chain.push(edge.to)
+        cursor.push(0)
+      }
+    }
   }
 }

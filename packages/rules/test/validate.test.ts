@@ -20,10 +20,19 @@ describe('redirect cycles among fixed rules', () => {
     ['/a /a/ 301\n', 1, '/a/ → /a/'],
     ['/a /b?x=1\n/b /a#top\n', 1, '/a → /b → /a'],
     ['/caf%C3%A9 /b\n/b /caf%C3%A9\n', 1, '/café → /b → /café'],
+    ['/a /b\n/a /c 301!\n/c /a\n', 2, '/a → /c → /a'],
   ])('%j is refused at line %i', (text, line, chain) => {
     const err = faultOf(() => validateRules(parseRedirects(text, '_redirects')))
     expect(err.source.line).toBe(line)
     expect(err.reason).toBe(`redirect cycle: ${chain}`)
+  })
+
+  it('a chain of 20 000 fixed redirects loads, and closing it is refused (no stack overflow either way)', () => {
+    const lines = Array.from({ length: 20_000 }, (_, i) => `/p${i} /p${i + 1}`)
+    expect(() => validateRules(parseRedirects(lines.join('\n'), 'r'))).not.toThrow()
+    const err = faultOf(() => validateRules(parseRedirects([...lines, '/p20000 /p3'].join('\n'), 'r')))
+    expect(err.reason).toMatch(/^redirect cycle: \/p3 → \/p4 → /)
+    expect(err.source.line).toBe(4)
   })
 
   it('is detected across files', () => {
