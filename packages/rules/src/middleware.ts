@@ -1,5 +1,5 @@
 /**
- * The `rules()` middleware: redirects before the chain, header rules on the way out.
+ * The `rules()` middleware: redirects and rewrites before the chain, header rules on the way out.
  *
  * @module
  */
@@ -8,13 +8,6 @@ import { compileRules, type RouteMatch } from './compile.js'
 import { RulesConfigError } from './errors.js'
 import type { RedirectRule, SiteRules } from './model.js'
 import type { ValidateOptions } from './validate.js'
-
-declare module 'tinyhttp-core' {
-  interface ResponseReasonKinds {
-    /** Answered by tinyhttp-rules: `rules:redirect`. */
-    rules: true
-  }
-}
 
 /**
  * Options of {@link rules}.

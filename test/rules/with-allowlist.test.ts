@@ -7,7 +7,7 @@ import { createApp, type App } from 'tinyhttp-core'
 import { fallback } from 'tinyhttp-fallback'
 import { serveStatic } from 'tinyhttp-static'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { mergeRules, parseHeaders, parseRedirects, rules } from '../src/index.js'
+import { mergeRules, parseHeaders, parseRedirects, rules } from 'tinyhttp-rules'
 
 const FILES: Record<string, string> = {
   'index.html': '<!doctype html><title>shell</title>',
