@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { STATUS_TEXT, afterNext, isSafeFieldValue, type Context, type Middleware, type Next } from 'tinyhttp-core'
+import { STATUS_TEXT, afterNext, canonicalizePath, isSafeFieldValue, type Context, type Middleware, type Next } from 'tinyhttp-core'
 import { compileRules, type RouteMatch } from './compile.js'
 import { RulesConfigError } from './errors.js'
 import type { RedirectRule, SiteRules } from './model.js'
@@ -77,8 +77,9 @@ export function rules(config: SiteRules, options: RulesOptions = {}): Middleware
     const hit = compiled.route(path.segments, path.trailingSlash)
     if (hit !== undefined && (hit.rule.force || exists === undefined || !exists(path.path))) {
       if (hit.rule.kind === 'rewrite') {
-        // Validated at load: the target is a canonical path of this site. Routes are matched once.
-        ctx.req.rewrite(hit.target)
+        // Routes are matched once. A target that is not canonical although each part is (`/file~:n` with
+        // n = 1 makes the 8.3 name `file~1`) is no rewrite at all: the request goes on as it came.
+        if (canonicalizePath(hit.target).ok) ctx.req.rewrite(hit.target)
       } else {
         redirect(ctx, hit, hit.rule)
         if (hasHeaders) decorate(ctx)

@@ -185,6 +185,16 @@ describe('rules(): rewrites', () => {
     expect(res.headers.get('cache-control')).toBe(cacheControl)
   })
 
+  it('a filled-in target the canonical path refuses is no rewrite (the request goes on as it came)', async () => {
+    const app = createApp()
+    app.use(rules(parseRedirects('/short/:n /file~:n 200!\n', '_redirects')))
+    app.use(ctx => {
+      ctx.res.body = ctx.req.path
+    })
+    expect((await app.inject({ target: '/short/1', headers: { Host: 'x' } })).body.toString()).toBe('/short/1')
+    expect((await app.inject({ target: '/short/a', headers: { Host: 'x' } })).body.toString()).toBe('/file~a')
+  })
+
   it('header rules match the rewrite target, not the path asked for', async () => {
     const res = await rewriteApp().inject({ target: '/legacy/9', headers: { Host: 'x' } })
     expect(res.headers.get('x-item')).toBe('yes')
