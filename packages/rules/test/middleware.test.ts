@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { createApp, type Middleware } from 'tinyhttp-core'
 import { describe, expect, it } from 'vitest'
 import { RulesConfigError, mergeRules, parseHeaders, parseRedirects, parseServeJson, rules, type RulesOptions } from '../src/index.js'
@@ -198,5 +199,30 @@ describe('rules(): rewrites', () => {
   it('header rules match the rewrite target, not the path asked for', async () => {
     const res = await rewriteApp().inject({ target: '/legacy/9', headers: { Host: 'x' } })
     expect(res.headers.get('x-item')).toBe('yes')
+  })
+})
+
+describe('rules(): property over the wire', () => {
+  it('whatever path is asked for, a Location is a path of this site or the allowed host, never //host', async () => {
+    const app = createApp()
+    app.use(
+      rules(parseRedirects('/go/* /:splat 302\n/p/:id /x/:id 301\n/d/* https://docs.example/:splat 307\n/* /fallback 302\n', '_redirects'), {
+        allowedHosts: ['docs.example'],
+      }),
+    )
+    const segment = fc.string({ unit: fc.constantFrom(...'ab./\\:%2F5Ce@?#'.split('')), minLength: 1, maxLength: 6 })
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('go', 'p', 'd', 'z'), fc.array(segment, { maxLength: 3 }), async (first, rest) => {
+        const target = '/' + [first, ...rest].join('/').replace(/[?#]/g, '%3F')
+        const res = await app.inject({ target, headers: { Host: 'x' } })
+        const location = res.headers.get('location')
+        if (location === undefined) return
+        expect(location.startsWith('//')).toBe(false)
+        expect(location).not.toMatch(/[\\\s]/)
+        expect(location.startsWith('/') || location.startsWith('https://docs.example/')).toBe(true)
+        expect(res.body.toString()).toMatch(/^30\d [A-Za-z ]+\n$/)
+      }),
+      { numRuns: 150 },
+    )
   })
 })
