@@ -1,5 +1,5 @@
 // The rules in the CLI's chain, over app.inject(): fallback → rules → allowlist → static, on real files.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { allowlist, type AllowlistMiddleware } from 'tinyhttp-allowlist'
@@ -14,6 +14,7 @@ const FILES: Record<string, string> = {
   'app.3f9a1c2e.js': 'console.log("app")',
   'sw.js': 'self.addEventListener("fetch", () => {})',
   'secret.txt': 'not for the public',
+  'docs/index.html': '<!doctype html><title>docs</title>',
 }
 const HEADERS = `
 /index.html
@@ -22,6 +23,10 @@ const HEADERS = `
   Cache-Control: public, max-age=31536000, immutable
 /sw.js
   Cache-Control: no-cache
+/docs/index.html
+  X-Docs-Index: yes
+/docs/
+  X-Docs-Folder: yes
 `
 const REDIRECTS = `
 /old    /index.html   301
@@ -35,10 +40,12 @@ let list: AllowlistMiddleware
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'tinyhttp-rules-'))
+  await mkdir(join(root, 'docs'))
   for (const [name, text] of Object.entries(FILES)) await writeFile(join(root, name), text)
-  list = allowlist(['index.html', 'app.3f9a1c2e.js', 'sw.js'], { root })
+  list = allowlist(['index.html', 'app.3f9a1c2e.js', 'sw.js', 'docs/index.html'], { root })
   const report = await list.ready
-  const served = new Set(report.allowed.map(f => f.urlPath))
+  // What is served: every listed file, and the folder path of every listed index file.
+  const served = new Set(report.allowed.flatMap(f => (f.urlPath.endsWith('/index.html') ? [f.urlPath, f.urlPath.slice(0, -'index.html'.length)] : [f.urlPath])))
   app = createApp()
   app.use(
     fallback(),
@@ -81,6 +88,20 @@ describe('rules in front of the allowlist and static', () => {
     expect(head.status).toBe(200)
     expect(head.body.length).toBe(0)
     expect(head.headers.get('cache-control')).toBe('no-cache')
+  })
+
+  it('a folder answered from its index file gets the index file\'s rules and the folder\'s', async () => {
+    const folder = await get('/docs/')
+    expect(folder.status).toBe(200)
+    expect(folder.body.toString()).toBe(FILES['docs/index.html'])
+    expect(folder.headers.get('x-docs-index')).toBe('yes')
+    expect(folder.headers.get('x-docs-folder')).toBe('yes')
+    const notModified = await get('/docs/', { 'If-None-Match': folder.headers.get('etag')! })
+    expect(notModified.status).toBe(304)
+    expect(notModified.headers.get('x-docs-index')).toBe('yes')
+    const file = await get('/docs/index.html')
+    expect(file.headers.get('x-docs-index')).toBe('yes')
+    expect(file.headers.get('x-docs-folder')).toBeUndefined()
   })
 
   it('a rewrite cannot publish what the allowlist denies', async () => {

@@ -53,6 +53,15 @@ export interface CompiledRules {
    * @param trailingSlash - whether the canonical path ends in `/`
    */
   headers(segments: readonly string[], trailingSlash: boolean): Array<readonly [string, string | null]>
+  /**
+   * Like {@link CompiledRules.headers} for a path and the file it was served from (`/docs/` and
+   * `/docs/index.html`): the rules that match either apply, once each, in rule order.
+   *
+   * @param segments - the canonical path's segments
+   * @param trailingSlash - whether the canonical path ends in `/`
+   * @param fileSegments - the served file's path segments (no trailing slash)
+   */
+  headersForFile(segments: readonly string[], trailingSlash: boolean, fileSegments: readonly string[]): Array<readonly [string, string | null]>
 }
 
 /**
@@ -74,6 +83,18 @@ export function compileRules(rules: SiteRules, options: ValidateOptions = {}): C
   // A destination without references is its own target: nothing to fill in per request.
   const fixedTargets = rules.routes.map(r => (r.to.parts.every(p => typeof p === 'string') ? r.to.text : undefined))
   const headerTrie = new PatternTrie(rules.headers.map(r => r.pattern))
+  /** The fields of these header rules (ascending indexes), merged: later values win, null removes. */
+  function mergeHeaders(indexes: readonly number[]): Array<readonly [string, string | null]> {
+    const merged = new Map<string, readonly [string, string | null]>()
+    for (const index of indexes) {
+      for (const pair of rules.headers[index]!.headers) {
+        const key = pair[0].toLowerCase()
+        merged.delete(key) // re-insert: the order is that of the last setting
+        merged.set(key, pair)
+      }
+    }
+    return [...merged.values()]
+  }
   return Object.freeze({
     rules,
     route(segments: readonly string[], trailingSlash: boolean): RouteMatch | undefined {
@@ -83,15 +104,13 @@ export function compileRules(rules: SiteRules, options: ValidateOptions = {}): C
       return { rule, params: m.params, target: fixedTargets[m.index] ?? fillDestination(rule.to, m.params) }
     },
     headers(segments: readonly string[], trailingSlash: boolean): Array<readonly [string, string | null]> {
-      const merged = new Map<string, readonly [string, string | null]>()
-      for (const m of headerTrie.match(segments, trailingSlash)) {
-        for (const pair of rules.headers[m.index]!.headers) {
-          const key = pair[0].toLowerCase()
-          merged.delete(key) // re-insert: the order is that of the last setting
-          merged.set(key, pair)
-        }
-      }
-      return [...merged.values()]
+      return mergeHeaders(headerTrie.match(segments, trailingSlash).map(m => m.index))
+    },
+    headersForFile(segments: readonly string[], trailingSlash: boolean, fileSegments: readonly string[]): Array<readonly [string, string | null]> {
+      const indexes = new Set<number>()
+      for (const m of headerTrie.match(segments, trailingSlash)) indexes.add(m.index)
+      for (const m of headerTrie.match(fileSegments, false)) indexes.add(m.index)
+      return mergeHeaders([...indexes].sort((a, b) => a - b))
     },
   })
 }

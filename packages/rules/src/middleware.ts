@@ -23,6 +23,12 @@ export interface RulesOptions extends ValidateOptions {
    * apply where one is (Netlify's shadowing). Without it, every rule applies as if forced.
    */
   readonly exists?: (canonicalPath: string) => boolean
+  /**
+   * The index file a folder path (`/docs/`) is served from, so that header rules for `/docs/index.html`
+   * apply to a file answer for `/docs/` too; `false` for none. Match it to static's `index`.
+   * @defaultValue 'index.html'
+   */
+  readonly index?: string | false
 }
 
 /**
@@ -36,8 +42,8 @@ export interface RulesOptions extends ValidateOptions {
  * @remarks
  * Matching is on `ctx.req.canonicalPath`; a path the canonicalizer refuses is passed on untouched (the
  * plugins that map paths answer 400). Route rules are matched once (a rewrite's target is not matched
- * again). Header rules match the canonical path after any rewrite (not yet the index file a folder
- * resolves to). A rewrite without `!` needs `options.exists` (else it would hide every file); a rewrite
+ * again). Header rules match the canonical path after any rewrite, and for a file answer by static to a
+ * folder path also the path of its index file (`options.index`). A rewrite without `!` needs `options.exists` (else it would hide every file); a rewrite
  * destination has no query. Not applied yet, and therefore refused when the rule set asks for them (a
  * {@link RulesConfigError}): `cleanUrls: true`, and `trailingSlash` `'add'` or `'remove'`.
  *
@@ -56,12 +62,19 @@ export function rules(config: SiteRules, options: RulesOptions = {}): Middleware
   refuseUnapplied(config, options)
   const exists = options.exists
   const hasHeaders = config.headers.length > 0
+  const index = options.index ?? 'index.html'
+  if (index !== false && (typeof index !== 'string' || index === '' || index.includes('/'))) {
+    throw new TypeError('rules: index must be a file name (no "/") or false')
+  }
 
   function decorate(ctx: Context): void {
     const res = ctx.res
     const path = ctx.req.canonicalPath
     if (res.committed || !path.ok) return
-    for (const [name, value] of compiled.headers(path.segments, path.trailingSlash)) {
+    // A file answer for a folder path came from its index file: the rules for that file apply too.
+    const fromIndex = index !== false && path.trailingSlash && servedFile(res.reason)
+    const fields = fromIndex ? compiled.headersForFile(path.segments, true, [...path.segments, index]) : compiled.headers(path.segments, path.trailingSlash)
+    for (const [name, value] of fields) {
       if (value === null) res.headers.delete(name)
       else res.headers.set(name, value)
     }
@@ -89,6 +102,18 @@ export function rules(config: SiteRules, options: RulesOptions = {}): Middleware
     if (!hasHeaders) return next()
     return afterNext(ctx, next, decorate, failed)
   }
+}
+
+/** Whether static answered with (a part or the validation of) a file. */
+function servedFile(reason: string | undefined): boolean {
+  return (
+    reason === 'static:hit' ||
+    reason === 'static:head' ||
+    reason === 'static:disk' ||
+    reason === 'static:partial' ||
+    reason === 'static:multipart' ||
+    reason === 'static:not-modified'
+  )
 }
 
 /** Answers a redirect: status, `Location`, fixed body. */

@@ -141,6 +141,10 @@ describe('rules(): what it does not apply yet is refused at start-up', () => {
     expect(make).toThrow(message)
   })
 
+  it.each([[''], ['a/index.html'], [7]])('index %j is a TypeError', bad => {
+    expect(() => rules(parseServeJson('{}', 's'), { index: bad as string })).toThrow(TypeError)
+  })
+
   it('cleanUrls false and no trailingSlash load', () => {
     expect(typeof rules(parseServeJson('{"cleanUrls": false}', 'serve.json'))).toBe('function')
     expect(rules(parseServeJson('{}', 'serve.json')).name).toBe('rules')
