@@ -78,6 +78,7 @@ export class Request implements AsyncIterable<Buffer> {
   readonly #remote: string | undefined | RemotePeer
   #query: URLSearchParams | undefined
   #canonical: CanonicalPath | undefined
+  #original: CanonicalPath | undefined
   #body: RequestBody | null
 
   /**
@@ -122,6 +123,37 @@ export class Request implements AsyncIterable<Buffer> {
    */
   get canonicalPath(): CanonicalPath {
     return (this.#canonical ??= canonicalOf(this.rawPath))
+  }
+
+  /**
+   * The canonical path the request arrived with, when a rewrite ({@link Request.rewrite}) replaced it;
+   * undefined when there was none.
+   */
+  get originalPath(): CanonicalPath | undefined {
+    return this.#original
+  }
+
+  /**
+   * Serves the request as if it had asked for another path of this site (a rewrite: the client is not
+   * told). From then on {@link Request.canonicalPath} and {@link Request.path} are the new path, so every
+   * plugin after this one (the allowlist first) sees only it; {@link Request.rawPath} and
+   * {@link Request.target} stay as sent, {@link Request.originalPath} keeps the one it replaced.
+   *
+   * @param encodedPath - the new path, percent-encoded like a request path (`/edit/caf%C3%A9.html`); no query
+   * @throws TypeError when {@link canonicalizePath} refuses it (a rewrite can never produce a path a request could not)
+   * @example
+   * ```ts
+   * app.use((ctx, next) => {
+   *   if (ctx.req.canonicalPath.ok && ctx.req.canonicalPath.path === '/app') ctx.req.rewrite('/index.html')
+   *   return next()
+   * })
+   * ```
+   */
+  rewrite(encodedPath: string): void {
+    const result = canonicalOf(encodedPath)
+    if (!result.ok) throw new TypeError(`a rewrite to a path the canonical path refuses (${result.reason})`)
+    this.#original ??= this.canonicalPath
+    this.#canonical = result
   }
 
   /**

@@ -40,6 +40,7 @@ import { isHttpError } from './errors.js'
  * | `cors:preflight` / `cors:preflight-denied` | cors | 204 | a preflight answered (origin allowed or not) |
  * | `fallback:spa` | fallback | 200/304 | the SPA shell |
  * | `fallback:options` | fallback | 204 | `OPTIONS *`, answered with `Allow` |
+ * | `rules:redirect` | rules | 301/302/303/307/308 | a redirect rule matched |
  *
  * The contract between plugins is in the kind: a `deny:` reason is a refusal by policy with no body, which
  * an outer layer may present differently (the CLI's `--not-found 404` turns a `deny:` 403 into 404,
@@ -77,6 +78,8 @@ export interface ResponseReasonKinds {
   cors: true
   /** Answered by tinyhttp-fallback (the SPA shell, `OPTIONS *`). */
   fallback: true
+  /** Answered by tinyhttp-rules (a redirect). */
+  rules: true
 }
 
 /**

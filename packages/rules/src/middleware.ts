@@ -1,0 +1,156 @@
+/**
+ * The `rules()` middleware: redirects and rewrites before the chain, header rules on the way out.
+ *
+ * @module
+ */
+import { STATUS_TEXT, afterNext, canonicalizePath, isSafeFieldValue, type Context, type Middleware, type Next } from 'tinyhttp-core'
+import { compileRules, type RouteMatch } from './compile.js'
+import { RulesConfigError } from './errors.js'
+import type { RedirectRule, SiteRules } from './model.js'
+import type { ValidateOptions } from './validate.js'
+
+/**
+ * Options of {@link rules}.
+ *
+ * @example
+ * ```ts
+ * const options: RulesOptions = { allowedHosts: ['docs.example'], exists: path => table.has(path) }
+ * ```
+ */
+export interface RulesOptions extends ValidateOptions {
+  /**
+   * Whether a file is served at a canonical path (`'/app.js'`): a rule without `!` (not forced) does not
+   * apply where one is (Netlify's shadowing). Without it, every rule applies as if forced.
+   */
+  readonly exists?: (canonicalPath: string) => boolean
+  /**
+   * The index file a folder path (`/docs/`) is served from, so that header rules for `/docs/index.html`
+   * apply to a file answer for `/docs/` too; `false` for none. Match it to static's `index`.
+   * @defaultValue 'index.html'
+   */
+  readonly index?: string | false
+}
+
+/**
+ * The middleware that applies a rule set: a matching redirect answers at once (its status, a `Location`
+ * built only from the rule and the canonical path's values, the request's query kept unless the
+ * destination has its own, and a fixed `text/plain` body that echoes nothing); a matching rewrite replaces
+ * the request's canonical path (`ctx.req.rewrite`) and passes on, so the allowlist after it decides about
+ * the target; on the way out, every matching header rule is applied (set, or removed for `null`) to
+ * whatever answered, unless the response is already on the wire.
+ *
+ * @remarks
+ * Matching is on `ctx.req.canonicalPath`; a path the canonicalizer refuses is passed on untouched (the
+ * plugins that map paths answer 400). Route rules are matched once (a rewrite's target is not matched
+ * again). Header rules match the canonical path after any rewrite, and for a file answer by static to a
+ * folder path also the path of its index file (`options.index`). A rewrite without `!` needs `options.exists` (else it would hide every file); a rewrite
+ * destination has no query. Not applied yet, and therefore refused when the rule set asks for them (a
+ * {@link RulesConfigError}): `cleanUrls: true`, and `trailingSlash` `'add'` or `'remove'`.
+ *
+ * @param config - the rule set (from the importers, merged with `mergeRules`)
+ * @param options - allowed hosts for absolute destinations, and which paths hold files
+ * @returns the middleware, named `rules`
+ * @throws RulesConfigError for an invalid rule set or one that needs what is not applied yet
+ * @example
+ * ```ts
+ * const app = createApp()
+ * app.use(rules(parseRedirects(readFileSync('public/_redirects', 'utf8'), 'public/_redirects')))
+ * ```
+ */
+export function rules(config: SiteRules, options: RulesOptions = {}): Middleware {
+  const compiled = compileRules(config, options)
+  refuseUnapplied(config, options)
+  const exists = options.exists
+  const hasHeaders = config.headers.length > 0
+  const index = options.index ?? 'index.html'
+  if (index !== false && (typeof index !== 'string' || index === '' || index.includes('/'))) {
+    throw new TypeError('rules: index must be a file name (no "/") or false')
+  }
+
+  function decorate(ctx: Context): void {
+    const res = ctx.res
+    const path = ctx.req.canonicalPath
+    if (res.committed || !path.ok) return
+    // A file answer for a folder path came from its index file: the rules for that file apply too.
+    const fromIndex = index !== false && path.trailingSlash && servedFile(res.reason)
+    const fields = fromIndex ? compiled.headersForFile(path.segments, true, [...path.segments, index]) : compiled.headers(path.segments, path.trailingSlash)
+    for (const [name, value] of fields) {
+      if (value === null) res.headers.delete(name)
+      else res.headers.set(name, value)
+    }
+  }
+
+  function failed(_ctx: Context, err: unknown): never {
+    throw err
+  }
+
+  return function rules(ctx: Context, next: Next): void | Promise<void> {
+    const path = ctx.req.canonicalPath
+    if (!path.ok) return next()
+    const hit = compiled.route(path.segments, path.trailingSlash)
+    if (hit !== undefined && (hit.rule.force || exists === undefined || !exists(path.path))) {
+      if (hit.rule.kind === 'rewrite') {
+        // Routes are matched once. A target that is not canonical although each part is (`/file~:n` with
+        // n = 1 makes the 8.3 name `file~1`) is no rewrite at all: the request goes on as it came.
+        if (canonicalizePath(hit.target).ok) ctx.req.rewrite(hit.target)
+      } else {
+        redirect(ctx, hit, hit.rule)
+        if (hasHeaders) decorate(ctx)
+        return
+      }
+    }
+    if (!hasHeaders) return next()
+    return afterNext(ctx, next, decorate, failed)
+  }
+}
+
+/** Whether static answered with (a part or the validation of) a file. */
+function servedFile(reason: string | undefined): boolean {
+  return (
+    reason === 'static:hit' ||
+    reason === 'static:head' ||
+    reason === 'static:disk' ||
+    reason === 'static:partial' ||
+    reason === 'static:multipart' ||
+    reason === 'static:not-modified'
+  )
+}
+
+/** Answers a redirect: status, `Location`, fixed body. */
+function redirect(ctx: Context, hit: RouteMatch, rule: RedirectRule): void {
+  const res = ctx.res
+  res.status = rule.status
+  res.reason = 'rules:redirect'
+  res.headers.set('Location', withQuery(hit.target, ctx.req.rawQuery))
+  res.headers.set('Content-Type', 'text/plain; charset=utf-8')
+  res.headers.set('X-Content-Type-Options', 'nosniff')
+  res.body = `${rule.status} ${STATUS_TEXT[rule.status] ?? 'Redirect'}\n`
+}
+
+/**
+ * The request's query appended to a target that has none (before a `#fragment`); dropped when it is not
+ * plain visible ASCII.
+ */
+function withQuery(target: string, rawQuery: string): string {
+  if (rawQuery === '' || target.includes('?')) return target
+  if (!isSafeFieldValue(rawQuery) || /[^\x21-\x7e]/.test(rawQuery)) return target
+  const hash = target.indexOf('#')
+  return hash < 0 ? `${target}?${rawQuery}` : `${target.slice(0, hash)}?${rawQuery}${target.slice(hash)}`
+}
+
+/** What the middleware does not apply yet is an error, not silence. */
+function refuseUnapplied(config: SiteRules, options: RulesOptions): void {
+  for (const rule of config.routes) {
+    if (rule.kind !== 'rewrite') continue
+    if (/[?#]/.test(rule.to.text)) throw new RulesConfigError(rule.source, 'a rewrite destination with a query or a fragment is not supported')
+    if (!rule.force && options.exists === undefined) {
+      throw new RulesConfigError(rule.source, 'a rewrite without "!" is shadowed by existing files: pass options.exists (or force it with 200!)')
+    }
+  }
+  if (config.cleanUrls === true) throw new RulesConfigError({ file: '(rules)', key: 'cleanUrls' }, 'cleanUrls is not applied by the rules() middleware yet')
+  if (config.trailingSlash === 'add' || config.trailingSlash === 'remove') {
+    throw new RulesConfigError({ file: '(rules)', key: 'trailingSlash' }, 'trailingSlash is not applied by the rules() middleware yet')
+  }
+}
+
+
