@@ -64,8 +64,10 @@ export function bundleSource(bytes: number, seed: number): string {
     const name = `${pick()}_${Math.floor(rnd() * 1e6).toString(36)}`
     const kind = rnd()
     let line: string
-    if (kind < 0.4) line = `__bundle.${name} = function (${pick()}, ${pick()}) { return ${pick()} + ${Math.floor(rnd() * 1e5)}; };\n`
-    else if (kind < 0.7) line = `__bundle.${name} = ${JSON.stringify(Array.from({ length: 4 + Math.floor(rnd() * 8) }, pick).join(' '))};\n`
+    if (kind < 0.4) {
+      const [a, b] = [`${pick()}A`, `${pick()}B`]
+      line = `__bundle.${name} = function (${a}, ${b}) { return ${rnd() < 0.5 ? a : b} + ${Math.floor(rnd() * 1e5)}; };\n`
+    } else if (kind < 0.7) line = `__bundle.${name} = ${JSON.stringify(Array.from({ length: 4 + Math.floor(rnd() * 8) }, pick).join(' '))};\n`
     else if (kind < 0.9) line = `__bundle.${name} = [${Array.from({ length: 3 + Math.floor(rnd() * 6) }, () => Math.floor(rnd() * 1e9)).join(', ')}];\n`
     else line = `// ${Array.from({ length: 6 + Math.floor(rnd() * 10) }, pick).join(' ')}\n`
     parts.push(line)
