@@ -132,7 +132,7 @@ describe('Chromium loads the demo compressed', () => {
     )
     const cli = await startSite(site, ['--tls-cert', join(site.cwd, 'cert.pem'), '--tls-key', join(site.cwd, 'key.pem')])
     expect(cli.url).toMatch(/^https:/)
-    for (const path of ['/index.html', '/style.css', '/app.js']) await waitForHttpsBr(cli.port, path)
+    for (const path of ['/', '/style.css', '/app.js']) await waitForHttpsBr(cli.port, path)
     const result = await load(`https://127.0.0.1:${cli.port}/`, true)
     expectLoaded(site, result, 'br')
   }, 120_000)
@@ -140,9 +140,13 @@ describe('Chromium loads the demo compressed', () => {
   it('over plain HTTP at http://demo.test (not a secure origin): gzip, although br is ready', async () => {
     const site = makeSite()
     const cli = await startSite(site, ['--allowed-hosts', 'demo.test'])
-    for (const name of ['index.html', 'style.css', 'app.js']) {
-      await waitForCoding(cli.port, `/${name}`, 'gzip', fileOf(site, name))
-      await waitForCoding(cli.port, `/${name}`, 'br', fileOf(site, name))
+    for (const [path, name] of [
+      ['/', 'index.html'],
+      ['/style.css', 'style.css'],
+      ['/app.js', 'app.js'],
+    ] as const) {
+      await waitForCoding(cli.port, path, 'gzip', fileOf(site, name))
+      await waitForCoding(cli.port, path, 'br', fileOf(site, name))
     }
     const result = await load(`http://demo.test:${cli.port}/`, false)
     expectLoaded(site, result, 'gzip')

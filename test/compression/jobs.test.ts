@@ -100,4 +100,16 @@ describe('50 simultaneous first requests for the ~300 KB bundle', () => {
     expect(oneCost, message).toBeGreaterThan(job * 0.5)
     expect(fiftyCost - oneCost, message).toBeLessThan(job * 0.5 + 150)
   }, 120_000)
+
+  it('one file behind two URLs (/ and /index.html) is compressed once: once /index.html has br, / answers br at once', async () => {
+    const site = makeSite()
+    const cli = await startSite(site)
+    const file = fileOf(site, 'index.html')
+    const br = await waitForCoding(cli.port, '/index.html', 'br', file)
+    const slash = await fetchRaw(cli.port, 'GET', '/', 'br')
+    expect(slash.status).toBe(200)
+    expect(slash.header('content-encoding'), 'the variant made for /index.html serves / too').toBe('br')
+    expect(slash.body.equals(br.body)).toBe(true)
+    expect(slash.header('etag')).toBe(br.header('etag'))
+  }, 60_000)
 })
