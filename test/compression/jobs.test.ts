@@ -7,8 +7,8 @@
  * pool included), which the server cannot fake and which needs nothing from its logs: a brotli-11 job of
  * the ~300 KB bundle costs what this test measures for it (hundreds of ms); 50 jobs would cost 50 × that.
  * The comparison is with a second CLI on the same site that got one request, so start-up (and any
- * warming) cancel out; the margin is half a job plus 150 ms for the 49 extra responses. CPU time, not
- * wall time: a loaded machine changes it little.
+ * warming) cancel out; the margin is ¾ of a job plus 200 ms (49 extra responses, and the ±200 ms two
+ * identical runs differ by here). CPU time, not wall time: a loaded machine changes it little.
  */
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -79,7 +79,7 @@ describe('50 simultaneous first requests for the ~300 KB bundle', () => {
     console.log(`codings seen by the 50 first requests: ${[...seen].join(', ')}`)
   }, 90_000)
 
-  it('costs one compression per coding: CPU of 50 first requests ≈ CPU of 1 (within half a brotli-11 job)', async () => {
+  it('costs one compression per coding: CPU of 50 first requests ≈ CPU of 1 (within ¾ of a brotli-11 job)', async () => {
     const job = brotli11Cost(fileOf(makeSite(), 'app.js'))
 
     // Whole-process CPU once idle again: start-up (and any warming the CLI does) is the same for both.
@@ -98,7 +98,7 @@ describe('50 simultaneous first requests for the ~300 KB bundle', () => {
     console.log(message)
     // Sanity of the measure: the server made a brotli-11 variant, so it spent at least part of a job.
     expect(oneCost, message).toBeGreaterThan(job * 0.5)
-    expect(fiftyCost - oneCost, message).toBeLessThan(job * 0.5 + 150)
+    expect(fiftyCost - oneCost, message).toBeLessThan(job * 0.75 + 200)
   }, 120_000)
 
   it('one file behind two URLs (/ and /index.html) is compressed once: once /index.html has br, / answers br at once', async () => {
