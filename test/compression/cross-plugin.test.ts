@@ -5,7 +5,7 @@
  * representation, in order.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { cleanupTemp, ensureBuilt, killAll } from '../cli/helpers.js'
+import { cleanupTemp, ensureBuilt, killAll, sleep, startCli } from '../cli/helpers.js'
 import { RawClient } from '../helpers/raw-client.js'
 import { fileOf, makeSite } from './fixture.js'
 import { CODINGS, decode, fetchRaw, startSite, varies, waitForCoding } from './wire.js'
@@ -61,5 +61,28 @@ describe('one kept-open connection', () => {
     } finally {
       client.close()
     }
+  }, 60_000)
+})
+
+describe('the access log', () => {
+  it('counts the encoded bytes written, per coding', async () => {
+    const site = makeSite()
+    const cli = await startCli([site.root, '--port', '0', '--log-format', 'json'], { cwd: site.cwd })
+    const sent = new Map<string, number>()
+    for (const coding of CODINGS) sent.set(coding, (await waitForCoding(cli.port, '/app.js', coding, fileOf(site, 'app.js'))).body.length)
+    sent.set('identity', (await fetchRaw(cli.port, 'GET', '/app.js', 'identity')).body.length)
+    const before = cli.stdout().split('\n').filter(l => l.startsWith('{')).length
+    for (const coding of sent.keys()) expect((await fetchRaw(cli.port, 'GET', '/app.js', coding)).status).toBe(200)
+    // The log is written in batches: wait (bounded) until every marked line is there.
+    const deadline = Date.now() + 5000
+    const lines = (): Array<{ path: string; bytes: number; status: number }> =>
+      cli
+        .stdout()
+        .split('\n')
+        .filter(l => l.startsWith('{'))
+        .map(l => JSON.parse(l) as { path: string; bytes: number; status: number })
+    while (lines().length < before + sent.size && Date.now() < deadline) await sleep(100)
+    const logged = lines().slice(before)
+    expect(logged.map(l => l.bytes)).toEqual([...sent.values()])
   }, 60_000)
 })
