@@ -71,18 +71,20 @@ describe('the access log', () => {
     const sent = new Map<string, number>()
     for (const coding of CODINGS) sent.set(coding, (await waitForCoding(cli.port, '/app.js', coding, fileOf(site, 'app.js'))).body.length)
     sent.set('identity', (await fetchRaw(cli.port, 'GET', '/app.js', 'identity')).body.length)
-    const before = cli.stdout().split('\n').filter(l => l.startsWith('{')).length
-    for (const coding of sent.keys()) expect((await fetchRaw(cli.port, 'GET', '/app.js', coding)).status).toBe(200)
+    for (const coding of sent.keys()) expect((await fetchRaw(cli.port, 'GET', '/app.js', coding, { 'User-Agent': `log-${coding}` })).status).toBe(200)
     // The log is written in batches: wait (bounded) until every marked line is there.
     const deadline = Date.now() + 5000
-    const lines = (): Array<{ path: string; bytes: number; status: number }> =>
-      cli
-        .stdout()
-        .split('\n')
-        .filter(l => l.startsWith('{'))
-        .map(l => JSON.parse(l) as { path: string; bytes: number; status: number })
-    while (lines().length < before + sent.size && Date.now() < deadline) await sleep(100)
-    const logged = lines().slice(before)
-    expect(logged.map(l => l.bytes)).toEqual([...sent.values()])
+    const marked = (): Map<string, number> =>
+      new Map(
+        cli
+          .stdout()
+          .split('\n')
+          .filter(l => l.startsWith('{'))
+          .map(l => JSON.parse(l) as { userAgent: string | null; bytes: number })
+          .filter(l => l.userAgent?.startsWith('log-') === true)
+          .map(l => [(l.userAgent as string).slice(4), l.bytes]),
+      )
+    while (marked().size < sent.size && Date.now() < deadline) await sleep(100)
+    expect(marked()).toEqual(sent)
   }, 60_000)
 })
