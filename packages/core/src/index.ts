@@ -34,6 +34,14 @@ export { Response, type JsonBody, type ResponseBody, type ResponseEndListener, t
 export { renderError } from './render-error.js'
 export type { ResponseReason, ResponseReasonKinds } from './response-reason.js'
 export { contentEtag, etagMatches } from './entity-tag.js'
+export {
+  CODING_PREFERENCE,
+  hasNoTransform,
+  negotiateEncoding,
+  runtimeCodings,
+  type ContentCoding,
+} from './content-coding.js'
+export { isCompressibleType, type CompressibleLookup } from './compressible-type.js'
 export type { AdmissionDecision, AdmittedFile } from './admitted-file.js'
 export type { Middleware, Next } from './types.js'
 export { RequestHeaders } from './http/request-headers.js'
