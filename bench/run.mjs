@@ -3,10 +3,12 @@
 // rounds, verified before measuring. See bench/README.md.
 //
 //   node bench/run.mjs [--quick] [--rounds N] [--duration S] [--targets a,b] [--scenarios a,b]
+//   node bench/run.mjs --compression      (issue 11: compressed vs identity, bench/fixtures/public-z)
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { FIXTURES_DIR, makeFixtures } from './fixtures/make.mjs'
+import { COMPRESSION_DIR, FIXTURES_DIR, makeCompressionFixtures, makeFixtures } from './fixtures/make.mjs'
+import { printCompressionReport } from './lib/compression-report.mjs'
 import {
   CLK_TCK,
   backgroundBusy,
@@ -27,9 +29,10 @@ import {
 import { compareBaseline, printReport, writeJson } from './lib/report.mjs'
 import { ensureBinary, ensureNodeModules, systemInfo, which } from './lib/setup.mjs'
 import { summarize } from './lib/stats.mjs'
-import { REFERENCE, TARGETS, targetByName, unavailable } from './lib/targets.mjs'
+import { REFERENCE, TARGETS, compressionTargets, defaultTargets, targetByName, unavailable } from './lib/targets.mjs'
+import { verifyEncodings } from './lib/verify-encodings.mjs'
 import { verifyTarget } from './lib/verify.mjs'
-import { SCENARIOS, buildHeadload, runLoad, scenarioByName, scenarioSkip } from './lib/wrk.mjs'
+import { SCENARIOS, buildHeadload, compressionScenarios, defaultScenarios, runLoad, scenarioByName, scenarioSkip } from './lib/wrk.mjs'
 
 const BENCH = fileURLToPath(new URL('./', import.meta.url))
 const REPO = fileURLToPath(new URL('../', import.meta.url))
@@ -38,12 +41,14 @@ const log = (s = '') => process.stdout.write(`${s}\n`)
 const HELP = `Usage: node bench/run.mjs [options]      (pnpm bench)
 
   --quick               1 round, 2 s runs, 1 s warm-up (a quick look)
+  --compression         the compression run: its targets and scenarios (${compressionScenarios().map((s) => s.name).join(',')})
+                        on bench/fixtures/public-z, each target's encodings verified first
   --rounds N            interleaved rounds (default 3)
   --duration S          seconds per measured run (default 6)
   --warmup S            keep-alive warm-up after start (default 3)
   --scenario-warmup S   warm-up before each other scenario (default 1; 0 with --quick)
   --targets a,b,c       targets to run (default: all; node-http-mem is always added)
-  --scenarios a,b       scenarios to run (default: ${SCENARIOS.map((s) => s.name).join(',')})
+  --scenarios a,b       scenarios to run (default: ${defaultScenarios().map((s) => s.name).join(',')})
   --port-base N         first port (default 20000; ports differ per round)
   --wait-idle S         before each target, wait up to S s for the CPUs to be idle (default 0)
   --no-install          never run apt-get / npm ci
@@ -66,6 +71,7 @@ function parseArgs(argv) {
     out: join(BENCH, 'results'),
     baseline: null,
     quick: false,
+    compression: false,
   }
   const explicit = new Set()
   for (let i = 0; i < argv.length; i++) {
@@ -83,6 +89,7 @@ function parseArgs(argv) {
     }
     switch (flag) {
       case '--quick': o.quick = true; break
+      case '--compression': o.compression = true; break
       case '--rounds': o.rounds = int(1); explicit.add('rounds'); break
       case '--duration': o.durationS = int(1); explicit.add('duration'); break
       case '--warmup': o.warmupS = int(0); explicit.add('warmup'); break
@@ -146,7 +153,7 @@ async function runTarget(t, port, o, ctx) {
   const wrkCpus = ctx.pin ? (t.mode === 'pin' ? '1' : ctx.allCpus) : null
   const server = startServer({
     cmd: t.cmd,
-    env: { PORT: String(port), ROOT: FIXTURES_DIR, NODE_ENV: 'production' },
+    env: { ...t.env, PORT: String(port), ROOT: ctx.root, NODE_ENV: 'production' },
     cwd: BENCH,
     cpuList,
   })
@@ -165,6 +172,16 @@ async function runTarget(t, port, o, ctx) {
     }
     await sleep(300)
     const verdict = await verifyTarget(port, ctx.files, { indexOnly: t.indexOnly })
+    if (ctx.compression && !t.indexOnly) {
+      // Compressed answers decode to the file; identity where a target should compress is not timed.
+      const enc = await verifyEncodings(port, ctx.files, { expect: t.compression ?? null })
+      verdict.encodings = enc
+      verdict.failures.push(...enc.failures)
+      verdict.notes.push(...enc.notes)
+      verdict.ok = verdict.failures.length === 0
+      const codings = Object.entries(enc.coding).map(([p, c]) => `${p} ${c}`).join(', ')
+      log(`  encodings: ${codings || '–'}${Object.keys(enc.notTimed).length ? `; NOT TIMED (identity where it should compress): ${Object.keys(enc.notTimed).join(', ')}` : ''}`)
+    }
     rec.verdict = verdict
     rec.idleRssMB = groupUsage(server.pid).rssMB
     if (!verdict.ok) {
@@ -173,8 +190,7 @@ async function runTarget(t, port, o, ctx) {
       return rec
     }
     log(`  verified: ok${verdict.supports304 ? ', 304' : ', no 304'}${verdict.notes.length ? ` (${verdict.notes.join('; ')})` : ''}; idle RSS ${rec.idleRssMB.toFixed(1)} MB`)
-    const ka = scenarioByName('ka')
-    if (o.warmupS > 0) await runLoad(ka, { port, durationS: o.warmupS, cpuList: wrkCpus })
+    if (o.warmupS > 0) await runLoad(ctx.warmup, { port, durationS: o.warmupS, cpuList: wrkCpus })
     for (const s of ctx.scenarios) {
       const skip = scenarioSkip(s, t, verdict)
       if (skip) {
@@ -182,7 +198,7 @@ async function runTarget(t, port, o, ctx) {
         continue
       }
       const load = { port, durationS: o.durationS, etag: verdict.etag, cpuList: wrkCpus }
-      if (o.scenarioWarmupS > 0 && s.name !== 'ka') await runLoad(s, { ...load, durationS: o.scenarioWarmupS })
+      if (o.scenarioWarmupS > 0 && s !== ctx.warmup) await runLoad(s, { ...load, durationS: o.scenarioWarmupS })
       // Server CPU over the load's window: read right before the load generator starts and
       // right after it exits (its own start-up and exit, a few ms, are inside the window; the
       // server is idle then). Same pids at both ends, so the second read costs nothing extra.
@@ -209,7 +225,7 @@ async function runTarget(t, port, o, ctx) {
       }
       const p99 = s.depth ? '   n/m' : r.p99ms.toFixed(2).padStart(6)
       const cpuUs = rec.scenarios[s.name].cpuUsPerReq
-      log(`  ${s.name.padEnd(5)} ${cpuUs.toFixed(2).padStart(7)} µs CPU/req ${fmtRate(r)}  p99 ${p99} ms  RSS ${peakMB.toFixed(1).padStart(6)} MB${r.errors ? `  errors ${r.errors} ${JSON.stringify(r.errorDetail)}` : ''}`)
+      log(`  ${s.name.padEnd(ctx.compression ? 11 : 5)} ${cpuUs.toFixed(2).padStart(7)} µs CPU/req ${fmtRate(r)}  p99 ${p99} ms  RSS ${peakMB.toFixed(1).padStart(6)} MB${r.errors ? `  errors ${r.errors} ${JSON.stringify(r.errorDetail)}` : ''}`)
     }
     return rec
   } catch (e) {
@@ -232,10 +248,11 @@ async function main() {
     }
   }
   if (o.list) {
-    log('targets:')
-    for (const t of TARGETS) log(`  ${t.name.padEnd(19)} ${t.mode}  ${t.desc}`)
+    const runs = (t) => [t.compressionOnly || t.onlyWithFree ? null : 'default', t.compression !== undefined ? 'compression' : null].filter(Boolean).join('+')
+    log('targets (run):')
+    for (const t of TARGETS) log(`  ${t.name.padEnd(19)} ${t.mode}  ${runs(t).padEnd(19)} ${t.desc}`)
     log('scenarios:')
-    for (const s of SCENARIOS) log(`  ${s.name.padEnd(6)} ${s.title}`)
+    for (const s of SCENARIOS) log(`  ${s.name.padEnd(11)} ${s.suite ? '(--compression) ' : ''}${s.title}`)
     return
   }
 
@@ -243,8 +260,10 @@ async function main() {
   const known = new Set(TARGETS.map((t) => t.name))
   for (const n of o.targets ?? []) if (!known.has(n)) die(`unknown target ${n} (known: ${[...known].join(', ')})`)
   for (const n of o.scenarios ?? []) if (!scenarioByName(n)) die(`unknown scenario ${n} (known: ${SCENARIOS.map((s) => s.name).join(', ')})`)
-  const scenarios = o.scenarios ? SCENARIOS.filter((s) => o.scenarios.includes(s.name)) : SCENARIOS
-  let wanted = o.targets ? TARGETS.filter((t) => o.targets.includes(t.name)) : TARGETS.filter((t) => !t.onlyWithFree)
+  const scenarios = o.scenarios ? SCENARIOS.filter((s) => o.scenarios.includes(s.name)) : o.compression ? compressionScenarios() : defaultScenarios()
+  // A compression scenario needs the compression fixtures (they include the default run's files too).
+  const compression = o.compression || scenarios.some((s) => s.suite === 'compression')
+  let wanted = o.targets ? TARGETS.filter((t) => o.targets.includes(t.name)) : compression ? compressionTargets() : defaultTargets()
   if (!wanted.some((t) => t.name === REFERENCE.pin)) {
     log(`note: adding ${REFERENCE.pin}, the reference every ratio is divided by`)
     wanted.unshift(targetByName(REFERENCE.pin))
@@ -276,8 +295,9 @@ async function main() {
   if (targets.length === 0) die('no target can run', 1)
 
   // fixtures, pinning
-  const fixtureInfo = makeFixtures(FIXTURES_DIR)
-  const files = Object.fromEntries(Object.keys(fixtureInfo).map((n) => [n, readFileSync(join(FIXTURES_DIR, n))]))
+  const root = compression ? COMPRESSION_DIR : FIXTURES_DIR
+  const fixtureInfo = compression ? makeCompressionFixtures(root) : makeFixtures(root)
+  const files = Object.fromEntries(Object.keys(fixtureInfo).map((n) => [n, readFileSync(join(root, n))]))
   const ncpu = cpuCount()
   const pin = ncpu >= 2
   const allCpus = `0-${ncpu - 1}`
@@ -288,7 +308,7 @@ async function main() {
     log('warning: fewer than 2 CPUs: nothing is pinned, server and wrk share the CPU')
   }
 
-  const perTarget = (o.warmupS + scenarios.length * (o.durationS + o.scenarioWarmupS) + 2)
+  const perTarget = o.warmupS + scenarios.length * (o.durationS + o.scenarioWarmupS) + (compression ? 4 : 2)
   const estimate = Math.round((perTarget * targets.length * o.rounds) / 60)
   log(`targets: ${targets.map((t) => t.name).join(', ')}`)
   log(`scenarios: ${scenarios.map((s) => s.name).join(', ')}`)
@@ -302,11 +322,15 @@ async function main() {
     scenarioWarmupS: o.scenarioWarmupS,
     waitIdleS: o.waitIdleS,
     quick: o.quick,
+    compression,
+    root,
     pinned: pin,
     argv: process.argv.slice(2),
     system: await systemInfo(REPO),
   }
-  const ctx = { files, scenarios, pin, allCpus }
+  // warm-up load: the page (compressed in the compression run: ours makes its variants then)
+  const warmup = compression ? scenarioByName('html-z') : scenarioByName('ka')
+  const ctx = { files, scenarios, pin, allCpus, root, compression, warmup }
   const rounds = []
   const step = Math.max(1, Math.floor(targets.length / o.rounds))
   for (let r = 0; r < o.rounds; r++) {
@@ -340,14 +364,16 @@ async function main() {
   const summary = summarize(rounds, targets, scenarios)
   meta.finished = new Date().toISOString()
   printReport({ rounds, summary, targets, scenarios, meta, notes, baseline })
+  const z = compression ? printCompressionReport({ rounds, summary, targets, scenarios, log }) : null
   const file = writeJson(o.out, {
     meta,
     fixtures: Object.fromEntries(Object.entries(fixtureInfo).map(([k, v]) => [k, { size: v.size, sha256: v.sha256 }])),
-    targets: targets.map(({ name, desc, mode, cmd, indexOnly, ours }) => ({ name, desc, mode, cmd, indexOnly: !!indexOnly, ours: !!ours })),
+    targets: targets.map(({ name, desc, mode, cmd, indexOnly, ours, compression }) => ({ name, desc, mode, cmd, indexOnly: !!indexOnly, ours: !!ours, compression })),
     scenarios,
     rounds,
     summary,
     notes,
+    ...(z ? { compression: z } : {}),
     ...(baseline
       ? { baseline: { file: o.baseline, started: baseline.meta?.started ?? null, commit: baseline.meta?.system?.commit ?? null, comparison: compareBaseline(baseline, summary, targets.filter((t) => t.ours), scenarios) } }
       : {}),

@@ -12,7 +12,8 @@ const CRLF2 = Buffer.from('\r\n\r\n')
  * @property {number} status
  * @property {Record<string, string>} headers - lower-cased names; repeated fields joined with ", "
  * @property {Buffer} body
- * @property {number} size - bytes on the wire (head + body)
+ * @property {number} size - head + body bytes (chunked: the decoded chunk payload)
+ * @property {number} wire - bytes the response took on the wire (head + body, chunk framing included)
  */
 
 /** One client connection to 127.0.0.1:port. */
@@ -25,6 +26,8 @@ export class Conn {
     this.port = port
     this.timeoutMs = timeoutMs
     this.buf = Buffer.alloc(0)
+    /** Bytes received on this connection so far. */
+    this.received = 0
     this.ended = false
     this.error = null
     this.waiter = null
@@ -34,6 +37,7 @@ export class Conn {
       this.socket.once('error', reject)
     })
     this.socket.on('data', (d) => {
+      this.received += d.length
       this.buf = this.buf.length ? Buffer.concat([this.buf, d]) : d
       this.wake()
     })
@@ -85,6 +89,7 @@ export class Conn {
    */
   async read(opts = {}) {
     const deadline = Date.now() + this.timeoutMs
+    const consumedBefore = this.received - this.buf.length
     let end
     while ((end = this.buf.indexOf(CRLF2)) === -1) {
       if (this.buf.length > 65536) throw new Error('response head larger than 64 KiB')
@@ -131,7 +136,8 @@ export class Conn {
         this.buf = Buffer.alloc(0)
       }
     }
-    return { version: m[1], status, headers, body: Buffer.from(body), size: headSize + body.length }
+    const wire = this.received - this.buf.length - consumedBefore
+    return { version: m[1], status, headers, body: Buffer.from(body), size: headSize + body.length, wire }
   }
 
   async readChunked(deadline) {

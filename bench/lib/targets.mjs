@@ -16,6 +16,11 @@ import { join } from 'node:path'
  * @property {string} [bin] - an executable that must be on PATH
  * @property {boolean} [ours] - one of our own targets (goal ratios are checked for these)
  * @property {(port: number) => void} [cleanup] - after the server stopped
+ * @property {Record<string, string>} [env] - added to the server's environment
+ * @property {string|null} [compression] - in the compression run (`run.mjs --compression`): the coding
+ *   it should answer to `Accept-Encoding: gzip, br` for app.js and index.html, or null when it never
+ *   compresses (by design: identity scenarios only). Absent: not part of the compression run.
+ * @property {boolean} [compressionOnly] - runs only in the compression run
  */
 
 const OURS_PACKAGES = ['core', 'cors', 'allowlist', 'static', 'fallback'].map((p) => `packages/${p}/dist/index.js`)
@@ -27,6 +32,7 @@ export const TARGETS = [
     desc: 'node:http answering from memory (files read once, ETag/304) — the reference',
     cmd: ['node', 'peers/node-http-mem.mjs'],
     mode: 'pin',
+    compression: null,
   },
   {
     name: 'raw-net',
@@ -95,11 +101,81 @@ export const TARGETS = [
   },
   {
     name: 'ours-cli',
-    desc: 'ours, the real CLI (packages/cli/dist/bin.js)',
+    desc: 'ours, the real CLI (packages/cli/dist/bin.js); compresses by default since issue 11',
     cmd: ['bash', 'peers/ours-cli.sh'],
     mode: 'pin',
     entries: ['packages/cli/dist/bin.js'],
     ours: true,
+    compression: 'br',
+  },
+  {
+    name: 'ours-cli-pre',
+    desc: 'ours, the CLI with --precompressed (file.br / file.gz on disk)',
+    cmd: ['bash', 'peers/ours-cli-pre.sh'],
+    mode: 'pin',
+    entries: ['packages/cli/dist/bin.js'],
+    ours: true,
+    compression: 'br',
+    compressionOnly: true,
+  },
+  {
+    name: 'ours-lib-z',
+    desc: 'ours-lib with serveStatic(root, { compress: true })',
+    cmd: ['node', 'peers/ours-lib.mjs'],
+    env: { STATIC_COMPRESS: '1' },
+    mode: 'pin',
+    entries: OURS_PACKAGES,
+    ours: true,
+    compression: 'br',
+    compressionOnly: true,
+  },
+  {
+    name: 'nginx-gzip',
+    desc: 'nginx-1w with gzip on, gzip_comp_level 1 (per request), gzip_vary, text types',
+    cmd: ['bash', 'peers/nginx-gzip.sh'],
+    mode: 'pin',
+    bin: 'nginx',
+    cleanup: (port) => rmSync(`/tmp/bench-nginx-gzip-${port}`, { recursive: true, force: true }),
+    compression: 'gzip',
+    compressionOnly: true,
+  },
+  {
+    name: 'nginx-gzip-static',
+    desc: 'nginx-1w with gzip_static on (file.gz made by gzip -9), gzip_vary',
+    cmd: ['bash', 'peers/nginx-gzip-static.sh'],
+    mode: 'pin',
+    bin: 'nginx',
+    cleanup: (port) => rmSync(`/tmp/bench-nginx-gzip-static-${port}`, { recursive: true, force: true }),
+    compression: 'gzip',
+    compressionOnly: true,
+  },
+  {
+    name: 'serve',
+    desc: 'serve 14 (its compression middleware), --cors, cleanUrls off',
+    cmd: ['bash', 'peers/serve.sh'],
+    mode: 'pin',
+    npm: ['serve'],
+    cleanup: (port) => rmSync(`/tmp/bench-serve-${port}`, { recursive: true, force: true }),
+    compression: 'br',
+    compressionOnly: true,
+  },
+  {
+    name: 'express-compression',
+    desc: 'express 5 + compression + serve-static',
+    cmd: ['node', 'peers/express-compression.mjs'],
+    mode: 'pin',
+    npm: ['express', 'compression', 'serve-static'],
+    compression: 'br',
+    compressionOnly: true,
+  },
+  {
+    name: 'fastify-compress',
+    desc: 'fastify 5 + @fastify/compress + @fastify/static',
+    cmd: ['node', 'peers/fastify-compress.mjs'],
+    mode: 'pin',
+    npm: ['fastify', '@fastify/compress', '@fastify/static'],
+    compression: 'br',
+    compressionOnly: true,
   },
   {
     name: 'ours-cli-w2',
@@ -117,6 +193,13 @@ export const TARGETS = [
     onlyWithFree: true,
   },
 ]
+
+/** Targets of a default run (`pnpm bench`): not the compression run's own. */
+export const defaultTargets = () => TARGETS.filter((t) => !t.onlyWithFree && !t.compressionOnly)
+/** Targets of the compression run (`run.mjs --compression`). */
+export const compressionTargets = () => TARGETS.filter((t) => t.compression !== undefined)
+/** The target every compression figure is divided by ("× ours"). */
+export const COMPRESSION_OURS = 'ours-cli'
 
 /** The reference every ratio is divided by, per mode. */
 export const REFERENCE = { pin: 'node-http-mem', free: 'node-http-mem-free' }

@@ -25,8 +25,14 @@ export const HEADLOAD_BIN = `${BUILD}headload`
  * @property {boolean} [cond] - If-None-Match with the target's ETag
  * @property {boolean} [files] - needs files other than index.html
  * @property {boolean} [throughput] - ratio on MB/s instead of req/s
+ * @property {Record<string, string>} [headers] - request header fields added to every request
+ * @property {boolean} [encoded] - the answer must be compressed: timed only for targets whose
+ *   compression check (lib/verify-encodings.mjs) got a compressed answer for `path`
+ * @property {'compression'} [suite] - part of the compression run only (`run.mjs --compression`)
  * @property {'wrk'|'headload'} tool
  */
+
+const AE = { 'Accept-Encoding': 'gzip, br' }
 
 /** @type {Scenario[]} */
 export const SCENARIOS = [
@@ -37,14 +43,28 @@ export const SCENARIOS = [
   { name: 'head', title: 'keep-alive HEAD /index.html', path: '/index.html', conns: 50, method: 'HEAD', tool: 'headload' },
   { name: 'mid', title: 'keep-alive GET /mid.bin (64 KiB)', path: '/mid.bin', conns: 50, files: true, throughput: true, tool: 'wrk' },
   { name: 'big', title: 'keep-alive GET /big.bin (1 MiB)', path: '/big.bin', conns: 8, files: true, throughput: true, tool: 'wrk' },
+  // the compression run (fixtures/public-z): the bundle and the page, compressed and not, and an
+  // identity file as large as our brotli output (what a compressed answer should cost at most)
+  { name: 'js-z', title: 'keep-alive GET /app.js (300 KB bundle), Accept-Encoding: gzip, br', path: '/app.js', conns: 16, headers: AE, encoded: true, files: true, suite: 'compression', tool: 'wrk' },
+  { name: 'js-id', title: 'keep-alive GET /app.js, no Accept-Encoding (identity)', path: '/app.js', conns: 16, files: true, suite: 'compression', tool: 'wrk' },
+  { name: 'js-brsize', title: 'keep-alive GET /app.br-size.js: identity, as many bytes as app.js in brotli 11', path: '/app.br-size.js', conns: 16, files: true, suite: 'compression', tool: 'wrk' },
+  { name: 'html-z', title: 'keep-alive GET /index.html, Accept-Encoding: gzip, br', path: '/index.html', conns: 50, headers: AE, encoded: true, suite: 'compression', tool: 'wrk' },
+  { name: 'html-id', title: 'keep-alive GET /index.html, no Accept-Encoding (identity)', path: '/index.html', conns: 50, suite: 'compression', tool: 'wrk' },
+  { name: 'html-brsize', title: 'keep-alive GET /index.br-size.html: identity, as many bytes as index.html in brotli 11', path: '/index.br-size.html', conns: 50, files: true, suite: 'compression', tool: 'wrk' },
 ]
+
+/** Scenarios of a default run. */
+export const defaultScenarios = () => SCENARIOS.filter((s) => !s.suite)
+/** Scenarios of the compression run. */
+export const compressionScenarios = () => SCENARIOS.filter((s) => s.suite === 'compression')
 
 export const scenarioByName = (name) => SCENARIOS.find((s) => s.name === name)
 
 /** A short description of the load command, for the report. */
 export function describeLoad(s) {
   if (s.tool === 'headload') return `headload -c${s.conns} HEAD ${s.path}`
-  const h = s.closeConn ? " -H 'Connection: close'" : s.cond ? " -H 'If-None-Match: <etag>'" : ''
+  let h = s.closeConn ? " -H 'Connection: close'" : s.cond ? " -H 'If-None-Match: <etag>'" : ''
+  for (const [k, v] of Object.entries(s.headers ?? {})) h += ` -H '${k}: ${v}'`
   return `wrk -t1 -c${s.conns}${h} ${s.path}${s.depth ? ` -- ${s.depth}` : ''}`
 }
 
@@ -61,6 +81,12 @@ export function scenarioSkip(s, t, verdict) {
     return verdict.indexHeaders?.['last-modified'] ? 'no ETag (Last-Modified only)' : 'no ETag'
   }
   if (s.tool === 'headload' && !existsSync(HEADLOAD_BIN)) return 'headload not built (no C compiler)'
+  if (s.encoded) {
+    if (!t.compression) return 'does not compress (by design)'
+    if (!verdict.encodings) return 'compression not verified'
+    const why = verdict.encodings.notTimed[s.path]
+    if (why) return why
+  }
   return null
 }
 
@@ -102,6 +128,7 @@ export async function runLoad(s, { port, durationS, etag, cpuList }) {
     argv = ['wrk', '-t1', `-c${s.conns}`, `-d${durationS}s`, '--timeout', '5s', '-s', LUA]
     if (s.closeConn) argv.push('-H', 'Connection: close')
     if (s.cond) argv.push('-H', `If-None-Match: ${etag}`)
+    for (const [k, v] of Object.entries(s.headers ?? {})) argv.push('-H', `${k}: ${v}`)
     argv.push(`http://127.0.0.1:${port}${s.path}`, '--', String(s.depth ?? 1), s.method ?? 'GET')
   }
   const r = await run([...tasksetPrefix(cpuList), ...argv], { timeoutMs: (durationS + 30) * 1000 })

@@ -1,5 +1,8 @@
 // Ours, as a library: the five packages' built dist, composed by hand.
-// Requires `pnpm build` (packages/*/dist/index.js).
+// Requires `pnpm build` (packages/*/dist/index.js). The allowlist admits every
+// file under ROOT (the four files of the main run; the compression run's too).
+// STATIC_COMPRESS=1: serveStatic(root, { compress: true }) (target ours-lib-z).
+import { readdirSync } from 'node:fs'
 import { HOST, PORT, ROOT } from './env.mjs'
 
 const REPO = new URL('../../', import.meta.url)
@@ -26,11 +29,18 @@ const fallback = pick(fallbackPkg, 'fallback')
 const keepAliveTimeout = Number(process.env.KEEPALIVE_TIMEOUT_MS)
 const app = createApp(keepAliveTimeout > 0 ? { keepAliveTimeout } : {})
 app.use(cors())
-let allow = allowlist(['index.html', 'style.css', 'mid.bin', 'big.bin'], { root: ROOT })
+/** Every non-dot file under `dir`, as paths relative to ROOT. */
+const filesUnder = (dir, prefix = '') =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
+    if (d.name.startsWith('.')) return []
+    if (d.isDirectory()) return filesUnder(`${dir}/${d.name}`, `${prefix}${d.name}/`)
+    return d.isFile() ? [`${prefix}${d.name}`] : []
+  })
+let allow = allowlist(filesUnder(ROOT), { root: ROOT })
 if (allow && typeof allow.then === 'function') allow = await allow
 if (allow && allow.ready && typeof allow.ready.then === 'function') await allow.ready
 if (allowlist.ready && typeof allowlist.ready.then === 'function') await allowlist.ready
 app.use(allow)
-app.use(serveStatic(ROOT))
+app.use(serveStatic(ROOT, process.env.STATIC_COMPRESS === '1' ? { compress: true } : {}))
 app.use(fallback())
 await app.listen(PORT, HOST)

@@ -75,6 +75,7 @@ const COMMANDS: Record<string, Check> = {
   'npm install tinyhttp-static tinyhttp-core': NOT_PUBLISHED,
   'npm install tinyhttp-cors tinyhttp-core': NOT_PUBLISHED,
   'npm install tinyhttp-fallback tinyhttp-core': NOT_PUBLISHED,
+  'npm install tinyhttp-compress tinyhttp-core': NOT_PUBLISHED,
   // bench/README.md
   'npx -y pnpm@10 bench': BENCH,
   'node bench/run.mjs --quick': BENCH,
@@ -87,6 +88,11 @@ const COMMANDS: Record<string, Check> = {
   'node bench/idle-memory.mjs --targets ours-cli,node-http-mem,nginx-1w --connections 10000': skip('opens 10 000 connections to each of three servers, needs nginx and ulimit -n > 10 100; the CLI part runs in test/bench/idle-memory.test.ts'),
   'node bench/cpu-profile.mjs': BENCH,
   'node bench/cpu-profile.mjs --scenarios ka,cond --duration 5 --top 20': BENCH,
+  'node bench/run.mjs --compression': BENCH,
+  'node bench/run.mjs --compression --rounds 1 --duration 3 --warmup 1': BENCH,
+  'node bench/verify-encodings.mjs': skip('starts the nine servers of the compression run (needs nginx and bench/node_modules); test/bench/compression-verify.test.ts runs it on a tiny fixture'),
+  'node bench/verify-encodings.mjs --targets ours-cli,ours-lib-z,nginx-gzip': skip('needs nginx; test/bench/compression-verify.test.ts runs the script on a tiny fixture'),
+  'node bench/fixtures/make.mjs --compression': exitsInRepo(0, /^app\.js\s+307200 B\s+sha256 /m),
 }
 
 /** The README files whose commands are checked. */

@@ -17,11 +17,12 @@ export const PACKAGES = {
   static: 'tinyhttp-static',
   cors: 'tinyhttp-cors',
   fallback: 'tinyhttp-fallback',
+  compress: 'tinyhttp-compress',
   cli: 'tinyhttp-cli',
 } as const
 
 /** The packages that are plugins: they peer-depend on the core and on nothing else of ours. */
-export const PLUGINS = ['tinyhttp-allowlist', 'tinyhttp-static', 'tinyhttp-cors', 'tinyhttp-fallback'] as const
+export const PLUGINS = ['tinyhttp-allowlist', 'tinyhttp-static', 'tinyhttp-cors', 'tinyhttp-fallback', 'tinyhttp-compress'] as const
 
 /** The folders under `packages/` that hold a publishable (non-private) package, with their names. */
 export function workspacePackages(): Array<{ dir: string; name: string; version: string }> {

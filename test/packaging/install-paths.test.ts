@@ -41,7 +41,7 @@ function ready(): void {
 }
 
 describe('install paths from a clone', () => {
-  it('npm install -g of all six tarballs (into a temporary prefix) gives a working tinyhttp-cli (--version, --check)', async () => {
+  it('npm install -g of every tarball (into a temporary prefix) gives a working tinyhttp-cli (--version, --check)', async () => {
     ready()
     const prefix = join(temp, 'global')
     await runOk('npm', ['install', '-g', '--prefix', prefix, ...NPM_FLAGS, ...tarballs], { cwd: temp, timeoutMs: 180_000, env: cleanEnv() })
@@ -70,13 +70,14 @@ const { allowlist } = require('tinyhttp-allowlist')
 const { serveStatic } = require('tinyhttp-static')
 const { cors } = require('tinyhttp-cors')
 const { fallback } = require('tinyhttp-fallback')
+const { compress } = require('tinyhttp-compress')
 const { run } = require('tinyhttp-cli')
-console.log(JSON.stringify([createApp, allowlist, serveStatic, cors, fallback, run].map(f => typeof f)))
+console.log(JSON.stringify([createApp, allowlist, serveStatic, cors, fallback, compress, run].map(f => typeof f)))
 `,
     )
     const r = await run(process.execPath, ['main.js'], { cwd: project, timeoutMs: 30_000, env: cleanEnv() })
     expect(r.code, r.stderr).toBe(0)
-    expect(JSON.parse(r.stdout)).toEqual(['function', 'function', 'function', 'function', 'function', 'function'])
+    expect(JSON.parse(r.stdout)).toEqual(['function', 'function', 'function', 'function', 'function', 'function', 'function'])
     expect(r.stderr).toBe('')
   }, 240_000)
 })

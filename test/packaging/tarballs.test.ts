@@ -59,6 +59,13 @@ import { allowlist, type AllowlistReport } from 'tinyhttp-allowlist'
 import { serveStatic } from 'tinyhttp-static'
 import { cors } from 'tinyhttp-cors'
 import { fallback } from 'tinyhttp-fallback'
+import { compress, type CompressOptions } from 'tinyhttp-compress'
+
+const compressOptions: CompressOptions = { codings: ['gzip'] }
+const big: Middleware = async (ctx, next) => {
+  if (ctx.req.path !== '/big.txt') return next()
+  ctx.res.body = 'compressible text '.repeat(200)
+}
 
 const marker: Middleware = async (ctx, next) => {
   await next()
@@ -69,14 +76,16 @@ const gate = allowlist(['index.html'], { root: './public' })
 const files = serveStatic('./public')
 const app = createApp()
 app.use(marker)
+app.use(compress(compressOptions))
 app.use(cors())
+app.use(big)
 app.use(gate)
 app.use(files)
 app.use(fallback())
 const report: AllowlistReport = await gate.ready
 const { port } = await app.listen(0, '127.0.0.1')
-for (const path of ['/index.html', '/secret.txt']) {
-  const res = await fetch(\`http://127.0.0.1:\${port}\${path}\`)
+for (const path of ['/index.html', '/secret.txt', '/big.txt']) {
+  const res = await fetch(\`http://127.0.0.1:\${port}\${path}\`, { headers: { 'accept-encoding': 'gzip' } })
   const body = await res.text()
   console.log(JSON.stringify({
     path,
@@ -84,6 +93,7 @@ for (const path of ['/index.html', '/secret.txt']) {
     type: res.headers.get('content-type'),
     acao: res.headers.get('access-control-allow-origin'),
     marker: res.headers.get('x-packaging'),
+    encoding: res.headers.get('content-encoding'),
     body,
   }))
 }
@@ -279,9 +289,11 @@ describe('tarballs', () => {
     await tsc(project, ['-p', '.', '--noEmit', 'false', '--outDir', 'out', '--skipLibCheck'])
     const r = await runOk(process.execPath, ['out/app.js'], { cwd: project, timeoutMs: 30_000, env: cleanEnv() })
     const lines = r.stdout.trim().split('\n').map(l => JSON.parse(l) as Record<string, unknown>)
-    expect(lines, r.stdout).toHaveLength(3)
-    const [index, secret, report] = lines
-    expect(index).toMatchObject({ path: '/index.html', status: 200, acao: '*', marker: 'yes', body: INDEX_HTML })
+    expect(lines, r.stdout).toHaveLength(4)
+    const [index, secret, big, report] = lines
+    // static's answer is static's own (compress leaves it alone); the 3.6 KB string is gzipped (fetch decodes it).
+    expect(index).toMatchObject({ path: '/index.html', status: 200, acao: '*', marker: 'yes', encoding: null, body: INDEX_HTML })
+    expect(big).toMatchObject({ path: '/big.txt', status: 200, acao: '*', encoding: 'gzip', body: 'compressible text '.repeat(200) })
     expect(String(index?.type)).toMatch(/^text\/html\b/)
     expect(secret).toMatchObject({ path: '/secret.txt', status: 403, acao: '*', marker: 'yes', body: '' })
     expect(report).toEqual({ allowed: ['/index.html'] })
