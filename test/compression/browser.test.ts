@@ -61,14 +61,14 @@ function httpsGet(port: number, path: string, acceptEncoding: string): Promise<{
   })
 }
 
-/** Waits (≤ 30 s) until an HTTPS GET with `Accept-Encoding: br` gets br. */
+/** Waits (≤ 20 s) until an HTTPS GET with `Accept-Encoding: br` gets br. */
 async function waitForHttpsBr(port: number, path: string): Promise<void> {
-  const deadline = Date.now() + 30_000
+  const deadline = Date.now() + 20_000
   while (Date.now() < deadline) {
     if ((await httpsGet(port, path, 'br')).coding === 'br') return
     await sleep(200)
   }
-  throw new Error(`no br variant of ${path} over HTTPS within 30 s`)
+  throw new Error(`no br variant of ${path} over HTTPS within 20 s`)
 }
 
 /** What the browser saw of one response, read before its context closes. */

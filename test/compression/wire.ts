@@ -108,7 +108,7 @@ export function variantTag(identity: string, coding: Coding): string {
  * const br = await waitForCoding(cli.port, '/app.js', 'br', fileOf(site, 'app.js'))
  * ```
  */
-export async function waitForCoding(port: number, path: string, coding: Coding, expected?: Buffer, timeoutMs = 30_000): Promise<WireResponse> {
+export async function waitForCoding(port: number, path: string, coding: Coding, expected?: Buffer, timeoutMs = 20_000): Promise<WireResponse> {
   const deadline = Date.now() + timeoutMs
   let last = ''
   for (let attempt = 0; Date.now() < deadline; attempt++) {
