@@ -1,28 +1,21 @@
-import { execFile, execFileSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { curlVersion } from '../helpers/curl.js'
 import { cleanupTemp, demoSite, ensureBuilt, killAll, startCli } from './helpers.js'
 
 const run = promisify(execFile)
 
-function hasCurl(): boolean {
-  try {
-    execFileSync('curl', ['--version'], { stdio: 'ignore' })
-    return true
-  } catch {
-    return false
-  }
-}
 
 beforeAll(ensureBuilt, 200_000)
 afterEach(killAll)
 afterAll(cleanupTemp)
 
-// curl is Debian's package (.ci/run installs it); without it there is no real client to run here.
-describe.skipIf(!hasCurl())('curl against the CLI', () => {
+describe('curl against the CLI', () => {
   it('HEAD, Range, a conditional request and keep-alive reuse', async () => {
+    curlVersion()
     const { cwd, root } = demoSite()
     const css = readFileSync(join(root, 'style.css'))
     const cli = await startCli(['public', '--port', '0', '-q'], { cwd })

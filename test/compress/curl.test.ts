@@ -3,23 +3,16 @@
  * every coding it can decode, gets br, and prints the original bytes; a streamed body and a body in
  * memory on one reused connection; HEAD shows the fields of the GET.
  */
-import { execFile, execFileSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { Readable } from 'node:stream'
 import { promisify } from 'node:util'
 import { createApp, type App } from 'tinyhttp-core'
 import { compress } from 'tinyhttp-compress'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { curlVersion } from '../helpers/curl.js'
 
 const run = promisify(execFile)
 
-function hasCurl(): boolean {
-  try {
-    execFileSync('curl', ['--version'], { stdio: 'ignore' })
-    return true
-  } catch {
-    return false
-  }
-}
 
 const ITEMS = { items: Array.from({ length: 300 }, (_, i) => ({ id: i, name: `item ${i}`, tags: ['a', 'b'] })) }
 const LINES = Array.from({ length: 50 }, (_, i) => `line ${i}: ${'some log text that repeats '.repeat(8)}\n`)
@@ -44,8 +37,8 @@ async function start(): Promise<string> {
   return `http://127.0.0.1:${port}`
 }
 
-// curl is Debian's package (.ci/run installs it); without it there is no real client to run here.
-describe.skipIf(!hasCurl())('curl --compressed against compress()', () => {
+describe('curl --compressed against compress()', () => {
+  beforeAll(() => void curlVersion())
   it('gets br for JSON in memory and for a stream, decodes both, on one reused connection', async () => {
     const base = await start()
     const { stdout, stderr } = await run('curl', ['-sv', '--compressed', '-D', '-', `${base}/items`, '-D', '-', `${base}/log`], { maxBuffer: 16 * 1024 * 1024 })

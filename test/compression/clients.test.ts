@@ -6,25 +6,20 @@
  *
  * Needs Debian's `curl` (installed by .ci/run): without it the curl tests fail and say so.
  */
-import { execFile, execFileSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cleanupTemp, ensureBuilt, killAll, tempDir } from '../cli/helpers.js'
 import { COMPRESSIBLE, fileOf, makeSite, type Site } from './fixture.js'
+import { curlVersion } from '../helpers/curl.js'
 import { startSite, waitForAll } from './wire.js'
 
 let site: Site
 let port: number
-let curlVersion = ''
 
 beforeAll(async () => {
   ensureBuilt()
-  try {
-    curlVersion = execFileSync('curl', ['--version'], { encoding: 'utf8' })
-  } catch {
-    curlVersion = ''
-  }
   site = makeSite()
   ;({ port } = await startSite(site))
   await waitForAll(port, site, COMPRESSIBLE)
@@ -33,10 +28,6 @@ afterAll(async () => {
   await killAll()
   cleanupTemp()
 })
-
-function requireCurl(): void {
-  if (curlVersion === '') throw new Error('curl is not installed: apt-get install -y curl (.ci/run installs it)')
-}
 
 /** Runs curl (≤ 20 s) writing the body to a file; returns the response head and the body bytes. */
 function curl(args: string[]): Promise<{ head: string; body: Buffer }> {
@@ -58,10 +49,10 @@ function field(head: string, name: string): string | undefined {
 
 describe('curl', () => {
   it.each(COMPRESSIBLE)('--compressed /%s: br (gzip without brotli), decoded output = the file', async name => {
-    requireCurl()
+    curlVersion()
     const { head, body } = await curl(['--compressed', `http://127.0.0.1:${port}/${name}`])
     expect(head).toMatch(/^HTTP\/1\.1 200 /)
-    const expected = /\bbrotli\b/i.test(curlVersion) ? 'br' : 'gzip'
+    const expected = /\bbrotli\b/i.test(curlVersion()) ? 'br' : 'gzip'
     expect(field(head, 'content-encoding')).toBe(expected)
     expect(field(head, 'vary')).toMatch(/accept-encoding/i)
     expect(body.equals(fileOf(site, name))).toBe(true)
@@ -69,14 +60,14 @@ describe('curl', () => {
   })
 
   it('--compressed with Accept-Encoding: gzip → gzip, decoded output = the file', async () => {
-    requireCurl()
+    curlVersion()
     const { head, body } = await curl(['--compressed', '-H', 'Accept-Encoding: gzip', `http://127.0.0.1:${port}/app.js`])
     expect(field(head, 'content-encoding')).toBe('gzip')
     expect(body.equals(fileOf(site, 'app.js'))).toBe(true)
   })
 
   it('plain curl (no Accept-Encoding) → the file as is, with Vary', async () => {
-    requireCurl()
+    curlVersion()
     const { head, body } = await curl([`http://127.0.0.1:${port}/app.js`])
     expect(field(head, 'content-encoding')).toBeUndefined()
     expect(field(head, 'vary')).toMatch(/accept-encoding/i)
@@ -84,7 +75,7 @@ describe('curl', () => {
   })
 
   it('--compressed, keep-alive: three URLs on one connection, each decoded to its file', async () => {
-    requireCurl()
+    curlVersion()
     const dir = tempDir('tinyhttp-curl-')
     const urls = ['app.js', 'style.css', 'index.html']
     const out: string[] = []
@@ -97,7 +88,7 @@ describe('curl', () => {
   })
 
   it('-I --compressed (HEAD): the coding and length of the GET', async () => {
-    requireCurl()
+    curlVersion()
     const get = await curl(['--compressed', `http://127.0.0.1:${port}/app.js`])
     const head = await curl(['-I', '--compressed', `http://127.0.0.1:${port}/app.js`])
     expect(field(head.head, 'content-encoding')).toBe(field(get.head, 'content-encoding'))
