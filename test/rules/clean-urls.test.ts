@@ -10,7 +10,7 @@ import { createApp, type App } from 'tinyhttp-core'
 import { fallback } from 'tinyhttp-fallback'
 import { serveStatic } from 'tinyhttp-static'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { parseRedirects, rules, type SiteRules, type TrailingSlash } from 'tinyhttp-rules'
+import { parseHeaders, parseRedirects, rules, type SiteRules, type TrailingSlash } from 'tinyhttp-rules'
 
 /** Every file on disk; each app's allowlist decides which of them are served. */
 const FILES: Record<string, string> = {
@@ -180,6 +180,30 @@ describe('redirect details', () => {
     const unforced = await appFor(['about.html', 'index.html'], true, 'remove', '/about /index.html 302\n')
     expect(await outcome(unforced, '/about')).toBe('200 about.html')
     expect(await outcome(unforced, '/nowhere')).toBe('403')
+  })
+})
+
+describe('header rules follow the file served', () => {
+  it('a clean URL and a folder rewritten without its slash get the rules of the file they serve, on 200 and 304', async () => {
+    const list = allowlist(['about.html', 'dir/index.html'], { root })
+    lists.push(list)
+    const report = await list.ready
+    const paths = new Set(report.allowed.map(f => f.urlPath))
+    const config: SiteRules = {
+      ...parseHeaders('/about.html\n  X-Page: about\n/dir/index.html\n  X-Page: dir\n', '_headers'),
+      cleanUrls: true,
+      trailingSlash: 'remove',
+    }
+    const app = createApp()
+    app.use(fallback(), rules(config, { exists: p => paths.has(p) }), list, serveStatic(root))
+    for (const [target, page] of [['/about', 'about'], ['/dir', 'dir']] as const) {
+      const res = await app.inject({ target, headers: { Host: 'x' } })
+      expect(res.status, target).toBe(200)
+      expect(res.headers.get('x-page'), target).toBe(page)
+      const again = await app.inject({ target, headers: { Host: 'x', 'If-None-Match': res.headers.get('etag')! } })
+      expect(again.status, target).toBe(304)
+      expect(again.headers.get('x-page'), target).toBe(page)
+    }
   })
 })
 
