@@ -151,6 +151,19 @@ describe('redirect details', () => {
     expect(page.body.toString()).toBe('CAFE')
   })
 
+  it('a file under its own name keeps it; a slash after it goes, in one hop, with "remove"', async () => {
+    const plain = await appFor(['app.js', 'about.html'], false, 'add')
+    expect(await outcome(plain, '/app.js')).toBe('200 app.js')
+    expect(await outcome(plain, '/app.js/')).toBe('403')
+    const removing = await appFor(['app.js', 'about.html'], true, 'remove')
+    expect(await outcome(removing, '/app.js/')).toBe('301 /app.js')
+    expect(await outcome(removing, '/about.html/')).toBe('301 /about')
+    expect(await outcome(removing, '/')).toBe('403')
+    const root = await appFor(['index.html'], true, 'remove')
+    expect(await outcome(root, '/index.html')).toBe('301 /')
+    expect(await outcome(root, '/')).toBe('200 index.html')
+  })
+
   it('a POST is not redirected: it goes on as it came (static answers 405)', async () => {
     const app = await appFor(['about.html'], true, 'remove')
     const res = await app.inject({ method: 'POST', target: '/about.html', headers: { Host: 'x', 'Content-Length': '0' } })
@@ -234,6 +247,7 @@ describe('property: following redirects ends within 5 hops, on this site', () =>
             seen.add(location)
             if (query !== '') expect(decodeURIComponent(location.slice(location.indexOf('?')))).toBe(query)
             target = location
+            expect(hop, `${target}: a second redirect`).toBe(0)
           }
           throw new Error(`more than 5 redirects from /${segments.join('/')}`)
         },

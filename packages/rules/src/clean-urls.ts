@@ -63,6 +63,22 @@ interface Served {
  * ```
  */
 export function resolveCleanPath(segments: readonly string[], trailingSlash: boolean, s: CleanSettings): CleanDecision {
+  const first = decide(segments, trailingSlash, s)
+  if (first.kind !== 'redirect') return first
+  // `/about.html/` → `/about.html` → `/about`: send the client to the end of the chain at once. Each step
+  // only ever moves towards a served URL, so two more steps are enough; bounded all the same.
+  let final = first
+  for (let step = 0; step < 3; step++) {
+    const target = final.path === '/' ? [] : final.path.slice(1).replace(/\/$/, '').split('/')
+    const next = decide(target, final.path.endsWith('/'), s)
+    if (next.kind !== 'redirect' || next.path === final.path) break
+    final = next
+  }
+  return final
+}
+
+/** One step of {@link resolveCleanPath}. */
+function decide(segments: readonly string[], trailingSlash: boolean, s: CleanSettings): CleanDecision {
   if (segments.length === 0) return PASS
   const here = served(segments, trailingSlash, s)
   if (!s.cleanUrls || here.file === undefined || here.decision.kind === 'redirect') return here.decision
