@@ -64,7 +64,10 @@ async function appFor(served: readonly string[], cleanUrls: boolean, trailingSla
   const list = allowlist([...served], { root })
   lists.push(list)
   const report = await list.ready
-  const paths = new Set(report.allowed.flatMap(f => (f.urlPath.endsWith('/index.html') ? [f.urlPath, f.urlPath.slice(0, -'index.html'.length)] : [f.urlPath])))
+  // What is served, as loosely as a table might say it: a listed `x/index.html` also makes `/x/` and `/x`
+  // "exist" (the allowlist lets `/x` through for static's folder redirect).
+  const folder = (p: string) => p.slice(0, -'/index.html'.length)
+  const paths = new Set(report.allowed.flatMap(f => (f.urlPath.endsWith('/index.html') && f.urlPath !== '/index.html' ? [f.urlPath, folder(f.urlPath) + '/', folder(f.urlPath)] : [f.urlPath])))
   const config: SiteRules = { ...parseRedirects(routes, '_redirects'), cleanUrls, trailingSlash }
   const app = createApp()
   app.use(fallback(), rules(config, { exists: p => paths.has(p) }), list, serveStatic(root))

@@ -108,7 +108,9 @@ function served(segments: readonly string[], slash: boolean, s: CleanSettings): 
   const indexFile = s.index === false ? undefined : segments.length === 0 ? '/' + s.index : `${name}/${s.index}`
   const hasIndex = indexFile !== undefined && s.exists(indexFile)
   if (segments.length === 0) return { file: hasIndex ? indexFile : undefined, decision: PASS }
-  const hasFile = s.exists(name)
+  // A path that is a folder with an index is no file, even if `exists` says yes for it (a table that
+  // lists `/dir` for static's folder redirect): taking it for a file would loop with that redirect.
+  const hasFile = !hasIndex && s.exists(name)
   const html = s.cleanUrls ? `${name}.html` : undefined
   const hasHtml = html !== undefined && s.exists(html)
   const t = s.trailingSlash
