@@ -21,7 +21,9 @@ import type { ValidateOptions } from './validate.js'
 export interface RulesOptions extends ValidateOptions {
   /**
    * Whether a file is served at a canonical path (`'/app.js'`): a rule without `!` (not forced) does not
-   * apply where one is (Netlify's shadowing). Without it, every rule applies as if forced.
+   * apply where one is (Netlify's shadowing). Without it, every rule applies as if forced. `cleanUrls` and
+   * `trailingSlash` need it and ask it about file paths (`/about.html`, `/about/index.html`, `/about`); a
+   * path that is also a folder with an index (`/about` when `/about/index.html` exists) counts as the folder.
    */
   readonly exists?: (canonicalPath: string) => boolean
   /**
