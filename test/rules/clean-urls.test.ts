@@ -199,6 +199,19 @@ describe('redirect details', () => {
   })
 })
 
+describe('with an SPA catch-all rewrite without "!"', () => {
+  it('clean pages and folders shadow it; the rest gets the shell', async () => {
+    const app = await appFor(['about.html', 'dir/index.html', 'index.html'], true, 'remove', '/* /index.html 200\n')
+    expect(await outcome(app, '/about')).toBe('200 about.html')
+    expect(await outcome(app, '/about/')).toBe('301 /about')
+    expect(await outcome(app, '/about.html')).toBe('301 /about')
+    expect(await outcome(app, '/dir')).toBe('200 dir/index.html')
+    expect(await outcome(app, '/dir/')).toBe('301 /dir')
+    expect(await outcome(app, '/deep/link')).toBe('200 index.html')
+    expect(await outcome(app, '/secret')).toBe('200 index.html')
+  })
+})
+
 describe('header rules follow the file served', () => {
   it('a clean URL and a folder rewritten without its slash get the rules of the file they serve, on 200 and 304', async () => {
     const list = allowlist(['about.html', 'dir/index.html'], { root })
