@@ -54,7 +54,7 @@ export interface RulesOptions extends ValidateOptions {
  * @param config - the rule set (from the importers, merged with `mergeRules`)
  * @param options - allowed hosts for absolute destinations, and which paths hold files
  * @returns the middleware, named `rules`
- * @throws RulesConfigError for an invalid rule set or one that needs what is not applied yet
+ * @throws RulesConfigError for an invalid rule set, or one that needs `options.exists` without it
  * @example
  * ```ts
  * const app = createApp()

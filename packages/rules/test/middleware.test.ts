@@ -129,7 +129,7 @@ describe('rules(): header rules on the way out', () => {
   })
 })
 
-describe('rules(): what it does not apply yet is refused at start-up', () => {
+describe('rules(): what it cannot apply is refused at start-up', () => {
   it.each<[string, () => unknown, RegExp]>([
     ['a rewrite without ! and without exists()', () => rules(parseRedirects('/a /b\n/* /index.html 200\n', '_redirects')), /^_redirects:2: a rewrite without "!"/],
     ['a rewrite with a query', () => rules(parseRedirects('/a /b?x=1 200!\n', '_redirects')), /^_redirects:1: a rewrite destination with a query/],
