@@ -49,8 +49,9 @@ interface Served {
  * Decides for one canonical path (its segments and trailing slash). The outcome table in the package
  * README is this function over every request shape and every combination of settings.
  *
- * A redirect is only ever made to a path that this function serves (`rewrite` or `pass` on a file) and
- * that is served from the same file, so following redirects ends after one hop: no loop is possible.
+ * A redirect always goes to a path for which this function decides `rewrite` or `pass` (never another
+ * redirect), so following redirects ends after one hop: no loop is possible. The cleanUrls redirect of a
+ * `.html` or index name is made only when its clean URL serves the very same file.
  *
  * @param segments - the canonical path's decoded segments (`[]` for `/`)
  * @param trailingSlash - whether the canonical path ends in `/`
