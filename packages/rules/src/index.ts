@@ -41,3 +41,4 @@ export { captureNames, compilePattern, tryCompilePattern, type PathPattern, type
 export { PatternTrie, type PatternMatch } from './trie.js'
 export { validateRules, type ValidateOptions } from './validate.js'
 export { rules, type RulesOptions } from './middleware.js'
+export { resolveCleanPath, type CleanDecision, type CleanSettings } from './clean-urls.js'

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { STATUS_TEXT, afterNext, canonicalizePath, isSafeFieldValue, type Context, type Middleware, type Next } from 'tinyhttp-core'
+import { STATUS_TEXT, afterNext, canonicalizePath, encodePath, isSafeFieldValue, type Context, type Middleware, type Next } from 'tinyhttp-core'
+import { resolveCleanPath, type CleanSettings } from './clean-urls.js'
 import { compileRules, type RouteMatch } from './compile.js'
 import { RulesConfigError } from './errors.js'
 import type { RedirectRule, SiteRules } from './model.js'
@@ -20,7 +21,9 @@ import type { ValidateOptions } from './validate.js'
 export interface RulesOptions extends ValidateOptions {
   /**
    * Whether a file is served at a canonical path (`'/app.js'`): a rule without `!` (not forced) does not
-   * apply where one is (Netlify's shadowing). Without it, every rule applies as if forced.
+   * apply where one is (Netlify's shadowing). Without it, every rule applies as if forced. `cleanUrls` and
+   * `trailingSlash` need it and ask it about file paths (`/about.html`, `/about/index.html`, `/about`); a
+   * path that is also a folder with an index (`/about` when `/about/index.html` exists) counts as the folder.
    */
   readonly exists?: (canonicalPath: string) => boolean
   /**
@@ -44,13 +47,14 @@ export interface RulesOptions extends ValidateOptions {
  * plugins that map paths answer 400). Route rules are matched once (a rewrite's target is not matched
  * again). Header rules match the canonical path after any rewrite, and for a file answer by static to a
  * folder path also the path of its index file (`options.index`). A rewrite without `!` needs `options.exists` (else it would hide every file); a rewrite
- * destination has no query. Not applied yet, and therefore refused when the rule set asks for them (a
- * {@link RulesConfigError}): `cleanUrls: true`, and `trailingSlash` `'add'` or `'remove'`.
+ * destination has no query. `cleanUrls` and `trailingSlash` (see the outcome table in the README) need
+ * `options.exists` (asked about file paths: `/about.html`, `/docs/index.html`): they apply after forced
+ * rules and before the others, rewrite internally or answer `GET`/`HEAD` with a 301 to a relative path.
  *
  * @param config - the rule set (from the importers, merged with `mergeRules`)
  * @param options - allowed hosts for absolute destinations, and which paths hold files
  * @returns the middleware, named `rules`
- * @throws RulesConfigError for an invalid rule set or one that needs what is not applied yet
+ * @throws RulesConfigError for an invalid rule set, or one that needs `options.exists` without it
  * @example
  * ```ts
  * const app = createApp()
@@ -84,11 +88,35 @@ export function rules(config: SiteRules, options: RulesOptions = {}): Middleware
     throw err
   }
 
+  const clean: CleanSettings | undefined =
+    exists !== undefined && (config.cleanUrls === true || config.trailingSlash === 'add' || config.trailingSlash === 'remove')
+      ? { cleanUrls: config.cleanUrls === true, trailingSlash: config.trailingSlash ?? 'ignore', index, exists }
+      : undefined
+
   return function rules(ctx: Context, next: Next): void | Promise<void> {
     const path = ctx.req.canonicalPath
     if (!path.ok) return next()
     const hit = compiled.route(path.segments, path.trailingSlash)
-    if (hit !== undefined && (hit.rule.force || exists === undefined || !exists(path.path))) {
+    let shadowed = false
+    if (clean !== undefined && (hit === undefined || !hit.rule.force)) {
+      // cleanUrls / trailingSlash: after forced rules, before the others (a file here shadows them).
+      const decision = resolveCleanPath(path.segments, path.trailingSlash, clean)
+      if (decision.kind === 'rewrite') {
+        ctx.req.rewrite(encodePath(decision.path))
+        shadowed = true
+      } else if (decision.kind === 'redirect') {
+        shadowed = true
+        const method = ctx.req.method
+        const location = encodePath(decision.path)
+        // Canonical paths have no empty segment, so this never starts with `//`; checked all the same.
+        if ((method === 'GET' || method === 'HEAD') && !location.startsWith('//') && !location.includes('\\')) {
+          answerRedirect(ctx, 301, withQuery(location, ctx.req.rawQuery))
+          if (hasHeaders) decorate(ctx)
+          return
+        }
+      }
+    }
+    if (hit !== undefined && !shadowed && (hit.rule.force || exists === undefined || !exists(path.path))) {
       if (hit.rule.kind === 'rewrite') {
         // Routes are matched once. A target that is not canonical although each part is (`/file~:n` with
         // n = 1 makes the 8.3 name `file~1`) is no rewrite at all: the request goes on as it came.
@@ -118,13 +146,18 @@ function servedFile(reason: string | undefined): boolean {
 
 /** Answers a redirect: status, `Location`, fixed body. */
 function redirect(ctx: Context, hit: RouteMatch, rule: RedirectRule): void {
+  answerRedirect(ctx, rule.status, withQuery(hit.target, ctx.req.rawQuery))
+}
+
+/** Answers a redirect to `location` with a fixed body that echoes nothing of the request. */
+function answerRedirect(ctx: Context, status: number, location: string): void {
   const res = ctx.res
-  res.status = rule.status
+  res.status = status
   res.reason = 'rules:redirect'
-  res.headers.set('Location', withQuery(hit.target, ctx.req.rawQuery))
+  res.headers.set('Location', location)
   res.headers.set('Content-Type', 'text/plain; charset=utf-8')
   res.headers.set('X-Content-Type-Options', 'nosniff')
-  res.body = `${rule.status} ${STATUS_TEXT[rule.status] ?? 'Redirect'}\n`
+  res.body = `${status} ${STATUS_TEXT[status] ?? 'Redirect'}\n`
 }
 
 /**
@@ -147,9 +180,11 @@ function refuseUnapplied(config: SiteRules, options: RulesOptions): void {
       throw new RulesConfigError(rule.source, 'a rewrite without "!" is shadowed by existing files: pass options.exists (or force it with 200!)')
     }
   }
-  if (config.cleanUrls === true) throw new RulesConfigError({ file: '(rules)', key: 'cleanUrls' }, 'cleanUrls is not applied by the rules() middleware yet')
-  if (config.trailingSlash === 'add' || config.trailingSlash === 'remove') {
-    throw new RulesConfigError({ file: '(rules)', key: 'trailingSlash' }, 'trailingSlash is not applied by the rules() middleware yet')
+  if (options.exists === undefined && config.cleanUrls === true) {
+    throw new RulesConfigError({ file: '(rules)', key: 'cleanUrls' }, 'cleanUrls needs options.exists (which files are served)')
+  }
+  if (options.exists === undefined && (config.trailingSlash === 'add' || config.trailingSlash === 'remove')) {
+    throw new RulesConfigError({ file: '(rules)', key: 'trailingSlash' }, 'trailingSlash needs options.exists (which files are served)')
   }
 }
 

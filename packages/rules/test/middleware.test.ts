@@ -129,12 +129,12 @@ describe('rules(): header rules on the way out', () => {
   })
 })
 
-describe('rules(): what it does not apply yet is refused at start-up', () => {
+describe('rules(): what it cannot apply is refused at start-up', () => {
   it.each<[string, () => unknown, RegExp]>([
     ['a rewrite without ! and without exists()', () => rules(parseRedirects('/a /b\n/* /index.html 200\n', '_redirects')), /^_redirects:2: a rewrite without "!"/],
     ['a rewrite with a query', () => rules(parseRedirects('/a /b?x=1 200!\n', '_redirects')), /^_redirects:1: a rewrite destination with a query/],
-    ['cleanUrls', () => rules(parseServeJson('{"cleanUrls": true}', 'serve.json')), /cleanUrls is not applied/],
-    ['trailingSlash', () => rules(parseServeJson('{"trailingSlash": false}', 'serve.json')), /trailingSlash is not applied/],
+    ['cleanUrls', () => rules(parseServeJson('{"cleanUrls": true}', 'serve.json')), /cleanUrls needs options.exists/],
+    ['trailingSlash', () => rules(parseServeJson('{"trailingSlash": false}', 'serve.json')), /trailingSlash needs options.exists/],
     ['a hostile destination', () => rules(parseRedirects('/a //evil.example\n', '_redirects')), /^_redirects:1: destination/],
   ])('%s', (_label, make, message) => {
     expect(make).toThrow(RulesConfigError)
