@@ -41,3 +41,4 @@ export { captureNames, compilePattern, tryCompilePattern, type PathPattern, type
 export { PatternTrie, type PatternMatch } from './trie.js'
 export { validateRules, type ValidateOptions } from './validate.js'
 export { rules, type RulesOptions } from './middleware.js'
+export { IMMUTABLE, ISOLATE_HEADERS, cacheSpaHeaders, isHashedName, securityHeaders, type PresetHeader } from './presets.js'
