@@ -7,6 +7,7 @@ import { allowlist, type AllowlistMiddleware, type AllowlistReport } from 'tinyh
 import { createApp, type App, type Middleware } from 'tinyhttp-core'
 import { cors } from 'tinyhttp-cors'
 import { fallback, type FallbackOptions } from 'tinyhttp-fallback'
+import { presets } from 'tinyhttp-rules'
 import { serveStatic, type ServeStaticOptions } from 'tinyhttp-static'
 import type { CliConfig } from './config.js'
 import { oneLine, usageError } from './errors.js'
@@ -111,6 +112,16 @@ export function buildApp(config: CliConfig, log?: Middleware): BuiltApp {
   const hosts = hostsOf(config)
   if (hosts.check) app.use(hostCheck(hosts.names))
   if (corsMw !== undefined) app.use(corsMw)
+  // Only when a preset is on (no cost otherwise); outside fallback, so the SPA shell and refusals get them.
+  if (config.cache !== undefined || config.isolate || config.securityHeaders) {
+    app.use(
+      presets({
+        ...(config.cache !== undefined ? { cache: config.cache } : {}),
+        isolate: config.isolate,
+        ...(config.securityHeaders ? { securityHeaders: { tls: config.tls !== undefined } } : {}),
+      }),
+    )
+  }
   app.use(fallbackMw)
   if (config.notFound === 404) app.use(denyAsNotFound())
   app.use(allow, files)

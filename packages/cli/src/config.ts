@@ -56,6 +56,12 @@ export interface CliConfig {
   maxAge: number | undefined
   /** Adds `immutable` to `Cache-Control`. */
   immutable: boolean
+  /** `--cache spa`: the cache preset of tinyhttp-rules, or `undefined`. */
+  cache: 'spa' | undefined
+  /** `--isolate`: COOP, COEP and CORP on every response. */
+  isolate: boolean
+  /** `--security-headers` (HSTS too when `tls` is set). */
+  securityHeaders: boolean
   /** Strong ETags and `If-None-Match`. */
   etag: boolean
   /** Serve `.br` / `.zst` / `.gz` siblings. */
@@ -345,6 +351,10 @@ export async function resolveConfig(args: ParsedArgs, context: ConfigContext): P
   const maxAge = maxAgeText === undefined ? undefined : integer(maxAgeText, '--max-age', 0, 31_536_000 * 10)
   const immutable = bool(options, 'immutable', false)
   if (immutable && maxAge === undefined) throw usageError('--immutable needs --max-age <seconds>')
+  const cacheText = str(options, 'cache')
+  if (cacheText !== undefined && cacheText !== 'spa') throw usageError(`--cache takes spa, got ${JSON.stringify(cacheText)}`)
+  // --immutable would make every un-hashed asset immutable: what --cache spa exists to avoid.
+  if (cacheText !== undefined && immutable) throw usageError('--cache spa and --immutable cannot be combined: --cache spa marks only content-hashed names immutable')
 
   // SPA.
   let spa: string | undefined
@@ -392,6 +402,9 @@ export async function resolveConfig(args: ParsedArgs, context: ConfigContext): P
     cors,
     maxAge,
     immutable,
+    cache: cacheText === 'spa' ? 'spa' : undefined,
+    isolate: bool(options, 'isolate', false),
+    securityHeaders: bool(options, 'security-headers', false),
     etag: bool(options, 'etag', true),
     precompressed: bool(options, 'precompressed', false),
     compress: bool(options, 'compress', true),
