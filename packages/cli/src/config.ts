@@ -2,6 +2,7 @@ import { readFile, realpath, stat } from 'node:fs/promises'
 import { isIP } from 'node:net'
 import { availableParallelism } from 'node:os'
 import { isAbsolute, relative, resolve, sep } from 'node:path'
+import type { SiteRules } from 'tinyhttp-rules'
 import type { FlagName, FlagValue, ParsedArgs } from './args.js'
 import { CliError, oneLine, runtimeError, usageError } from './errors.js'
 
@@ -86,6 +87,11 @@ export interface CliConfig {
   quiet: boolean
   /** Dry run: print the table and exit. */
   check: boolean
+  /**
+   * Site rules given by the configuration file (`tinyhttp.json`), merged after the rule files found in
+   * the root (`_headers`, `_redirects`, `serve.json`); `undefined` when there is none.
+   */
+  siteRules: SiteRules | undefined
 }
 
 /** Where the configuration is resolved: the environment and the working directory. */
@@ -417,5 +423,6 @@ export async function resolveConfig(args: ParsedArgs, context: ConfigContext): P
     logFormat,
     quiet: bool(options, 'quiet', false),
     check: bool(options, 'check', false),
+    siteRules: undefined,
   }
 }
