@@ -28,15 +28,15 @@ export interface ListingView {
 const MAX_PAGE = 1_000_000
 
 /**
- * The q-value of the best `Accept` member matching a media type, `-1` when none matches.
+ * The q-value of the most specific `Accept` member matching a media type (`-1` when none matches), and
+ * how specific it was: 2 the type itself, 1 `type/*`, 0 `*\/*`.
  *
  * @param accept - the `Accept` field
  * @param type - the media type, lower case (`text/html`)
  * @param wildcards - whether `type/*` and `*\/*` count
  */
-function quality(accept: string, type: string, wildcards: boolean): number {
-  const slash = type.indexOf('/')
-  const major = type.slice(0, slash + 1) + '*'
+function quality(accept: string, type: string, wildcards: boolean): { q: number; specificity: number } {
+  const major = type.slice(0, type.indexOf('/') + 1) + '*'
   let best = -1
   let bestSpecificity = -1
   for (const member of accept.split(',')) {
@@ -51,16 +51,19 @@ function quality(accept: string, type: string, wildcards: boolean): number {
       const n = Number(value?.trim())
       q = Number.isFinite(n) && n >= 0 && n <= 1 ? n : 0
     }
+    // RFC 9110 §12.5.1: the most specific range decides; among equals, the best q.
     if (specificity > bestSpecificity || q > best) best = q
     bestSpecificity = specificity
   }
-  return best
+  return { q: best, specificity: bestSpecificity }
 }
 
 /**
- * Whether `Accept` asks for JSON rather than HTML: `application/json` listed with a q-value above 0 and
- * above the one `text/html` gets (from `text/html`, `text/*` or `*\/*`). A browser's `Accept`
- * (`text/html,…,*\/*;q=0.8`) gets HTML; `Accept: application/json` gets JSON; no `Accept` gets HTML.
+ * Whether `Accept` asks for JSON rather than HTML: `application/json` listed by name with a q-value above
+ * 0 and above the one `text/html` gets (from `text/html`, `text/*` or `*\/*`), or equal to it when
+ * `text/html` is reached only through a wildcard. A browser's `Accept` (`text/html,…,*\/*;q=0.8`) gets
+ * HTML; `Accept: application/json` and `application/json, text/plain, *\/*` (HTTP libraries) get JSON;
+ * no `Accept` gets HTML.
  *
  * @param accept - the `Accept` field, or undefined
  * @returns true for JSON
@@ -73,9 +76,10 @@ function quality(accept: string, type: string, wildcards: boolean): number {
  */
 export function prefersJson(accept: string | undefined): boolean {
   if (accept === undefined || accept.length > 4096) return false
-  const json = quality(accept, 'application/json', false)
+  const json = quality(accept, 'application/json', false).q
   if (json <= 0) return false
-  return json > quality(accept, 'text/html', true)
+  const html = quality(accept, 'text/html', true)
+  return json > html.q || (json === html.q && html.specificity < 2)
 }
 
 function pick<T extends string>(value: string | null, allowed: readonly T[], fallback: T): T {
