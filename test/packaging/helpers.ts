@@ -19,6 +19,7 @@ export const PACKAGES = {
   rules: 'tinyhttp-rules',
   fallback: 'tinyhttp-fallback',
   compress: 'tinyhttp-compress',
+  listing: 'tinyhttp-listing',
   cli: 'tinyhttp-cli',
 } as const
 
@@ -30,6 +31,7 @@ export const PLUGINS = [
   'tinyhttp-fallback',
   'tinyhttp-compress',
   'tinyhttp-rules',
+  'tinyhttp-listing',
 ] as const
 
 /** The folders under `packages/` that hold a publishable (non-private) package, with their names. */

@@ -57,6 +57,7 @@ export const FLAGS = [
   { name: 'precompressed', kind: 'boolean', description: 'serve file.br / file.zst / file.gz next to a file when the client accepts them' },
   { name: 'compress', kind: 'boolean', negatable: true, description: 'compress text files of 1 KiB to 1 MiB once (br, gzip; zstd where Node has it) and serve the result (--no-compress: off)', defaultText: 'on' },
   { name: 'spa', kind: 'optional', placeholder: '[file]', accepts: looksLikeHtml, description: 'answer extensionless HTML requests with this allowed file', defaultText: 'index.html' },
+  { name: 'listing', kind: 'boolean', description: 'list folders that have no index file: only what is served (HTML; JSON with Accept: application/json or ?format=json)' },
   { name: 'not-found', kind: 'value', placeholder: '403|404', description: 'status for paths that are not served', defaultText: '403' },
   { name: 'seed-methods', kind: 'boolean', description: 'answer 400 (not 405) to methods other than GET and HEAD' },
   { name: 'tls-cert', kind: 'value', placeholder: '<file>', description: 'serve HTTPS with this PEM certificate (needs --tls-key)' },

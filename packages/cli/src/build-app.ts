@@ -7,6 +7,7 @@ import { allowlist, type AllowlistMiddleware, type AllowlistReport } from 'tinyh
 import { createApp, type App, type Middleware } from 'tinyhttp-core'
 import { cors } from 'tinyhttp-cors'
 import { fallback, type FallbackOptions } from 'tinyhttp-fallback'
+import { listing } from 'tinyhttp-listing'
 import { presets } from 'tinyhttp-rules'
 import { serveStatic, type ServeStaticOptions } from 'tinyhttp-static'
 import type { CliConfig } from './config.js'
@@ -63,7 +64,7 @@ function plugin<T>(name: string, make: () => T): T {
 }
 
 /**
- * Builds the app: `[access log] → [host check] → cors → fallback → [deny as 404] → allowlist → static`.
+ * Builds the app: `[access log] → [host check] → cors → [presets] → fallback → [deny as 404] → [listing] → allowlist → static`.
  *
  * @param config - the validated configuration
  * @param log - the access log middleware, outermost; omitted when quiet
@@ -124,6 +125,9 @@ export function buildApp(config: CliConfig, log?: Middleware): BuiltApp {
   }
   app.use(fallbackMw)
   if (config.notFound === 404) app.use(denyAsNotFound())
+  // Before the allowlist, which refuses a folder path it has no index for: the listing answers those
+  // folders from the allowlist's own table (only what it serves) and passes every other request on.
+  if (config.listing) app.use(listing(allow))
   app.use(allow, files)
 
   let closed: Promise<void> | null = null

@@ -71,6 +71,8 @@ export interface CliConfig {
   compress: boolean
   /** SPA shell file relative to the root, or `undefined`. */
   spa: string | undefined
+  /** Directory listings for folders without an index file (tinyhttp-listing). */
+  listing: boolean
   /** Status for what is not served. */
   notFound: 403 | 404
   /** 400 for methods other than GET/HEAD (the original program's behaviour). */
@@ -415,6 +417,7 @@ export async function resolveConfig(args: ParsedArgs, context: ConfigContext): P
     precompressed: bool(options, 'precompressed', false),
     compress: bool(options, 'compress', true),
     spa,
+    listing: bool(options, 'listing', false),
     notFound: notFoundText === '404' ? 404 : 403,
     seedMethods: bool(options, 'seed-methods', false),
     tls,

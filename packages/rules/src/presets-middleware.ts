@@ -43,7 +43,12 @@ export function presets(options: PresetOptions): Middleware {
   function decorate(ctx: Context): void {
     const res = ctx.res
     if (res.committed) return
-    for (const [name, value] of always) res.headers.set(name, value)
+    for (const [name, value] of always) {
+      // A policy the answer brought itself (a directory listing's `default-src 'none'`) is kept: a second
+      // CSP field adds restrictions (every policy is enforced), replacing it would lift them.
+      if (name === 'Content-Security-Policy' && res.headers.has(name)) res.headers.append(name, value)
+      else res.headers.set(name, value)
+    }
     if (!cache) return
     if (res.reason === 'fallback:spa') {
       res.headers.set('Cache-Control', 'no-cache')

@@ -42,4 +42,15 @@ describe('presets()', () => {
     const tls = await appWith({ securityHeaders: { tls: true } }).inject({ target: '/', headers: { Host: 'x' } })
     expect(tls.headers.get('strict-transport-security')).toBe('max-age=31536000')
   })
+
+  it("--security-headers keeps a policy the answer brought (a listing's default-src 'none') and adds its own as a second field", async () => {
+    const app = createApp()
+    app.use(presets({ securityHeaders: { tls: false } }), ctx => {
+      ctx.res.headers.set('Content-Security-Policy', "default-src 'none'")
+      ctx.res.body = 'x'
+    })
+    const res = await app.inject({ target: '/', headers: { Host: 'x' } })
+    const lines = res.raw.toString('latin1').split('\r\n').filter(l => l.toLowerCase().startsWith('content-security-policy:'))
+    expect(lines).toEqual(["Content-Security-Policy: default-src 'none'", "Content-Security-Policy: frame-ancestors 'none'"])
+  })
 })
