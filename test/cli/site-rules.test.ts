@@ -167,6 +167,7 @@ describe('rule files with an explicit allow list', () => {
     const listed = await rawRequest(cli.port, request('GET', '/_redirects'))
     expect(listed.status).toBe(403)
     expect(listed.body.toString()).not.toContain('/old')
+    expect(cli.stderr()).toContain('tinyhttp-cli: warning: allow entry "_redirects" names a rule file: _headers, _redirects and serve.json are read as configuration and never served\n')
   })
 
   it('with --not-found 404 the rule files answer 404, like any path not served', async () => {
