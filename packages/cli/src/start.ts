@@ -94,8 +94,8 @@ export function printBanner(io: CliIo, config: CliConfig, urls: { local: string;
 export async function start(argv: readonly string[], io: CliIo = processIo(), options: StartOptions = {}): Promise<StartedServer> {
   const args = parseArgs(argv)
   const o = args.options
-  if (o.help === true || o.version === true || o.check === true) {
-    throw usageError('start() serves a folder; use run() for --help, --version and --check')
+  if (o.help === true || o.version === true || o.check === true || o['print-schema'] === true) {
+    throw usageError('start() serves a folder; use run() for --help, --version, --print-schema and --check')
   }
   const config = await resolveConfig(args, io)
   return startWith(config, io, options)
