@@ -18,6 +18,8 @@ export interface LoadedConfigFile extends ConfigFileContents {
   readonly path: string
   /** Its real path. */
   readonly realPath: string
+  /** What the command line sets, which the file cannot change: flag names, and `root` for a root argument. */
+  readonly overridden: readonly string[]
 }
 
 /**
@@ -42,6 +44,7 @@ export function locateConfigFile(option: FlagValue | undefined, cwd: string): { 
  *
  * @param path - absolute path
  * @param name - the file as messages name it
+ * @param overridden - what the command line sets (see {@link LoadedConfigFile.overridden})
  * @returns the file's contents, or undefined when it does not exist (ENOENT)
  * @throws CliError: exit code 1 when it cannot be read, 2 for its contents (see {@link parseConfigFile})
  * @example
@@ -49,7 +52,7 @@ export function locateConfigFile(option: FlagValue | undefined, cwd: string): { 
  * const file = await readConfigFile('/srv/tinyhttp.json', 'tinyhttp.json')
  * ```
  */
-export async function readConfigFile(path: string, name: string): Promise<LoadedConfigFile | undefined> {
+export async function readConfigFile(path: string, name: string, overridden: readonly string[] = []): Promise<LoadedConfigFile | undefined> {
   let realPath: string
   let text: string
   try {
@@ -60,7 +63,7 @@ export async function readConfigFile(path: string, name: string): Promise<Loaded
     if (code === 'ENOENT') return undefined
     throw runtimeError(`cannot read config file ${path}: ${code ?? oneLine(err)}`)
   }
-  return { ...parseConfigFile(text, name, dirname(path)), path, realPath }
+  return { ...parseConfigFile(text, name, dirname(path)), path, realPath, overridden }
 }
 
 /**
@@ -78,7 +81,8 @@ export async function readConfigFile(path: string, name: string): Promise<Loaded
 export async function loadConfigFile(args: ParsedArgs, cwd: string): Promise<LoadedConfigFile | undefined> {
   const where = locateConfigFile(args.options.config, cwd)
   if (where === undefined) return undefined
-  const file = await readConfigFile(where.path, where.name)
+  const overridden = [...Object.keys(args.options), ...(args.root !== undefined ? ['root'] : [])]
+  const file = await readConfigFile(where.path, where.name, overridden)
   if (file === undefined && where.required) throw runtimeError(`cannot read config file ${where.path}: ENOENT`)
   return file
 }

@@ -33,6 +33,8 @@ export interface ConfigFileContents {
   readonly siteRules: SiteRules | undefined
   /** `allowedRedirectHosts`: hosts absolute redirect destinations may name. */
   readonly allowedRedirectHosts: readonly string[]
+  /** The rule keys as written (`headers` … `trailingSlash`), to tell whether an edit changed the rules. */
+  readonly rulesText: string
   /** The file's text, to tell an edit that changed nothing. */
   readonly text: string
 }
@@ -93,7 +95,9 @@ export function parseConfigFile(text: string, name: string, dir: string): Config
   }
   const root = typeof top[ROOT_OPTION.key] === 'string' ? resolve(dir, top[ROOT_OPTION.key] as string) : undefined
   const allowedRedirectHosts = [...new Set((top.allowedRedirectHosts as string[] | undefined) ?? [])]
-  return { name, options, root, siteRules: rulesOf(top, name, allowedRedirectHosts), allowedRedirectHosts, text: String(text) }
+  const siteRules = rulesOf(top, name, allowedRedirectHosts)
+  const rulesText = JSON.stringify([...RULE_KEYS, 'trailingSlash'].map(k => top[k] ?? null))
+  return { name, options, root, siteRules, allowedRedirectHosts, rulesText, text: String(text) }
 }
 
 /** A file value as the command-line parser would have given it. */

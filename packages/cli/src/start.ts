@@ -12,6 +12,8 @@ import { resolveConfig, type CliConfig } from './config.js'
 import { CliError, oneLine, runtimeError, usageError } from './errors.js'
 import { LineWriter, painter, printWarning, processIo, useColor, type CliIo } from './output.js'
 import { awaitTable, buildApp } from './build-app.js'
+import { followConfigFile } from './config-file-watch.js'
+import type { SiteRules } from 'tinyhttp-rules'
 import { listen, serverUrls } from './listen.js'
 import { version } from './version.js'
 
@@ -145,6 +147,9 @@ export async function startWith(config: CliConfig, io: CliIo, options: StartOpti
   for (const server of built.app.servers) {
     server.on('error', err => printWarning(io, `server error: ${oneLine(err)}`))
   }
+  // --watch: config-file edits; rule keys through the server's atomic reload where the app has one.
+  const reload = 'reloadRules' in built && typeof built.reloadRules === 'function' ? (built.reloadRules as (extra: SiteRules) => Promise<void>).bind(built) : undefined
+  const stopFollowing = followConfigFile(config, reload, io, options.warnings !== false)
   const urls = serverUrls(config.host, port, config.tls !== undefined)
   if (options.banner !== false) printBanner(io, config, urls, files)
   return {
@@ -155,6 +160,7 @@ export async function startWith(config: CliConfig, io: CliIo, options: StartOpti
     files,
     config,
     async close(gracePeriod?: number) {
+      stopFollowing?.()
       await built.close(gracePeriod)
       writer.flush()
     },
