@@ -132,6 +132,39 @@ describe('flags win over the file', () => {
   })
 })
 
+describe('rule keys on the wire', () => {
+  // The rules reach the wire through the `rules` middleware that the i12-cli-rules branch wires into
+  // build-app.ts (with config.siteRules after the root's rule files, and config.allowedRedirectHosts as the
+  // allowed hosts); on a build without it, config.siteRules is filled but not served yet: skipped there.
+  const rulesWired = readFileSync(join(REPO, 'packages/cli/src/build-app.ts'), 'utf8').includes('reloadRules(')
+  it.skipIf(!rulesWired)('redirects (to a path, and to an allowed host) and header rules from tinyhttp.json', async () => {
+    const { cwd } = demoSite()
+    writeFileSync(
+      join(cwd, 'tinyhttp.json'),
+      JSON.stringify({
+        quiet: true,
+        headers: [{ source: '/style.css', headers: [{ key: 'X-From-Config', value: 'yes' }] }],
+        redirects: [
+          { source: '/old/:name', destination: '/:name', type: 308 },
+          { source: '/docs/*', destination: 'https://docs.example/:splat', type: 302 },
+        ],
+        allowedRedirectHosts: ['docs.example'],
+      }),
+    )
+    const cli = await startCli(['--port', '0'], { cwd })
+    const moved = await get(cli.port, '/old/style.css?v=1')
+    expect(moved.statusLine).toBe('HTTP/1.1 308 Permanent Redirect')
+    expect(moved.headers.get('location')).toEqual(['/style.css?v=1'])
+    const away = await get(cli.port, '/docs/guide/intro')
+    expect(away.status).toBe(302)
+    expect(away.headers.get('location')).toEqual(['https://docs.example/guide/intro'])
+    const style = await get(cli.port, '/style.css')
+    expect(style.status).toBe(200)
+    expect(style.headers.get('x-from-config')).toEqual(['yes'])
+    expect(style.body.equals(STYLE)).toBe(true)
+  })
+})
+
 describe('faults are startup errors naming the file and the key (exit 2, nothing served)', () => {
   it.each<[string, unknown, string]>([
     ['wrong type', { maxAge: '60' }, 'tinyhttp.json: maxAge: must be an integer from 0 to 315360000'],
