@@ -4,6 +4,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { parseArgs } from '../../packages/cli/src/args.js'
+import { resolveConfig } from '../../packages/cli/src/config.js'
 import { rawRequest } from '../helpers/raw-client.js'
 import { cleanupTemp, demoSite, ensureBuilt, killAll, request, spawnCli, startCli, tempDir, REPO } from './helpers.js'
 
@@ -46,6 +48,27 @@ describe('tinyhttp.json in the working directory', () => {
     const r = await exitOf(['--port', '0'], cwd)
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(/^tinyhttp-cli: tinyhttp\.json(:\d+)?: invalid JSON: /)
+  })
+})
+
+describe('resolveConfig with a config file (in-process)', () => {
+  it('fills siteRules, allowedRedirectHosts and configFile; its port beats $PORT, a flag beats both', async () => {
+    const { cwd, root } = demoSite()
+    writeFileSync(
+      join(cwd, 'tinyhttp.json'),
+      JSON.stringify({ port: 8123, redirects: [{ source: '/a', destination: 'https://docs.example/a' }], cleanUrls: true, allowedRedirectHosts: ['docs.example'] }),
+    )
+    const config = await resolveConfig(parseArgs([]), { cwd, env: { PORT: '9000' } })
+    expect(config.port).toBe(8123)
+    expect(config.root).toBe(root)
+    expect(config.allowedRedirectHosts).toEqual(['docs.example'])
+    expect(config.siteRules?.cleanUrls).toBe(true)
+    expect(config.siteRules?.routes.map(r => [r.pattern.text, r.to.text, r.source])).toEqual([['/a', 'https://docs.example/a', { file: 'tinyhttp.json', key: 'redirects[0]' }]])
+    expect(config.configFile?.path).toBe(join(cwd, 'tinyhttp.json'))
+    expect((await resolveConfig(parseArgs(['-p', '0']), { cwd, env: { PORT: '9000' } })).port).toBe(0)
+    // No file: nothing changes from before.
+    const none = await resolveConfig(parseArgs(['--no-config']), { cwd, env: { PORT: '9000' } })
+    expect([none.port, none.siteRules, none.allowedRedirectHosts, none.configFile]).toEqual([9000, undefined, [], undefined])
   })
 })
 
