@@ -66,6 +66,11 @@ describe('resolveConfig with a config file (in-process)', () => {
     expect(config.siteRules?.routes.map(r => [r.pattern.text, r.to.text, r.source])).toEqual([['/a', 'https://docs.example/a', { file: 'tinyhttp.json', key: 'redirects[0]' }]])
     expect(config.configFile?.path).toBe(join(cwd, 'tinyhttp.json'))
     expect((await resolveConfig(parseArgs(['-p', '0']), { cwd, env: { PORT: '9000' } })).port).toBe(0)
+    // A rule across options names the keys the file set (not those the command line set).
+    writeFileSync(join(cwd, 'tinyhttp.json'), JSON.stringify({ immutable: true, maxAge: 60 }))
+    await expect(resolveConfig(parseArgs(['--cache', 'spa']), { cwd, env: {} })).rejects.toThrow(
+      /^--cache spa and --immutable cannot be combined: .* \(tinyhttp\.json sets immutable\)$/,
+    )
     // No file: nothing changes from before.
     const none = await resolveConfig(parseArgs(['--no-config']), { cwd, env: { PORT: '9000' } })
     expect([none.port, none.siteRules, none.allowedRedirectHosts, none.configFile]).toEqual([9000, undefined, [], undefined])
@@ -198,6 +203,7 @@ describe('faults are startup errors naming the file and the key (exit 2, nothing
     ['redirect cycle', { redirects: [{ source: '/a', destination: '/b' }, { source: '/b', destination: '/a' }] }, 'tinyhttp.json: redirects[0]: redirect cycle: /a → /b → /a'],
     ['open redirect', { redirects: [{ source: '/a', destination: '//evil.example/' }] }, 'tinyhttp.json: redirects[0]: destination "//evil.example/"'],
     ['serve.json key we do not support', { directoryListing: true }, 'tinyhttp.json: directoryListing: unknown key'],
+    ['two keys that do not go together', { immutable: true }, '--immutable needs --max-age <seconds> (tinyhttp.json sets immutable)'],
   ])('%s', async (_, json, message) => {
     const { cwd } = demoSite()
     writeFileSync(join(cwd, 'tinyhttp.json'), JSON.stringify(json))

@@ -10,7 +10,8 @@ import { readFile, realpath } from 'node:fs/promises'
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path'
 import type { FlagValue, ParsedArgs } from './args.js'
 import { CONFIG_FILE_NAME, parseConfigFile, type ConfigFileContents } from './config-file.js'
-import { oneLine, runtimeError, usageError } from './errors.js'
+import { CliError, EXIT_USAGE, oneLine, runtimeError, usageError } from './errors.js'
+import { camelCase } from './schema-options.js'
 
 /** A config file read from disk. */
 export interface LoadedConfigFile extends ConfigFileContents {
@@ -126,4 +127,26 @@ export function refuseInsideRoot(file: LoadedConfigFile, root: string, rootResol
   if (isInside(root, file.realPath) || isInside(rootResolved, file.path)) {
     throw usageError(`config file ${file.name} is inside the root ${rootArg}: keep it outside so it is never served (or pass --no-config)`)
   }
+}
+
+/**
+ * Adds to a usage error that names options (`--immutable needs --max-age <seconds>`) which of them the
+ * config file set, so a reader who never typed the flag finds the key: `… (tinyhttp.json sets immutable)`.
+ *
+ * @param err - what the resolver threw
+ * @param file - the config file in use
+ * @returns the error to throw: the same one, or a usage error with the note
+ * @example
+ * ```ts
+ * namingFileKeys(usageError('--immutable needs --max-age <seconds>'), file).message
+ * // '--immutable needs --max-age <seconds> (tinyhttp.json sets immutable)'
+ * ```
+ */
+export function namingFileKeys(err: unknown, file: LoadedConfigFile): unknown {
+  if (!(err instanceof CliError) || err.exitCode !== EXIT_USAGE) return err
+  const overridden = new Set(file.overridden)
+  const keys = [...new Set([...err.message.matchAll(/--([a-z][a-z-]*)/g)].map(m => m[1] as string))]
+    .filter(flag => Object.hasOwn(file.options, flag) && !overridden.has(flag))
+    .map(camelCase)
+  return keys.length === 0 ? err : usageError(`${err.message} (${file.name} sets ${keys.join(', ')})`)
 }

@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os'
 import { isAbsolute, relative, resolve, sep } from 'node:path'
 import type { SiteRules } from 'tinyhttp-rules'
 import type { FlagName, FlagValue, ParsedArgs } from './args.js'
-import { loadConfigFile, mergeWithFile, refuseInsideRoot, type LoadedConfigFile } from './config-file-load.js'
+import { loadConfigFile, mergeWithFile, namingFileKeys, refuseInsideRoot, type LoadedConfigFile } from './config-file-load.js'
 import { CliError, oneLine, runtimeError, usageError } from './errors.js'
 
 /** The default root folder, relative to the working directory. */
@@ -307,10 +307,15 @@ async function readTls(certArg: string, keyArg: string, cwd: string): Promise<Tl
  * ```
  */
 export async function resolveConfig(given: ParsedArgs, context: ConfigContext): Promise<CliConfig> {
-  const { cwd, env } = context
   // The config file first; the command line's options replace its own.
-  const configFile = await loadConfigFile(given, cwd)
-  const args = mergeWithFile(configFile, given)
+  const configFile = await loadConfigFile(given, context.cwd)
+  return resolveMerged(mergeWithFile(configFile, given), context, configFile).catch((err: unknown) => {
+    throw configFile === undefined ? err : namingFileKeys(err, configFile)
+  })
+}
+
+async function resolveMerged(args: ParsedArgs, context: ConfigContext, configFile: LoadedConfigFile | undefined): Promise<CliConfig> {
+  const { cwd, env } = context
   const { options } = args
 
   // Root.
