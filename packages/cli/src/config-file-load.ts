@@ -13,7 +13,14 @@ import { CONFIG_FILE_NAME, parseConfigFile, type ConfigFileContents } from './co
 import { CliError, EXIT_USAGE, oneLine, runtimeError, usageError } from './errors.js'
 import { camelCase } from './schema-options.js'
 
-/** A config file read from disk. */
+/**
+ * A config file read from disk.
+ *
+ * @example
+ * ```ts
+ * const file: LoadedConfigFile | undefined = await readConfigFile('/srv/tinyhttp.json', 'tinyhttp.json')
+ * ```
+ */
 export interface LoadedConfigFile extends ConfigFileContents {
   /** Its absolute path (as named, symlinks kept: what is watched). */
   readonly path: string

@@ -17,7 +17,14 @@ import { printWarning, type CliIo } from './output.js'
 /** Quiet time after the last file-system event before the file is read (editors write in bursts). */
 const DEBOUNCE_MS = 50
 
-/** An edit of the config file that parsed and passed every check. */
+/**
+ * An edit of the config file that parsed and passed every check.
+ *
+ * @example
+ * ```ts
+ * const onChange = (c: ConfigFileChange): void => console.log(c.rulesChanged, c.restartKeys) // true, ['maxAge']
+ * ```
+ */
 export interface ConfigFileChange {
   /** The file as it is now. */
   readonly file: LoadedConfigFile

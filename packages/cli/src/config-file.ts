@@ -15,10 +15,22 @@ import { configSchema } from './schema.js'
 import { ROOT_OPTION, configOptions, type ConfigOption } from './schema-options.js'
 import { validateValue } from './schema-validate.js'
 
-/** The name of the config file looked for in the working directory. */
+/**
+ * The name of the config file looked for in the working directory.
+ *
+ * @example `join(process.cwd(), CONFIG_FILE_NAME) // …/tinyhttp.json`
+ */
 export const CONFIG_FILE_NAME = 'tinyhttp.json'
 
-/** What a config file says, ready to merge with the command line. */
+/**
+ * What a config file says, ready to merge with the command line.
+ *
+ * @example
+ * ```ts
+ * const contents: ConfigFileContents = parseConfigFile('{"cors": false}', 'tinyhttp.json', '/srv')
+ * contents.options.cors // false
+ * ```
+ */
 export interface ConfigFileContents {
   /** The file as messages name it (`tinyhttp.json`, or the `--config` argument). */
   readonly name: string

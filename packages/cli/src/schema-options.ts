@@ -24,10 +24,19 @@ export const COMMAND_LINE_ONLY: ReadonlySet<string> = new Set(['help', 'version'
  * How a path in the file is read: `'file-folder'` against the folder holding the config file (files that
  * live outside the served root: the root itself, the allow file, the TLS files); options not listed here
  * keep their command-line meaning (allow entries and `spa` are relative to the root).
+ *
+ * @example `const base: PathBase = 'file-folder'`
  */
 export type PathBase = 'file-folder'
 
-/** One option key of the config file. */
+/**
+ * One option key of the config file.
+ *
+ * @example
+ * ```ts
+ * const o: ConfigOption = { key: 'tlsCert', flag: 'tls-cert', schema: { type: 'string', minLength: 1 }, pathBase: 'file-folder' }
+ * ```
+ */
 export interface ConfigOption {
   /** The key in the file (`maxAge`). */
   readonly key: string

@@ -39,7 +39,16 @@ export interface JsonSchema {
   readonly $schema?: string
 }
 
-/** Called with the key path (`redirects[0].type`) and what is wrong; never returns. */
+/**
+ * Called with the key path (`redirects[0].type`) and what is wrong; never returns.
+ *
+ * @example
+ * ```ts
+ * const fail: SchemaFail = (key, reason) => {
+ *   throw new Error(`${key}: ${reason}`)
+ * }
+ * ```
+ */
 export type SchemaFail = (key: string, reason: string) => never
 
 const KEYWORDS: ReadonlySet<string> = new Set([

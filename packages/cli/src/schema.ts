@@ -8,7 +8,11 @@
 import { ROOT_OPTION, configOptions } from './schema-options.js'
 import type { JsonSchema } from './schema-validate.js'
 
-/** The JSON Schema draft the schema declares (the one editors support best). */
+/**
+ * The JSON Schema draft the schema declares (the one editors support best).
+ *
+ * @example `configSchema().$schema === SCHEMA_DRAFT // true`
+ */
 export const SCHEMA_DRAFT = 'http://json-schema.org/draft-07/schema#'
 
 const source: JsonSchema = { type: 'string', minLength: 1, description: 'a path pattern: /exact, /:param, a final /* or /**, /**/*.ext' }
