@@ -67,6 +67,8 @@ export const FLAGS = [
   { name: 'log-format', kind: 'value', placeholder: 'text|json', description: 'access log format', defaultText: 'text' },
   { name: 'quiet', short: 'q', kind: 'boolean', description: 'no access log (the Local: line is still printed)' },
   { name: 'check', kind: 'boolean', description: 'print what would be served (URL, type, size, ETag, br/gzip sizes) and what was rejected, then exit' },
+  { name: 'config', kind: 'value', placeholder: '<file>', negatable: true, description: 'read options and site rules from this JSON file, outside the root (--no-config: ignore ./tinyhttp.json); flags win over it', defaultText: './tinyhttp.json when present' },
+  { name: 'print-schema', kind: 'boolean', description: 'print the JSON Schema of tinyhttp.json and exit' },
   { name: 'help', short: 'h', kind: 'boolean', description: 'show this help and exit' },
   { name: 'version', short: 'v', kind: 'boolean', description: 'print the version and exit' },
 ] as const satisfies readonly FlagSpec[]

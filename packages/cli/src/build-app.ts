@@ -151,6 +151,7 @@ export function buildApp(config: CliConfig, log?: Middleware): BuiltApp {
         rulesMw = rules(siteRules, {
           exists: existsInTable(() => allow.report, 'index.html'),
           index: 'index.html',
+          ...(config.allowedRedirectHosts !== undefined ? { allowedHosts: config.allowedRedirectHosts } : {}),
           // The SPA shell is the --spa file: its header rules apply (not those of the deep link).
           ...(spaPath !== undefined ? { servedPath: ctx => (ctx.res.reason === 'fallback:spa' ? spaPath : undefined) } : {}),
         })

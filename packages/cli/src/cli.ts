@@ -17,6 +17,7 @@ import { serveUntilShutdown, type RunOptions } from './shutdown.js'
 import { startWith } from './start.js'
 import { version } from './version.js'
 import { runPrimary, runWorker } from './workers.js'
+import { schemaText } from './schema.js'
 
 function allowDescription(config: CliConfig): string {
   if (config.allowSource === 'default') return '**/* (default: every file that is not a dotfile)'
@@ -63,7 +64,7 @@ async function checkCommand(config: CliConfig, io: CliIo): Promise<number> {
 }
 
 /**
- * Runs the command line: `--help`, `--version`, `--check`, or serves until SIGINT/SIGTERM (with
+ * Runs the command line: `--help`, `--version`, `--print-schema`, `--check`, or serves until SIGINT/SIGTERM (with
  * `--workers`, as the cluster primary or one of its workers). Never throws: errors are printed as one
  * line on stderr and turned into the exit code.
  *
@@ -85,6 +86,10 @@ export async function run(argv: readonly string[], io: CliIo = processIo(), opti
     }
     if (args.options.version === true) {
       io.stdout.write(version() + '\n')
+      return 0
+    }
+    if (args.options['print-schema'] === true) {
+      io.stdout.write(schemaText())
       return 0
     }
     if (cluster.isWorker) return await runWorker(argv, io)

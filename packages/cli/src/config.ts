@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os'
 import { isAbsolute, relative, resolve, sep } from 'node:path'
 import type { SiteRules } from 'tinyhttp-rules'
 import type { FlagName, FlagValue, ParsedArgs } from './args.js'
+import { loadConfigFile, mergeWithFile, namingFileKeys, refuseInsideRoot, type LoadedConfigFile } from './config-file-load.js'
 import { CliError, oneLine, runtimeError, usageError } from './errors.js'
 
 /** The default root folder, relative to the working directory. */
@@ -94,6 +95,10 @@ export interface CliConfig {
    * the root (`_headers`, `_redirects`, `serve.json`); `undefined` when there is none.
    */
   siteRules: SiteRules | undefined
+  /** Hosts an absolute redirect destination may name (`allowedRedirectHosts` in the config file); empty by default. */
+  allowedRedirectHosts: readonly string[]
+  /** The config file read (`tinyhttp.json` or `--config`), or `undefined`. */
+  configFile: LoadedConfigFile | undefined
 }
 
 /** Where the configuration is resolved: the environment and the working directory. */
@@ -288,22 +293,32 @@ async function readTls(certArg: string, keyArg: string, cwd: string): Promise<Tl
 }
 
 /**
- * Turns parsed arguments into a validated configuration: resolves the root and the files, reads the
- * allow file and the TLS material, and checks every value.
+ * Turns parsed arguments into a validated configuration: reads the config file (`--config`, else
+ * `./tinyhttp.json` when present) and lays the command line over it, resolves the root and the files,
+ * reads the allow file and the TLS material, and checks every value.
  *
- * @param args - from {@link parseArgs}
+ * @param given - from {@link parseArgs}
  * @param context - environment (`PORT`) and working directory
  * @returns the configuration
- * @throws CliError: exit code 2 for a wrong command line (bad value, missing root, entry outside the
- *   root, allow file inside the root), 1 for a file that cannot be read or an invalid TLS key
+ * @throws CliError: exit code 2 for a wrong command line or config file (bad value, unknown key, missing
+ *   root, entry outside the root, allow or config file inside the root), 1 for a file that cannot be read
+ *   or an invalid TLS key
  * @example
  * ```ts
  * const config = await resolveConfig(parseArgs(['site', '-p', '0']), { env: process.env, cwd: process.cwd() })
  * ```
  */
-export async function resolveConfig(args: ParsedArgs, context: ConfigContext): Promise<CliConfig> {
-  const { options } = args
+export async function resolveConfig(given: ParsedArgs, context: ConfigContext): Promise<CliConfig> {
+  // The config file first; the command line's options replace its own.
+  const configFile = await loadConfigFile(given, context.cwd)
+  return resolveMerged(mergeWithFile(configFile, given), context, configFile).catch((err: unknown) => {
+    throw configFile === undefined ? err : namingFileKeys(err, configFile)
+  })
+}
+
+async function resolveMerged(args: ParsedArgs, context: ConfigContext, configFile: LoadedConfigFile | undefined): Promise<CliConfig> {
   const { cwd, env } = context
+  const { options } = args
 
   // Root.
   const rootArg = args.root ?? DEFAULT_ROOT
@@ -318,6 +333,7 @@ export async function resolveConfig(args: ParsedArgs, context: ConfigContext): P
     const hint = args.root === undefined ? ' (give the folder to serve: tinyhttp-cli <folder>)' : ''
     throw usageError(`root folder ${rootArg} does not exist${hint}`)
   }
+  if (configFile !== undefined) refuseInsideRoot(configFile, root, rootResolved, rootArg)
 
   // Port and host.
   const portText = str(options, 'port') ?? (env.PORT !== undefined && env.PORT !== '' ? env.PORT : undefined)
@@ -426,6 +442,8 @@ export async function resolveConfig(args: ParsedArgs, context: ConfigContext): P
     logFormat,
     quiet: bool(options, 'quiet', false),
     check: bool(options, 'check', false),
-    siteRules: undefined,
+    siteRules: configFile?.siteRules,
+    allowedRedirectHosts: configFile?.allowedRedirectHosts ?? [],
+    configFile,
   }
 }

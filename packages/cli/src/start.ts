@@ -12,6 +12,7 @@ import { resolveConfig, type CliConfig } from './config.js'
 import { CliError, oneLine, runtimeError, usageError } from './errors.js'
 import { LineWriter, painter, printWarning, processIo, useColor, type CliIo } from './output.js'
 import { awaitTable, buildApp } from './build-app.js'
+import { followConfigFile } from './config-file-watch.js'
 import { listen, serverUrls } from './listen.js'
 import { ruleFileEntries, watchRuleFiles } from './site-rules.js'
 import type { SiteRules } from 'tinyhttp-rules'
@@ -104,8 +105,8 @@ export function printBanner(io: CliIo, config: CliConfig, urls: { local: string;
 export async function start(argv: readonly string[], io: CliIo = processIo(), options: StartOptions = {}): Promise<StartedServer> {
   const args = parseArgs(argv)
   const o = args.options
-  if (o.help === true || o.version === true || o.check === true) {
-    throw usageError('start() serves a folder; use run() for --help, --version and --check')
+  if (o.help === true || o.version === true || o.check === true || o['print-schema'] === true) {
+    throw usageError('start() serves a folder; use run() for --help, --version, --print-schema and --check')
   }
   const config = await resolveConfig(args, io)
   return startWith(config, io, options)
@@ -170,6 +171,8 @@ export async function startWith(config: CliConfig, io: CliIo, options: StartOpti
           )
         })
       : undefined
+  // --watch: config-file edits; rule keys through the server's atomic reload.
+  const stopFollowing = followConfigFile(config, extra => built.reloadRules(extra), io, options.warnings !== false)
   const urls = serverUrls(config.host, port, config.tls !== undefined)
   if (options.banner !== false) printBanner(io, config, urls, files)
   return {
@@ -182,6 +185,7 @@ export async function startWith(config: CliConfig, io: CliIo, options: StartOpti
     reloadRules: extra => built.reloadRules(extra),
     async close(gracePeriod?: number) {
       stopWatching?.()
+      stopFollowing?.()
       await built.close(gracePeriod)
       writer.flush()
     },

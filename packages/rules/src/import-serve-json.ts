@@ -54,6 +54,29 @@ export function parseServeJson(text: string, file: string): SiteRules {
   } catch (err) {
     throw new RulesConfigError(jsonErrorSource(String(text), err, file), `invalid JSON: ${(err as Error).message}`)
   }
+  return serveJsonRules(data, file)
+}
+
+/**
+ * The rules of an already parsed `serve.json`-shaped object: what {@link parseServeJson} does after
+ * `JSON.parse`, for callers that read the object themselves (the CLI's `tinyhttp.json` carries the same
+ * keys next to its options and hands them over here).
+ *
+ * @remarks
+ * Same keys, checks and errors as {@link parseServeJson}: `headers`, `redirects`, `rewrites`, `cleanUrls`,
+ * `trailingSlash` and `$schema`; anything else is a {@link RulesConfigError} naming the key.
+ *
+ * @param data - the parsed value (anything: a non-object is an error)
+ * @param file - the file's name, for errors
+ * @returns the rules: header rules, then routes (redirects, then rewrites)
+ * @throws RulesConfigError for any fault, and nothing else
+ * @example
+ * ```ts
+ * const rules = serveJsonRules({ redirects: [{ source: '/old', destination: '/new', type: 308 }] }, 'tinyhttp.json')
+ * rules.routes[0]?.kind // 'redirect'
+ * ```
+ */
+export function serveJsonRules(data: unknown, file: string): SiteRules {
   const at = (key: string): RuleSource => Object.freeze({ file, key })
   const fail = (key: string, reason: string): never => {
     throw new RulesConfigError(at(key), reason)

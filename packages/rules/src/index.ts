@@ -26,7 +26,7 @@ export { RulesConfigError, type RuleSource } from './errors.js'
 export { FORBIDDEN_HEADER_NAMES, headerProblem } from './header-policy.js'
 export { parseHeaders } from './import-headers.js'
 export { parseRedirects } from './import-redirects.js'
-export { parseServeJson } from './import-serve-json.js'
+export { parseServeJson, serveJsonRules } from './import-serve-json.js'
 export {
   mergeRules,
   type HeaderRule,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { RulesConfigError, parseServeJson } from '../src/index.js'
+import { RulesConfigError, parseServeJson, serveJsonRules } from '../src/index.js'
 
 const fixture = readFileSync(new URL('./fixtures/serve.json', import.meta.url), 'utf8')
 
@@ -91,5 +91,22 @@ describe('parseServeJson: every fault names the key', () => {
     }
     expect(caught).toBeInstanceOf(RulesConfigError)
     expect((caught as RulesConfigError).message).toMatch(/^serve\.json(:3)?: invalid JSON/)
+  })
+})
+
+describe('serveJsonRules: the same reader for an object already parsed', () => {
+  it('gives what parseServeJson gives for the same text', () => {
+    const object = JSON.parse(fixture) as unknown
+    expect(serveJsonRules(object, 'serve.json')).toEqual(parseServeJson(fixture, 'serve.json'))
+  })
+
+  it.each<[unknown, string]>([
+    [null, 'tinyhttp.json: (top level): must be a JSON object'],
+    [[{ source: '/a' }], 'tinyhttp.json: (top level): must be a JSON object'],
+    [{ redirects: [{ source: '/a', destination: '/b', type: '301' }] }, 'tinyhttp.json: redirects[0].type: must be 301, 302, 303, 307 or 308'],
+    [{ public: 'dist' }, 'tinyhttp.json: public: not supported by tinyhttp-rules'],
+  ])('%j → %s', (value, message) => {
+    expect(() => serveJsonRules(value, 'tinyhttp.json')).toThrow(RulesConfigError)
+    expect(() => serveJsonRules(value, 'tinyhttp.json')).toThrow(message)
   })
 })
