@@ -40,7 +40,7 @@ export {
 export { captureNames, compilePattern, tryCompilePattern, type PathPattern, type PatternSegment, type PatternSyntax } from './pattern.js'
 export { PatternTrie, type PatternMatch } from './trie.js'
 export { validateRules, type ValidateOptions } from './validate.js'
-export { rules, type RulesOptions } from './middleware.js'
+export { rules, type RulesMiddleware, type RulesOptions } from './middleware.js'
 export { resolveCleanPath, type CleanDecision, type CleanSettings } from './clean-urls.js'
 export { IMMUTABLE, ISOLATE_HEADERS, cacheSpaHeaders, isHashedName, securityHeaders, type PresetHeader } from './presets.js'
 export { presets, type PresetOptions } from './presets-middleware.js'
