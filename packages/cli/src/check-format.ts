@@ -7,7 +7,7 @@ import type { CheckReport, CheckedUrl } from './check.js'
 import type { RuleEffect } from './check-rules.js'
 
 /** Fields that differ from file to file and are in the tables (or change on every request). */
-const PER_FILE = new Set(['content-type', 'content-length', 'etag', 'last-modified', 'date'])
+const PER_FILE = new Set(['content-type', 'content-length', 'etag', 'last-modified', 'location', 'date'])
 
 /** Widest line the URL lists are wrapped at. */
 const WIDTH = 100
@@ -150,7 +150,7 @@ export function formatCheck(report: CheckReport, allowText: string, hostsText?: 
   }
   const every = [...report.served, ...report.failing, ...report.examples]
   if (every.length > 0) {
-    lines.push('', 'Headers (every URL above, as a client gets them; Content-Type, Content-Length, ETag and Last-Modified are per file):')
+    lines.push('', 'Headers (every URL above, as a client gets them, but Content-Type, Content-Length, ETag, Last-Modified and Location, which are per URL):')
     lines.push(...headerGroups(every))
   }
   lines.push(...ruleSections(report, every.length))

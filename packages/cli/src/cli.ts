@@ -46,7 +46,7 @@ async function checkCommand(config: CliConfig, io: CliIo): Promise<number> {
       precompressed: config.precompressed,
       compress: config.compress,
       idle: () => built.compressionIdle(),
-      ...(config.siteRules !== undefined ? { rules: config.siteRules } : {}),
+      rules: built.siteRules,
       presets: {
         ...(config.cache !== undefined ? { cache: config.cache } : {}),
         isolate: config.isolate,
