@@ -1,0 +1,126 @@
+/**
+ * Issue 12, `tinyhttp-cli --check` with site rules: every URL's answer after all rules (status,
+ * `Location`, header fields), each rule with the URLs it changes, and the rules that change none with
+ * why — checked against what the running server answers for the same URLs.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { rawRequest } from '../helpers/raw-client.js'
+import { cleanupTemp, ensureBuilt, killAll, request, spawnCli, startCli, tempDir } from './helpers.js'
+
+/** A root with three files and rules of every outcome: applied, replaced, shadowed, unmatched, first-match-lost. */
+function site(): { cwd: string } {
+  const cwd = tempDir()
+  const root = join(cwd, 'site')
+  mkdirSync(root)
+  writeFileSync(join(root, 'a.txt'), 'a\n')
+  writeFileSync(join(root, 'b.txt'), 'b\n')
+  writeFileSync(join(root, 'index.html'), '<p>hi</p>\n')
+  writeFileSync(join(root, '_headers'), ['/a.txt', '  Cache-Control: max-age=60', '/nothing/*', '  X-Nothing: 1', '/*', '  Cache-Control: no-store', '  X-Site: yes', ''].join('\n'))
+  writeFileSync(join(root, '_redirects'), ['# legacy', '/a.txt /b.txt 301', '/old /b.txt 308', '/gone/* /b.txt 302', '/gone/x /a.txt 302', ''].join('\n'))
+  return { cwd }
+}
+
+/** Runs `--check` with more arguments; returns stdout (exit code 0 asserted). */
+async function check(cwd: string, args: readonly string[]): Promise<string> {
+  const cli = spawnCli(['site', '--check', ...args], { cwd })
+  const { code } = await cli.exited(30_000)
+  expect(code, cli.stderr()).toBe(0)
+  return cli.stdout()
+}
+
+/** The lines of one section (from its heading to the next blank line). */
+function section(out: string, heading: RegExp): string[] {
+  const lines = out.split('\n')
+  const start = lines.findIndex(l => heading.test(l))
+  expect(start, `no section ${heading}`).toBeGreaterThanOrEqual(0)
+  const end = lines.findIndex((l, i) => i > start && l === '')
+  return lines.slice(start + 1, end < 0 ? undefined : end)
+}
+
+describe('--check with site rules', () => {
+  beforeAll(ensureBuilt)
+  afterEach(killAll)
+  afterAll(cleanupTemp)
+
+  it('lists each rule with the URLs it changes, and the rules that change none with why', async () => {
+    const { cwd } = site()
+    const out = await check(cwd, ['--isolate'])
+    expect(section(out, /^Paths of the rules \(3; /)).toEqual([
+      expect.stringMatching(/^ {2}URL +STATUS +LOCATION +SERVED AS +TYPE +CACHE-CONTROL$/),
+      expect.stringMatching(/^ {2}\/old \* +308 +\/b\.txt +- +text\/plain; charset=utf-8 +no-store$/),
+      expect.stringMatching(/^ {2}\/gone\/example \* +302 +\/b\.txt +- +text\/plain/),
+      expect.stringMatching(/^ {2}\/gone\/x \* +302 +\/b\.txt +- +text\/plain/),
+    ])
+    expect(section(out, /^Rules \(8, in order; the URLs each one changes\):$/)).toEqual([
+      '  site/_headers:5  /*  sets Cache-Control, X-Site',
+      '    every URL (7)',
+      '  site/_redirects:3  /old  308 /b.txt',
+      '    /old *',
+      '  site/_redirects:4  /gone/*  302 /b.txt',
+      '    /gone/example *, /gone/x *',
+      '  --isolate  Cross-Origin-Opener-Policy, Cross-Origin-Embedder-Policy, Cross-Origin-Resource-Policy',
+      '    every URL (7)',
+    ])
+    expect(section(out, /^Rules that touch no URL \(4\):$/)).toEqual([
+      '  site/_headers:1  /a.txt  sets Cache-Control',
+      '    matches /a.txt, but a later rule or a preset replaces its value',
+      '  site/_headers:3  /nothing/*  sets X-Nothing',
+      '    matches none of the URLs probed',
+      '  site/_redirects:2  /a.txt  301 /b.txt',
+      '    matches /a.txt, but a file is served there (add ! to the status to override it)',
+      '  site/_redirects:5  /gone/x  302 /a.txt',
+      '    matches /gone/x, but an earlier rule matches first',
+    ])
+    // The headers section covers every URL, redirects included, with the fields a client gets.
+    const headers = section(out, /^Headers \(every URL above/)
+    expect(headers).toContain('  /a.txt, /b.txt, /, /index.html')
+    expect(headers).toContain('  /old *, /gone/example *, /gone/x *')
+    expect(headers.filter(l => l === '      Cache-Control: no-store')).toHaveLength(2)
+    expect(headers.filter(l => l === '      Cross-Origin-Opener-Policy: same-origin')).toHaveLength(2)
+    expect(headers.some(l => /X-Nothing|Date:/i.test(l))).toBe(false)
+  })
+
+  it('reports what the running server answers: status, Location and every field but Date', async () => {
+    const { cwd } = site()
+    const report = JSON.parse(await check(cwd, ['--log-format', 'json'])) as {
+      served: Array<{ url: string; status: number; location: string | null; headers: Array<[string, string]> }>
+      examples: Array<{ url: string; status: number; location: string | null; headers: Array<[string, string]>; probe: string }>
+      rules: Array<{ rule: string; kind: string; pattern: string | null; action: string; urls: string[]; untouched: Array<{ url: string; why: string }> }>
+    }
+    expect(report.examples.map(e => [e.url, e.status, e.location, e.probe])).toEqual([
+      ['/old', 308, '/b.txt', 'rule'],
+      ['/gone/example', 302, '/b.txt', 'rule'],
+      ['/gone/x', 302, '/b.txt', 'rule'],
+    ])
+    expect(report.rules.find(r => r.rule === 'site/_redirects:2')).toEqual({
+      rule: 'site/_redirects:2',
+      kind: 'redirect',
+      pattern: '/a.txt',
+      action: '301 /b.txt',
+      urls: [],
+      untouched: [{ url: '/a.txt', why: 'file served' }],
+    })
+    const cli = await startCli(['site', '--port', '0', '-q'], { cwd })
+    for (const probed of [...report.served, ...report.examples]) {
+      const res = await rawRequest(cli.port, request('HEAD', probed.url, { Connection: 'close' }), { head: true })
+      const wire = res.rawHead
+        .split('\r\n')
+        .slice(1)
+        .map(l => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()])
+        .filter(([name]) => !/^(date|connection)$/i.test(name as string))
+      expect([probed.url, res.status, res.headers.get('location')?.[0] ?? null, wire]).toEqual([probed.url, probed.status, probed.location, probed.headers])
+    }
+  })
+
+  it('a rewrite catch-all and a redirect to it: the target is probed and the rewrite shown', async () => {
+    const { cwd } = site()
+    writeFileSync(join(cwd, 'site', '_redirects'), '/docs /guide/ 302\n/* /index.html 200\n')
+    const out = await check(cwd, [])
+    expect(out).toMatch(/^ {2}\/docs \* +302 +\/guide\/ +- +text\/plain/m)
+    expect(out).toMatch(/^ {2}\/example \* +200 +- +\/index\.html +text\/html; charset=utf-8 +no-store$/m)
+    expect(out).toMatch(/^ {2}\/guide\/ → +200 +- +\/index\.html +text\/html/m)
+    expect(out).toMatch(/^ {2}site\/_redirects:2 {2}\/\* {2}200 \/index\.html\n {4}\/example \*, \/guide\/ →$/m)
+  })
+})
