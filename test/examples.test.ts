@@ -141,5 +141,12 @@ describe.skipIf(!existsSync(`${REPO}packages/cli/dist/bin.js`))('examples/spa se
     expect(out).toMatch(/^ {2}examples\/spa\/_redirects:9 {2}\/\* {2}200 \/index\.html\n {4}\/example \*, \/blog\/example →, \/guide\/ →$/m)
     expect(out).not.toMatch(/Rules that touch no URL/)
     expect(out).not.toMatch(/_redirects +application/)
+
+    // The preset is a rule too: listed with the URLs whose Cache-Control it sets.
+    const spa = spawnCli(['examples/spa', '--check', '--cache', 'spa'], { cwd: REPO })
+    expect((await spa.exited()).code).toBe(0)
+    expect(spa.stdout()).toMatch(
+      /^ {2}--cache spa {2}Cache-Control \(.*\)\n {4}\/assets\/app\.3f9a1c2e\.js, \/assets\/app\.9b1d7e44\.css, \/index\.html, \/manifest\.webmanifest, \/sw\.js,\n {4}\/example \*, \/blog\/example →, \/guide\/ →$/m,
+    )
   })
 })

@@ -65,7 +65,7 @@ export const FLAGS = [
   { name: 'watch', kind: 'boolean', description: 'follow the file system: files added or removed under the root update what is served' },
   { name: 'log-format', kind: 'value', placeholder: 'text|json', description: 'access log format', defaultText: 'text' },
   { name: 'quiet', short: 'q', kind: 'boolean', description: 'no access log (the Local: line is still printed)' },
-  { name: 'check', kind: 'boolean', description: 'print what would be served (URL, type, size, ETag, br/gzip sizes) and what was rejected, then exit' },
+  { name: 'check', kind: 'boolean', description: 'print what would be served (URL, type, size, ETag, br/gzip sizes), the headers after all rules, each rule with the URLs it changes, and what was rejected, then exit' },
   { name: 'help', short: 'h', kind: 'boolean', description: 'show this help and exit' },
   { name: 'version', short: 'v', kind: 'boolean', description: 'print the version and exit' },
 ] as const satisfies readonly FlagSpec[]
