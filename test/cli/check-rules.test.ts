@@ -74,7 +74,7 @@ describe('--check with site rules', () => {
       '    matches /gone/x, but an earlier rule matches first',
     ])
     // The headers section covers every URL, redirects included, with the fields a client gets.
-    const headers = section(out, /^Headers \(every URL above/)
+    const headers = section(out, /^Headers after all rules \(every URL above/)
     expect(headers).toContain('  /a.txt, /b.txt, /, /index.html')
     expect(headers).toContain('  /old *, /gone/example *, /gone/x *')
     expect(headers.filter(l => l === '      Cache-Control: no-store')).toHaveLength(2)
@@ -122,5 +122,21 @@ describe('--check with site rules', () => {
     expect(out).toMatch(/^ {2}\/example \* +200 +- +\/index\.html +text\/html; charset=utf-8 +no-store$/m)
     expect(out).toMatch(/^ {2}\/guide\/ → +200 +- +\/index\.html +text\/html/m)
     expect(out).toMatch(/^ {2}site\/_redirects:2 {2}\/\* {2}200 \/index\.html\n {4}\/example \*, \/guide\/ →$/m)
+  })
+
+  it('cleanUrls (serve.json) is reported as one rule with the URLs it redirects or rewrites', async () => {
+    const cwd = tempDir()
+    mkdirSync(join(cwd, 'site'))
+    writeFileSync(join(cwd, 'site', 'about.html'), '<p>about</p>\n')
+    writeFileSync(join(cwd, 'site', 'index.html'), '<p>hi</p>\n')
+    writeFileSync(join(cwd, 'site', 'serve.json'), '{"cleanUrls": true}\n')
+    const out = await check(cwd, [])
+    expect(section(out, /^Allowed but not served \(2\):$/)).toEqual([
+      expect.stringMatching(/^ {2}URL +STATUS +REASON +LOCATION$/),
+      expect.stringMatching(/^ {2}\/about\.html +301 +rules:redirect +\/about$/),
+      expect.stringMatching(/^ {2}\/index\.html +301 +rules:redirect +\/$/),
+    ])
+    expect(out).toMatch(/^ {2}\/about → +200 +- +\/about\.html +text\/html; charset=utf-8 +no-cache$/m)
+    expect(section(out, /^Rules \(1, in order/)).toEqual(['  cleanUrls: true  redirect or rewrite to the clean URL', '    /about.html, /index.html, /about →'])
   })
 })

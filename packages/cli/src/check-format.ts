@@ -12,6 +12,9 @@ const PER_FILE = new Set(['content-type', 'content-length', 'etag', 'last-modifi
 /** Widest line the URL lists are wrapped at. */
 const WIDTH = 100
 
+/** How many URLs a rule lists in the text form (JSON lists them all). */
+const MAX_LISTED = 40
+
 function table(rows: string[][], indent = '  '): string[] {
   const widths: number[] = []
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)))
@@ -92,6 +95,7 @@ function ruleSections(report: CheckReport, total: number): string[] {
     lines.push(head(r))
     const urls = r.urls.map(url => (byUrl.has(url) ? marked(byUrl.get(url) as CheckedUrl) : url))
     if (r.urls.length === total && total > 1) lines.push(`    every URL (${total})`)
+    else if (urls.length > MAX_LISTED) lines.push(...wrapped([...urls.slice(0, MAX_LISTED), `and ${urls.length - MAX_LISTED} more (--log-format json lists them all)`], '    '))
     else lines.push(...wrapped(urls, '    '))
   }
   if (touching.length === 0) lines.push('  (none changes any URL)')
@@ -150,7 +154,7 @@ export function formatCheck(report: CheckReport, allowText: string, hostsText?: 
   }
   const every = [...report.served, ...report.failing, ...report.examples]
   if (every.length > 0) {
-    lines.push('', 'Headers (every URL above, as a client gets them, but Content-Type, Content-Length, ETag, Last-Modified and Location, which are per URL):')
+    lines.push('', 'Headers after all rules (every URL above, as a client gets them; Content-Type, Content-Length, ETag, Last-Modified, Location: see the tables):')
     lines.push(...headerGroups(every))
   }
   lines.push(...ruleSections(report, every.length))

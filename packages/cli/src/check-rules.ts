@@ -173,11 +173,13 @@ export function ruleEffects(rules: SiteRules | undefined, presets: CheckPresets,
         }
       }
       for (const later of all.slice(1)) routeEffects[later.index]!.untouched.push({ url: a.url, why: 'earlier rule' })
-      // A redirect or rewrite no route rule explains came from cleanUrls / trailingSlash.
-      if (shapedBy === undefined && (a.reason === 'rules:redirect' || (a.finalPath !== null && a.finalPath !== path.path))) clean.urls.push(a.url)
+      // With cleanUrls / trailingSlash on, a redirect or rewrite by the rules that no route rule explains is theirs.
+      const cleanOn = clean.rule !== ''
+      const rewritten = a.finalPath !== null && a.finalPath !== path.path && !(a.reason ?? '').startsWith('fallback:')
+      if (cleanOn && shapedBy === undefined && (a.reason === 'rules:redirect' || rewritten)) clean.urls.push(a.url)
     }
     effects.push(...routeEffects)
-    if (clean.urls.length > 0 || clean.rule !== '') effects.push(clean)
+    if (clean.rule !== '') effects.push(clean)
   }
   if (presets.cache === 'spa') {
     const urls = answers.filter(a => (a.reason === 'fallback:spa' ? true : a.status < 400 && a.finalPath !== null && cacheSpaHeaders(a.finalPath).length > 0)).map(a => a.url)
