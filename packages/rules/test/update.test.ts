@@ -123,9 +123,9 @@ describe('rules() option servedPath', () => {
     const set = parseHeaders('/index.html\n  Cache-Control: no-cache\n/deep/*\n  X-Deep: yes\n', '_headers')
     const app = createApp()
     app.use(
-      rules(set, { servedPath: ctx => (ctx.res.reason === 'shell' ? '/index.html' : undefined) }),
+      rules(set, { servedPath: ctx => (ctx.res.reason === 'fallback:spa' ? '/index.html' : undefined) }),
       ctx => {
-        ctx.res.reason = ctx.req.rawPath === '/deep/shell' ? 'shell' : 'other'
+        ctx.res.reason = ctx.req.rawPath === '/deep/shell' ? 'fallback:spa' : 'static:hit'
         ctx.res.body = 'x'
       },
     )
