@@ -5,7 +5,10 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { canonicalizePath } from 'tinyhttp-core'
+import { PatternTrie, compilePattern, type PatternSyntax } from 'tinyhttp-rules'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { exampleUrl } from '../../packages/cli/src/check-rules.js'
 import { rawRequest } from '../helpers/raw-client.js'
 import { cleanupTemp, ensureBuilt, killAll, request, spawnCli, startCli, tempDir } from './helpers.js'
 
@@ -38,6 +41,28 @@ function section(out: string, heading: RegExp): string[] {
   const end = lines.findIndex((l, i) => i > start && l === '')
   return lines.slice(start + 1, end < 0 ? undefined : end)
 }
+
+describe('exampleUrl: a path each pattern matches, probed by --check', () => {
+  const table: Array<[pattern: string, syntax: PatternSyntax, url: string]> = [
+    ['/docs', 'netlify', '/docs'],
+    ['/guide/', 'netlify', '/guide/'],
+    ['/', 'netlify', '/'],
+    ['/*', 'netlify', '/example'],
+    ['/old-blog/*', 'netlify', '/old-blog/example'],
+    ['/news/:year/:slug', 'netlify', '/news/year/slug'],
+    ['/caf%C3%A9/:x', 'netlify', '/caf%C3%A9/x'],
+    ['/read%20me/*', 'netlify', '/read%20me/example'],
+    ['/img/*.@(png|jpg)', 'serve', '/img/name.png'],
+    ['**/*.md', 'serve', '/dir/name.md'],
+    ['/exact/', 'tinyhttp', '/exact/'],
+  ]
+  it.each(table)('%s (%s) → %s, which the pattern matches', (pattern, syntax, url) => {
+    const compiled = compilePattern(pattern, syntax)
+    expect(exampleUrl(compiled)).toBe(url)
+    const path = canonicalizePath(url)
+    expect(path.ok && new PatternTrie([compiled]).match(path.segments, path.trailingSlash).length).toBe(1)
+  })
+})
 
 describe('--check with site rules', () => {
   beforeAll(ensureBuilt)

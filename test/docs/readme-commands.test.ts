@@ -251,7 +251,7 @@ describe.skipIf(!builtCli)('README commands: run', () => {
   for (const [command, check] of Object.entries(COMMANDS)) {
     if (check.kind === 'skip') continue
     it(command, async () => {
-      const run = shell(command, check.kind !== 'skip' && check.inRepo === true ? REPO : scratch)
+      const run = shell(command, check.inRepo === true ? REPO : scratch)
       const describeRun = (): string => `${command}\nstdout: ${run.out()}\nstderr: ${run.err()}`
       if (check.kind === 'exits') {
         const code = await within(run.exited, 90_000, () => `did not finish: ${describeRun()}`)

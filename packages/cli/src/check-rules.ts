@@ -8,7 +8,14 @@
 import { canonicalizePath, encodePath } from 'tinyhttp-core'
 import { ISOLATE_HEADERS, PatternTrie, cacheSpaHeaders, fillDestination, securityHeaders, type PathPattern, type SiteRules } from 'tinyhttp-rules'
 
-/** One URL as probed, as far as the attribution needs it. */
+/**
+ * One URL as probed, as far as the attribution needs it.
+ *
+ * @example
+ * ```ts
+ * const a: ProbedAnswer = { url: '/docs', status: 302, reason: 'rules:redirect', location: '/guide/', headers: [['Location', '/guide/']], finalPath: '/docs' }
+ * ```
+ */
 export interface ProbedAnswer {
   /** The URL as sent (percent-encoded). */
   readonly url: string
@@ -21,7 +28,11 @@ export interface ProbedAnswer {
   readonly finalPath: string | null
 }
 
-/** The presets on, as `--check` reports them. */
+/**
+ * The presets on, as `--check` reports them.
+ *
+ * @example `const p: CheckPresets = { cache: 'spa', isolate: true }`
+ */
 export interface CheckPresets {
   readonly cache?: 'spa'
   readonly isolate?: boolean

@@ -62,7 +62,11 @@ export interface CheckReport {
   rules: RuleEffect[]
 }
 
-/** What {@link recordReasons} keeps of one probe. */
+/**
+ * What {@link recordReasons} keeps of one probe.
+ *
+ * @example `const r: ProbeRecord = { reason: 'static:hit', finalPath: '/index.html' }`
+ */
 export interface ProbeRecord {
   /** `ctx.res.reason`. */
   reason: string | null
@@ -106,7 +110,11 @@ export function recordReasons(reasons: Map<string, ProbeRecord>): Middleware {
   }
 }
 
-/** Options of {@link runCheck}. */
+/**
+ * Options of {@link runCheck}.
+ *
+ * @example `const o: CheckOptions = { root: '/srv/dist', precompressed: false, rules: built.siteRules, presets: { cache: 'spa' } }`
+ */
 export interface CheckOptions {
   root: string
   /** The index file name. @defaultValue 'index.html' */
