@@ -149,4 +149,33 @@ describe.skipIf(!existsSync(`${REPO}packages/cli/dist/bin.js`))('examples/spa se
       /^ {2}--cache spa {2}Cache-Control \(.*\)\n {4}\/assets\/app\.3f9a1c2e\.js, \/assets\/app\.9b1d7e44\.css, \/index\.html, \/manifest\.webmanifest, \/sw\.js,\n {4}\/example \*, \/blog\/example →, \/guide\/ →$/m,
     )
   })
+
+  // The README shows this example's answers and --check output: they must stay what the CLI prints.
+  it('the README section shows what the CLI answers (curl -I) and prints (--check)', async () => {
+    const readme = readFileSync(`${REPO}README.md`, 'utf8')
+    const section = readme.slice(readme.indexOf('## Serving a single-page app'), readme.indexOf('\n## ', readme.indexOf('## Serving a single-page app') + 5))
+    const curls = [...section.matchAll(/^\$ curl -I http:\/\/127\.0\.0\.1:7878(\S+)\n([\s\S]*?)(?=\n\n|\n```)/gm)]
+    expect(curls.map(m => m[1])).toEqual(['/settings/profile', '/assets/app.3f9a1c2e.js', '/sw.js', '/old-blog/2019/hello', '/docs'])
+    const cli = await startCli(['examples/spa', '--port', '0', '-q'], { cwd: REPO })
+    for (const [, path, shown] of curls) {
+      const res = await get(cli.port, path as string, 'HEAD')
+      // Date and Last-Modified depend on when and where the files were written.
+      const live = res.rawHead.split('\r\n').filter(l => !/^(Date|Last-Modified|Connection):/i.test(l))
+      const doc = (shown as string).split('\n').filter(l => !/^(Date|Last-Modified):/i.test(l))
+      expect(live).toEqual(doc)
+    }
+
+    const excerpt = /^\$ tinyhttp-cli examples\/spa --check\n([\s\S]*?)^```/m.exec(section)?.[1] ?? ''
+    const check = spawnCli(['examples/spa', '--check'], { cwd: REPO })
+    expect((await check.exited()).code).toBe(0)
+    const out = check.stdout().split('\n')
+    let at = 0
+    const shownLines = excerpt.split('\n').filter(l => l !== '' && l !== '…')
+    expect(shownLines.length).toBeGreaterThan(10)
+    for (const line of shownLines) {
+      const found = out.indexOf(line, at)
+      expect(found, `README line not printed (in this order): ${line}`).toBeGreaterThanOrEqual(0)
+      at = found + 1
+    }
+  })
 })
