@@ -16,16 +16,19 @@ interface LogLine {
   status: number
 }
 
-// examples/spa (its own _headers and _redirects) under `--cache spa`, in headless Debian Chromium. The
-// server's JSON access log is the witness of what reached it: a response the browser took from its HTTP
-// cache has no line there.
-describe.skipIf(!existsSync(CHROMIUM))('examples/spa under --cache spa in headless Chromium', () => {
+// examples/spa (its own _headers and _redirects) in headless Debian Chromium, under `--cache spa` and with
+// no flag but the root. The server's JSON access log is the witness of what reached it: a response the
+// browser took from its HTTP cache has no line there.
+describe.skipIf(!existsSync(CHROMIUM)).each([
+  { flags: ['--cache', 'spa'], title: 'under --cache spa' },
+  { flags: [], title: 'with no flag but the root' },
+])('examples/spa $title in headless Chromium', ({ flags }) => {
   let browser: Browser
   let cli: CliProcess & { port: number; url: string }
 
   beforeAll(async () => {
     ensureBuilt()
-    cli = await startCli(['examples/spa', '--cache', 'spa', '--port', '0', '--log-format', 'json'], { cwd: REPO })
+    cli = await startCli(['examples/spa', ...flags, '--port', '0', '--log-format', 'json'], { cwd: REPO })
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
