@@ -72,6 +72,7 @@ describe('--check with site rules', () => {
   it('lists each rule with the URLs it changes, and the rules that change none with why', async () => {
     const { cwd } = site()
     const out = await check(cwd, ['--isolate'])
+    expect(out).toMatch(/^Hosts: .*\nRules: site\/_headers \(3\), site\/_redirects \(4\), --isolate\n\n/m)
     expect(section(out, /^Paths of the rules \(3; /)).toEqual([
       expect.stringMatching(/^ {2}URL +STATUS +LOCATION +SERVED AS +TYPE +CACHE-CONTROL$/),
       expect.stringMatching(/^ {2}\/old \* +308 +\/b\.txt +- +text\/plain; charset=utf-8 +no-store$/),

@@ -82,6 +82,22 @@ function whyUntouched(effect: RuleEffect): string {
   return [...whys].map(([why, urls]) => `matches ${urls.slice(0, 3).join(', ')}${urls.length > 3 ? ` and ${urls.length - 3} more` : ''}, but ${text[why] ?? why}`).join('; ')
 }
 
+/** `Rules: dist/_headers (4), dist/_redirects (3); --cache spa`, or nothing when there are none. */
+function rulesLine(rules: readonly RuleEffect[]): string[] {
+  if (rules.length === 0) return []
+  const files = new Map<string, number>()
+  const others: string[] = []
+  for (const r of rules) {
+    if (r.kind === 'preset' || r.kind === 'clean') others.push(r.rule)
+    else {
+      const file = r.rule.replace(/(:\d+|: .*)$/, '')
+      files.set(file, (files.get(file) ?? 0) + 1)
+    }
+  }
+  const parts = [...[...files].map(([file, n]) => `${file} (${n})`), ...others]
+  return [`Rules: ${parts.join(', ')}`]
+}
+
 /** The "Rules" and "Rules that touch no URL" sections. */
 function ruleSections(report: CheckReport, total: number): string[] {
   if (report.rules.length === 0) return []
@@ -120,7 +136,7 @@ function ruleSections(report: CheckReport, total: number): string[] {
  * ```
  */
 export function formatCheck(report: CheckReport, allowText: string, hostsText?: string): string {
-  const lines: string[] = [`Root: ${report.root}`, `Allow: ${allowText}`, ...(hostsText !== undefined ? [`Hosts: ${hostsText}`] : []), '']
+  const lines: string[] = [`Root: ${report.root}`, `Allow: ${allowText}`, ...(hostsText !== undefined ? [`Hosts: ${hostsText}`] : []), ...rulesLine(report.rules), '']
   if (report.folders.length > 0) {
     lines.push(`Folders (${report.folders.length}):`)
     for (const f of report.folders) lines.push(`  ${f.endsWith('/') ? f : f + '/'} (folder: every non-dotfile under it)`)
