@@ -24,17 +24,20 @@ const BIN = join(REPO, 'packages/cli/dist/bin.js')
 
 type Check =
   | { kind: 'exits'; code: number; stdout?: RegExp; inRepo?: boolean }
-  | { kind: 'serve'; gets: Array<[path: string, status: number]> }
+  | { kind: 'serve'; gets: Array<[path: string, status: number]>; inRepo?: boolean }
   | { kind: 'skip'; reason: string }
 
 const exits = (code: number, stdout?: RegExp): Check => ({ kind: 'exits', code, ...(stdout ? { stdout } : {}) })
 /** Like `exits`, run from the clone's root (the README gives a path relative to it). */
 const exitsInRepo = (code: number, stdout?: RegExp): Check => ({ kind: 'exits', code, inRepo: true, ...(stdout ? { stdout } : {}) })
 const serve = (...gets: Array<[string, number]>): Check => ({ kind: 'serve', gets })
+/** Like `serve`, run from the clone's root (the README gives a path relative to it). */
+const serveInRepo = (...gets: Array<[string, number]>): Check => ({ kind: 'serve', gets, inRepo: true })
 const skip = (reason: string): Check => ({ kind: 'skip', reason })
 
 const NOT_PUBLISHED = skip('the packages are not on the npm registry yet (404 until published)')
 const SYNOPSIS = skip('a synopsis with placeholders, not a command')
+const CURL_SPA = skip('needs the server of the line above on port 7878; test/examples.test.ts sends the same requests to examples/spa and checks these fields')
 const BENCH = skip('a benchmark run: minutes of load, needs wrk and the npm peers (bench/README.md)')
 
 /** The checked list: every README command → what this test does with it. */
@@ -69,6 +72,13 @@ const COMMANDS: Record<string, Check> = {
   'tinyhttp-cli dist --spa --max-age 31536000 --immutable --precompressed': serve(['/index.html', 200], ['/app.js', 200]),
   'tinyhttp-cli dist -H 0.0.0.0 --tls-cert ~/tls/cert.pem --tls-key ~/tls/key.pem -w 4': skip('needs a certificate of yours, and exposes the server on the network'),
   'tinyhttp-cli api-docs --cors https://a.example,https://b.example --log-format json': serve(['/index.html', 200]),
+  // README.md: Serving a single-page app (run from the clone: the example is examples/spa)
+  'tinyhttp-cli examples/spa': serveInRepo(['/settings/profile', 200], ['/assets/app.3f9a1c2e.js', 200], ['/old-blog/2019/hello', 200], ['/docs', 200]),
+  'curl -I http://127.0.0.1:7878/settings/profile': CURL_SPA,
+  'curl -I http://127.0.0.1:7878/assets/app.3f9a1c2e.js': CURL_SPA,
+  'curl -I http://127.0.0.1:7878/sw.js': CURL_SPA,
+  'curl -I http://127.0.0.1:7878/old-blog/2019/hello': CURL_SPA,
+  'curl -I http://127.0.0.1:7878/docs': CURL_SPA,
   // packages/*/README.md
   'npm install tinyhttp-core': NOT_PUBLISHED,
   'npm install tinyhttp-allowlist tinyhttp-core': NOT_PUBLISHED,
@@ -242,7 +252,7 @@ describe.skipIf(!builtCli)('README commands: run', () => {
   for (const [command, check] of Object.entries(COMMANDS)) {
     if (check.kind === 'skip') continue
     it(command, async () => {
-      const run = shell(command, check.kind === 'exits' && check.inRepo === true ? REPO : scratch)
+      const run = shell(command, check.inRepo === true ? REPO : scratch)
       const describeRun = (): string => `${command}\nstdout: ${run.out()}\nstderr: ${run.err()}`
       if (check.kind === 'exits') {
         const code = await within(run.exited, 90_000, () => `did not finish: ${describeRun()}`)

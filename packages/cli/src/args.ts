@@ -66,7 +66,7 @@ export const FLAGS = [
   { name: 'watch', kind: 'boolean', description: 'follow the file system: files added or removed under the root update what is served; rule file edits apply at once' },
   { name: 'log-format', kind: 'value', placeholder: 'text|json', description: 'access log format', defaultText: 'text' },
   { name: 'quiet', short: 'q', kind: 'boolean', description: 'no access log (the Local: line is still printed)' },
-  { name: 'check', kind: 'boolean', description: 'print what would be served (URL, type, size, ETag, br/gzip sizes) and what was rejected, then exit' },
+  { name: 'check', kind: 'boolean', description: 'print what would be served (URL, type, size, ETag, br/gzip sizes), the headers after all rules, each rule with the URLs it changes, and what was rejected, then exit' },
   { name: 'config', kind: 'value', placeholder: '<file>', negatable: true, description: 'read options and site rules from this JSON file, outside the root (--no-config: ignore ./tinyhttp.json); flags win over it', defaultText: './tinyhttp.json when present' },
   { name: 'print-schema', kind: 'boolean', description: 'print the JSON Schema of tinyhttp.json and exit' },
   { name: 'help', short: 'h', kind: 'boolean', description: 'show this help and exit' },

@@ -1,5 +1,7 @@
 import type { AllowlistReport } from 'tinyhttp-allowlist'
-import { encodePath, runtimeCodings, type App, type ContentCoding, type Middleware, type ReceivedHeaders } from 'tinyhttp-core'
+import { canonicalizePath, encodePath, runtimeCodings, type App, type ContentCoding, type Middleware, type ReceivedHeaders } from 'tinyhttp-core'
+import type { SiteRules } from 'tinyhttp-rules'
+import { exampleUrl, ruleEffects, type CheckPresets, type RuleEffect } from './check-rules.js'
 
 /** One URL as `--check` sees it, from a real HEAD request through the whole chain. */
 export interface CheckedUrl {
@@ -25,6 +27,17 @@ export interface CheckedUrl {
   variants: Array<{ encoding: ContentCoding; size: number | null; etag: string | null; source: 'disk' | 'runtime' }>
   /** `ctx.res.reason` of the answer. */
   reason: string | null
+  /** `Location` (a redirect). */
+  location: string | null
+  /** Every field of the answer to HEAD as a client gets it, in order (`Date` left out: it changes). */
+  headers: Array<[string, string]>
+  /** The canonical path the answer was made for after every rewrite, when it is not the URL's own. */
+  rewrittenTo: string | null
+  /**
+   * Why it was probed: `allowed` (an allowed file, or the folder URL of an index file), `rule` (a path a
+   * redirect or rewrite rule matches, made from its pattern), `target` (where a redirect points).
+   */
+  probe: 'allowed' | 'rule' | 'target'
 }
 
 /** What `--check` prints. */
@@ -43,6 +56,22 @@ export interface CheckReport {
   folders: string[]
   /** The codings probed for each URL, in column order (`zstd` only where it can be served). */
   codings: ContentCoding[]
+  /** URLs probed for the rules that are not allowed files: rules' example paths and redirects' targets. */
+  examples: CheckedUrl[]
+  /** Every header rule, route rule and preset, with the URLs it touches (empty: none). */
+  rules: RuleEffect[]
+}
+
+/**
+ * What {@link recordReasons} keeps of one probe.
+ *
+ * @example `const r: ProbeRecord = { reason: 'static:hit', finalPath: '/index.html' }`
+ */
+export interface ProbeRecord {
+  /** `ctx.res.reason`. */
+  reason: string | null
+  /** The canonical path after every rewrite. */
+  finalPath: string | null
 }
 
 /**
@@ -58,41 +87,69 @@ function probedCodings(options: { precompressed: boolean; compress: boolean }): 
 }
 
 /**
- * A middleware that records `ctx.res.reason` by the `x-check-id` request header, installed outermost in
- * the app that `--check` probes.
+ * A middleware that records `ctx.res.reason` and the canonical path after every rewrite by the
+ * `x-check-id` request header, installed outermost in the app that `--check` probes.
  *
- * @param reasons - filled with id → reason
+ * @param reasons - filled with id → record
  * @returns the middleware
+ * @example
+ * ```ts
+ * const reasons = new Map<string, ProbeRecord>()
+ * const built = buildApp(config, recordReasons(reasons))
+ * ```
  */
-export function recordReasons(reasons: Map<string, string | null>): Middleware {
+export function recordReasons(reasons: Map<string, ProbeRecord>): Middleware {
   return async function recordReasons(ctx, next) {
     try {
       await next()
     } finally {
       const id = ctx.req.headers.get('x-check-id')
-      if (id !== undefined && id !== null) reasons.set(id, ctx.res.reason ?? null)
+      const path = ctx.req.canonicalPath
+      if (id !== undefined && id !== null) reasons.set(id, { reason: ctx.res.reason ?? null, finalPath: path.ok ? path.path : null })
     }
   }
+}
+
+/**
+ * Options of {@link runCheck}.
+ *
+ * @example `const o: CheckOptions = { root: '/srv/dist', precompressed: false, rules: built.siteRules, presets: { cache: 'spa' } }`
+ */
+export interface CheckOptions {
+  root: string
+  /** The index file name. @defaultValue 'index.html' */
+  index?: string
+  precompressed: boolean
+  compress?: boolean
+  /** Resolves once the compression jobs are done. */
+  idle?: () => Promise<void>
+  /** The site rules in force (the root's rule files and the configuration file's). */
+  rules?: SiteRules
+  /** The presets on. */
+  presets?: CheckPresets
+  /** The `--spa` file (relative to the root). */
+  spa?: string
 }
 
 /**
  * Probes every allowed file (and the folder URL of each index file) with HEAD requests through the
  * app, the same way a client would, and builds the report. With `compress`, the first pass starts the
  * compression jobs; `idle` is awaited before the codings are probed, so the sizes are the final ones.
+ * With site rules, a path made from each redirect and rewrite rule's pattern is probed too (unless an
+ * allowed URL already is one), then the on-site target of every redirect met; every rule is reported
+ * with the URLs it touches.
  *
  * @param app - an app built with {@link recordReasons} outermost (not listening)
  * @param reasons - the map that middleware fills
  * @param table - the allowlist table
- * @param options - root, index file name, whether precompressed siblings are served and files
- *   compressed, and how to wait for the compression jobs
+ * @param options - root, index file name, codings, rules and presets
  * @returns the report
+ * @example
+ * ```ts
+ * const report = await runCheck(built.app, reasons, await built.allowlist.ready, { root, precompressed: false })
+ * ```
  */
-export async function runCheck(
-  app: App,
-  reasons: Map<string, string | null>,
-  table: AllowlistReport,
-  options: { root: string; index?: string; precompressed: boolean; compress?: boolean; idle?: () => Promise<void> },
-): Promise<CheckReport> {
+export async function runCheck(app: App, reasons: Map<string, ProbeRecord>, table: AllowlistReport, options: CheckOptions): Promise<CheckReport> {
   const index = options.index ?? 'index.html'
   const paths: string[] = []
   const seen = new Set<string>()
@@ -108,57 +165,77 @@ export async function runCheck(
   }
 
   let nextId = 0
-  const head = async (url: string, encoding?: string): Promise<{ status: number; headers: ReceivedHeaders; reason: string | null }> => {
+  const head = async (url: string, encoding?: string): Promise<{ status: number; headers: ReceivedHeaders; record: ProbeRecord }> => {
     const id = String(nextId++)
     // Through the whole app in memory: the same parser, chain and respond() a client's request meets.
     const res = await app.inject({ method: 'HEAD', target: url, headers: { 'X-Check-Id': id, 'Accept-Encoding': encoding ?? 'identity' } }, { timeout: 5000 })
-    const reason = reasons.get(id) ?? null
+    const record = reasons.get(id) ?? { reason: null, finalPath: null }
     reasons.delete(id)
-    return { status: res.status, headers: res.headers, reason }
+    return { status: res.status, headers: res.headers, record }
   }
   const num = (v: string | undefined): number | null => (v === undefined ? null : Number(v))
-
-  const codings = probedCodings({ precompressed: options.precompressed, compress: options.compress ?? false })
-  const results: CheckedUrl[] = new Array(paths.length)
-  const each = async (visit: (i: number) => Promise<void>): Promise<void> => {
+  const each = async <T>(items: readonly T[], visit: (item: T, i: number) => Promise<void>): Promise<void> => {
     let cursor = 0
     const worker = async (): Promise<void> => {
-      while (cursor < paths.length) await visit(cursor++)
+      while (cursor < items.length) {
+        const i = cursor++
+        await visit(items[i] as T, i)
+      }
     }
-    await Promise.all(Array.from({ length: Math.min(8, paths.length) }, worker))
+    await Promise.all(Array.from({ length: Math.min(8, items.length) }, worker))
   }
+  const probe = async (urls: readonly string[], kind: CheckedUrl['probe']): Promise<CheckedUrl[]> => {
+    const out: CheckedUrl[] = new Array(urls.length)
+    await each(urls, async (url, i) => {
+      const r = await head(url)
+      const decoded = canonicalizePath(url)
+      const path = decoded.ok ? decoded.path : url
+      out[i] = {
+        url,
+        path,
+        status: r.status,
+        type: r.headers.get('content-type') ?? null,
+        size: num(r.headers.get('content-length')),
+        etag: r.headers.get('etag') ?? null,
+        cacheControl: r.headers.get('cache-control') ?? null,
+        variants: [],
+        reason: r.record.reason,
+        location: r.headers.get('location') ?? null,
+        headers: [...r.headers].filter(([name]) => name.toLowerCase() !== 'date'),
+        rewrittenTo: r.record.finalPath !== null && r.record.finalPath !== path ? r.record.finalPath : null,
+        probe: kind,
+      }
+    })
+    return out
+  }
+
+  const codings = probedCodings({ precompressed: options.precompressed, compress: options.compress ?? false })
   // First pass: the representation a client without Accept-Encoding gets (starts any compression job).
-  await each(async i => {
-    const path = paths[i] as string
-    const url = encodePath(path)
-    const r = await head(url)
-    results[i] = {
-      url,
-      path,
-      status: r.status,
-      type: r.headers.get('content-type') ?? null,
-      size: num(r.headers.get('content-length')),
-      etag: r.headers.get('etag') ?? null,
-      cacheControl: r.headers.get('cache-control') ?? null,
-      variants: [],
-      reason: r.reason,
-    }
-  })
+  const results = await probe(paths.map(encodePath), 'allowed')
   if (codings.length > 0) {
     if (options.idle !== undefined) await options.idle()
-    await each(async i => {
-      const result = results[i] as CheckedUrl
+    await each(results, async result => {
       if (result.status !== 200) return
       for (const encoding of codings) {
         const v = await head(result.url, encoding)
         if (v.status === 200 && v.headers.get('content-encoding') === encoding) {
-          const source = v.reason === 'static:compressed' ? 'runtime' : 'disk'
+          const source = v.record.reason === 'static:compressed' ? 'runtime' : 'disk'
           result.variants.push({ encoding, size: num(v.headers.get('content-length')), etag: v.headers.get('etag') ?? null, source })
         }
       }
     })
   }
 
+  // The rules' own paths, then where the redirects among all answers point (one step: no chains).
+  const probed = new Set(results.map(r => r.url))
+  const fresh = (urls: Iterable<string>): string[] => [...new Set(urls)].filter(u => !probed.has(u) && (probed.add(u), true))
+  const examples = await probe(fresh((options.rules?.routes ?? []).map(r => exampleUrl(r.pattern))), 'rule')
+  const targets = fresh([...results, ...examples].map(r => onSiteTarget(r.location)).filter((u): u is string => u !== undefined))
+  examples.push(...(await probe(targets, 'target')))
+
+  const all = [...results, ...examples]
+  const spaPath = options.spa === undefined ? undefined : '/' + options.spa
+  const rules = ruleEffects(options.rules, options.presets ?? {}, all.map(r => ({ ...r, finalPath: r.rewrittenTo ?? r.path })), { index, ...(spaPath !== undefined ? { spaPath } : {}) })
   return {
     root: options.root,
     served: results.filter(r => r.status === 200),
@@ -167,55 +244,14 @@ export async function runCheck(
     unmatched: [...table.unmatched],
     folders: [...table.folders],
     codings: codings.filter(c => c !== 'zstd' || runtimeCodings().includes('zstd') || results.some(r => r.variants.some(v => v.encoding === 'zstd'))),
+    examples,
+    rules,
   }
 }
 
-function table(rows: string[][], indent = '  '): string[] {
-  const widths: number[] = []
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)))
-  return rows.map(row => indent + row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd((widths[i] as number) + 2))).join('').trimEnd())
-}
-
-/**
- * Renders the report as aligned text tables.
- *
- * @param report - from {@link runCheck}
- * @param allowText - how the allow entries were given, for the header
- * @param hostsText - which hosts are answered (the DNS-rebinding check), for the header
- * @returns the text, ending with a newline
- */
-export function formatCheck(report: CheckReport, allowText: string, hostsText?: string): string {
-  const lines: string[] = [`Root: ${report.root}`, `Allow: ${allowText}`, ...(hostsText !== undefined ? [`Hosts: ${hostsText}`] : []), '']
-  if (report.folders.length > 0) {
-    lines.push(`Folders (${report.folders.length}):`)
-    for (const f of report.folders) lines.push(`  ${f.endsWith('/') ? f : f + '/'} (folder: every non-dotfile under it)`)
-    lines.push('')
-  }
-  lines.push(`Served (${report.served.length} URL${report.served.length === 1 ? '' : 's'}):`)
-  if (report.served.length > 0) {
-    const rows = [['URL', 'TYPE', 'SIZE', 'ETAG', 'CACHE-CONTROL', ...report.codings.map(c => c.toUpperCase())]]
-    for (const r of report.served) {
-      const cells = report.codings.map(c => {
-        const v = r.variants.find(x => x.encoding === c)
-        return v === undefined ? '-' : `${v.size ?? '?'} ${v.source}`
-      })
-      rows.push([r.url, r.type ?? '-', r.size === null ? '-' : String(r.size), r.etag ?? '-', r.cacheControl ?? '-', ...cells])
-    }
-    lines.push(...table(rows))
-  } else {
-    lines.push('  (nothing)')
-  }
-  if (report.failing.length > 0) {
-    lines.push('', `Allowed but not served (${report.failing.length}):`)
-    lines.push(...table([['URL', 'STATUS', 'REASON'], ...report.failing.map(r => [r.url, String(r.status), r.reason ?? '-'])]))
-  }
-  if (report.rejected.length > 0) {
-    lines.push('', `Rejected (${report.rejected.length}):`)
-    lines.push(...table([['ENTRY', 'REASON'], ...report.rejected.map(r => [JSON.stringify(r.entry), r.reason])]))
-  }
-  if (report.unmatched.length > 0) {
-    lines.push('', `Unmatched (${report.unmatched.length}):`)
-    lines.push(...table([['ENTRY', 'REASON'], ...report.unmatched.map(e => [JSON.stringify(e), 'matched no file'])]))
-  }
-  return lines.join('\n') + '\n'
+/** The path of a `Location` on this site (`/guide/?a=1` → `/guide/`), or undefined for another host. */
+function onSiteTarget(location: string | null): string | undefined {
+  if (location === null || !location.startsWith('/') || location.startsWith('//')) return undefined
+  const path = location.split(/[?#]/)[0] as string
+  return canonicalizePath(path).ok ? path : undefined
 }

@@ -7,7 +7,8 @@
  */
 import cluster from 'node:cluster'
 import { helpText, parseArgs } from './args.js'
-import { formatCheck, recordReasons, runCheck } from './check.js'
+import { recordReasons, runCheck, type ProbeRecord } from './check.js'
+import { formatCheck } from './check-format.js'
 import { resolveConfig, type CliConfig } from './config.js'
 import { CliError, EXIT_RUNTIME, oneLine, runtimeError } from './errors.js'
 import { printError, processIo, type CliIo } from './output.js'
@@ -26,15 +27,16 @@ function allowDescription(config: CliConfig): string {
 }
 
 /**
- * `--check`: builds the chain without listening, probes every allowed URL with an in-memory HEAD
- * request, prints the table (JSON with `--log-format json`).
+ * `--check`: builds the chain without listening, probes every allowed URL (and a path of each redirect
+ * and rewrite rule) with an in-memory HEAD request, prints the tables, the headers and the rules (JSON
+ * with `--log-format json`).
  *
  * @param config - the configuration
  * @param io - streams
  * @returns 0 when something would be served, else 1
  */
 async function checkCommand(config: CliConfig, io: CliIo): Promise<number> {
-  const reasons = new Map<string, string | null>()
+  const reasons = new Map<string, ProbeRecord>()
   const built = buildApp(config, recordReasons(reasons))
   try {
     const table = await awaitTable(built, config).catch((err: unknown) => {
@@ -45,6 +47,13 @@ async function checkCommand(config: CliConfig, io: CliIo): Promise<number> {
       precompressed: config.precompressed,
       compress: config.compress,
       idle: () => built.compressionIdle(),
+      rules: built.siteRules,
+      presets: {
+        ...(config.cache !== undefined ? { cache: config.cache } : {}),
+        isolate: config.isolate,
+        ...(config.securityHeaders ? { securityHeaders: { tls: config.tls !== undefined } } : {}),
+      },
+      ...(config.spa !== undefined ? { spa: config.spa } : {}),
     })
     const hosts = hostsOf(config)
     const hostsText = describeHosts(hosts, config.host, config.allowedHosts === 'all')
