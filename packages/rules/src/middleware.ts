@@ -9,6 +9,22 @@ import { compileRules, type RouteMatch } from './compile.js'
 import { RulesConfigError } from './errors.js'
 import type { RedirectRule, SiteRules } from './model.js'
 import type { ValidateOptions } from './validate.js'
+import { carriesEdits, headerLayer, type HeaderLayer } from './precompute.js'
+
+/**
+ * The middleware {@link rules} returns: a middleware plus its header rules as a layer static can bake
+ * into its blocks (`serveStatic(root, { headers: fileHeaders(mw.headerLayer) })`).
+ *
+ * @example
+ * ```ts
+ * const mw: RulesMiddleware = rules(config, { exists })
+ * app.use(mw, allow, serveStatic(root, { headers: fileHeaders(mw.headerLayer) }))
+ * ```
+ */
+export type RulesMiddleware = Middleware & {
+  /** The header rules of the rule set in force, for tinyhttp-rules' `fileHeaders` (static's option `headers`). */
+  readonly headerLayer: HeaderLayer
+}
 
 /**
  * Options of {@link rules}.
@@ -53,7 +69,8 @@ export interface RulesOptions extends ValidateOptions {
  *
  * @param config - the rule set (from the importers, merged with `mergeRules`)
  * @param options - allowed hosts for absolute destinations, and which paths hold files
- * @returns the middleware, named `rules`
+ * @returns the middleware, named `rules`, with its `headerLayer` (header rules precomputed into static's
+ *   blocks: see `fileHeaders`)
  * @throws RulesConfigError for an invalid rule set, or one that needs `options.exists` without it
  * @example
  * ```ts
@@ -61,7 +78,7 @@ export interface RulesOptions extends ValidateOptions {
  * app.use(rules(parseRedirects(readFileSync('public/_redirects', 'utf8'), 'public/_redirects')))
  * ```
  */
-export function rules(config: SiteRules, options: RulesOptions = {}): Middleware {
+export function rules(config: SiteRules, options: RulesOptions = {}): RulesMiddleware {
   const compiled = compileRules(config, options)
   refuseUnapplied(config, options)
   const exists = options.exists
@@ -71,12 +88,22 @@ export function rules(config: SiteRules, options: RulesOptions = {}): Middleware
     throw new TypeError('rules: index must be a file name (no "/") or false')
   }
 
+  // A file answer of static: the header rules of its canonical path (and of the index file for a folder).
+  const layer = headerLayer(
+    () => compiled,
+    (c, _path, segments, trailingSlash) =>
+      index !== false && trailingSlash ? c.headersForFile(segments, true, [...segments, index]) : c.headers(segments, trailingSlash),
+  )
+
   function decorate(ctx: Context): void {
     const res = ctx.res
     const path = ctx.req.canonicalPath
     if (res.committed || !path.ok) return
+    const file = servedFile(res.reason)
+    // Static sent a block with these very rules baked in (option `headers`): nothing to do.
+    if (carriesEdits(ctx, layer, compiled, path.path, file)) return
     // A file answer for a folder path came from its index file: the rules for that file apply too.
-    const fromIndex = index !== false && path.trailingSlash && servedFile(res.reason)
+    const fromIndex = index !== false && path.trailingSlash && file
     const fields = fromIndex ? compiled.headersForFile(path.segments, true, [...path.segments, index]) : compiled.headers(path.segments, path.trailingSlash)
     for (const [name, value] of fields) {
       if (value === null) res.headers.delete(name)
@@ -93,7 +120,7 @@ export function rules(config: SiteRules, options: RulesOptions = {}): Middleware
       ? { cleanUrls: config.cleanUrls === true, trailingSlash: config.trailingSlash ?? 'ignore', index, exists }
       : undefined
 
-  return function rules(ctx: Context, next: Next): void | Promise<void> {
+  const middleware = function rules(ctx: Context, next: Next): void | Promise<void> {
     const path = ctx.req.canonicalPath
     if (!path.ok) return next()
     const hit = compiled.route(path.segments, path.trailingSlash)
@@ -129,13 +156,16 @@ export function rules(config: SiteRules, options: RulesOptions = {}): Middleware
     }
     if (!hasHeaders) return next()
     return afterNext(ctx, next, decorate, failed)
-  }
+  } as RulesMiddleware
+  Object.defineProperty(middleware, 'headerLayer', { value: layer, enumerable: true })
+  return middleware
 }
 
 /** Whether static answered with (a part or the validation of) a file. */
 function servedFile(reason: string | undefined): boolean {
   return (
     reason === 'static:hit' ||
+    reason === 'static:compressed' ||
     reason === 'static:head' ||
     reason === 'static:disk' ||
     reason === 'static:partial' ||
