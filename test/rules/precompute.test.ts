@@ -89,8 +89,18 @@ async function site(headers: string, options: PresetOptions, baked: boolean): Pr
     ...(baked ? { headers: fileHeaders(rulesMw.headerLayer, presetsMw.headerLayer) } : {}),
   })
   const app = createApp()
-  app.use(presetsMw, errorPage, fallback(), rulesMw, list, files)
+  app.use(presetsMw, errorPage, fallback(), rulesMw, list, fieldsBesides, files)
   return { app, files, list }
+}
+
+/** Fields besides static's block: `Vary` appended on the way out (`/sw.js`, `/style.css`), one set before it (`/about.html`). */
+function fieldsBesides(ctx: Context, next: Next): void | Promise<void> {
+  const path = ctx.req.rawPath
+  if (path === '/about.html') ctx.res.headers.set('X-Early', '1')
+  if (path !== '/sw.js' && path !== '/style.css') return next()
+  return Promise.resolve(next()).then(() => {
+    ctx.res.headers.append('Vary', 'Origin')
+  })
 }
 
 /** Like an error page: `/error` is answered with static's `/about.html` and the status 404. */
