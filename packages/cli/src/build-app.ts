@@ -7,7 +7,7 @@ import { allowlist, type AllowlistMiddleware, type AllowlistReport } from 'tinyh
 import { createApp, type App, type Middleware } from 'tinyhttp-core'
 import { cors } from 'tinyhttp-cors'
 import { fallback, type FallbackOptions } from 'tinyhttp-fallback'
-import { presets } from 'tinyhttp-rules'
+import { fileHeaders, presets } from 'tinyhttp-rules'
 import { serveStatic, type ServeStaticOptions } from 'tinyhttp-static'
 import type { CliConfig } from './config.js'
 import { oneLine, usageError } from './errors.js'
@@ -94,6 +94,17 @@ export function buildApp(config: CliConfig, log?: Middleware): BuiltApp {
     ...(config.seedMethods ? { methodStatus: 400 as const } : {}),
     ...(config.spa !== undefined ? { spa: { file: config.spa, root: config.root } } : {}),
   }
+  // Only when a preset is on (no cost otherwise); its headers are baked into static's blocks (below).
+  const presetsMw =
+    config.cache !== undefined || config.isolate || config.securityHeaders
+      ? presets({
+          ...(config.cache !== undefined ? { cache: config.cache } : {}),
+          isolate: config.isolate,
+          ...(config.securityHeaders ? { securityHeaders: { tls: config.tls !== undefined } } : {}),
+        })
+      : undefined
+  // Header layers precomputed into static's prepared blocks: a file from memory pays nothing for them.
+  if (presetsMw !== undefined) staticOptions.headers = fileHeaders(presetsMw.headerLayer)
   const corsMw = config.cors === false ? undefined : plugin('cors', () => cors({ origin: config.cors as '*' | string[] }))
   const fallbackMw = plugin('fallback', () => fallback(fallbackOptions))
   const allow = plugin('allowlist', () => allowlist(config.allow, { root: config.root, watch: config.watch && !config.check }))
@@ -112,16 +123,8 @@ export function buildApp(config: CliConfig, log?: Middleware): BuiltApp {
   const hosts = hostsOf(config)
   if (hosts.check) app.use(hostCheck(hosts.names))
   if (corsMw !== undefined) app.use(corsMw)
-  // Only when a preset is on (no cost otherwise); outside fallback, so the SPA shell and refusals get them.
-  if (config.cache !== undefined || config.isolate || config.securityHeaders) {
-    app.use(
-      presets({
-        ...(config.cache !== undefined ? { cache: config.cache } : {}),
-        isolate: config.isolate,
-        ...(config.securityHeaders ? { securityHeaders: { tls: config.tls !== undefined } } : {}),
-      }),
-    )
-  }
+  // Outside fallback, so the SPA shell and refusals get them too.
+  if (presetsMw !== undefined) app.use(presetsMw)
   app.use(fallbackMw)
   if (config.notFound === 404) app.use(denyAsNotFound())
   app.use(allow, files)
