@@ -23,7 +23,7 @@ afterAll(async () => {
 })
 
 /** A source that sets `X-Baked: <value>` and removes `Accept-Ranges`, counting its bakes. */
-function source(): FileHeaders & { value: string; bakes: Array<[string, string]> } {
+function source(): { version: number; value: string; bakes: Array<[string, string]>; bake: FileHeaders["bake"] } {
   const s = {
     version: 0,
     value: 'one',
