@@ -62,7 +62,7 @@ export const FLAGS = [
   { name: 'tls-cert', kind: 'value', placeholder: '<file>', description: 'serve HTTPS with this PEM certificate (needs --tls-key)' },
   { name: 'tls-key', kind: 'value', placeholder: '<file>', description: 'PEM private key for --tls-cert' },
   { name: 'workers', short: 'w', kind: 'value', placeholder: '<n>', description: 'processes serving the same port; 0 = one per core', defaultText: '1' },
-  { name: 'watch', kind: 'boolean', description: 'follow the file system: files added or removed under the root update what is served' },
+  { name: 'watch', kind: 'boolean', description: 'follow the file system: files added or removed under the root update what is served; rule file edits apply at once' },
   { name: 'log-format', kind: 'value', placeholder: 'text|json', description: 'access log format', defaultText: 'text' },
   { name: 'quiet', short: 'q', kind: 'boolean', description: 'no access log (the Local: line is still printed)' },
   { name: 'check', kind: 'boolean', description: 'print what would be served (URL, type, size, ETag, br/gzip sizes) and what was rejected, then exit' },

@@ -7,19 +7,35 @@ import { allowlist, type AllowlistMiddleware, type AllowlistReport } from 'tinyh
 import { createApp, type App, type Middleware } from 'tinyhttp-core'
 import { cors } from 'tinyhttp-cors'
 import { fallback, type FallbackOptions } from 'tinyhttp-fallback'
-import { fileHeaders, presets } from 'tinyhttp-rules'
+import { fileHeaders, presets, rules, RulesConfigError, type HeaderLayer, type RulesMiddleware, type SiteRules } from 'tinyhttp-rules'
 import { serveStatic, type ServeStaticOptions } from 'tinyhttp-static'
 import type { CliConfig } from './config.js'
 import { oneLine, usageError } from './errors.js'
 import { hostCheck, hostPolicy, type HostPolicy } from './host-check.js'
 import { isLoopback } from './listen.js'
+import { RULE_FILES, RuleFileError, existsInTable, isEmptyRules, loadSiteRules, loadSiteRulesSync } from './site-rules.js'
 
 /** An app built from a {@link CliConfig}, not listening yet. */
 export interface BuiltApp {
   /** The app with the whole chain installed. */
   app: App
-  /** The allowlist (its `ready` promise resolves with the table). */
+  /** The allowlist. Wait for {@link BuiltApp.ready}, not its own `ready`: the rule files are excluded after. */
   allowlist: AllowlistMiddleware
+  /** Resolves with the allowlist's first table without the rule files (`_headers`, `_redirects`, `serve.json`). */
+  ready: Promise<AllowlistReport>
+  /** The site rules in force: the root's rule files, then the configuration file's rules. */
+  readonly siteRules: SiteRules
+  /**
+   * Re-reads the root's rule files, merges `extra` after them (undefined: the extra rules given last, at
+   * first `config.siteRules`), validates and compiles the result, then swaps it in at once: a request
+   * sees the old rules or the new ones, never a mix. Reloads run one at a time, in call order.
+   *
+   * @param extra - the configuration file's rules, or undefined to keep the current ones
+   * @throws RulesConfigError (a fault in a file, with its line or key), RuleFileError (a rule file that
+   *   cannot be read), or Error when the server started without rules and not under `--watch` (the
+   *   `rules` middleware is then not in the chain: restart to apply); the old rules stay in force
+   */
+  reloadRules(extra?: SiteRules): Promise<void>
   /** Closes the app (draining in-flight requests), then the plugins (watchers, caches). */
   close(gracePeriod?: number): Promise<void>
   /** Resolves once static has no compression job queued or running (`--check` waits for it). */
@@ -53,6 +69,16 @@ const REFUSAL_NOTES: FallbackOptions['notes'] = {
   501: 'This server does not implement this method; it only answers GET and HEAD requests.',
 }
 
+/** Loads the root's rule files at start-up: a fault is a usage error (exit 2) naming the file and line. */
+function startupRules(config: CliConfig): SiteRules {
+  try {
+    return loadSiteRulesSync(config.root, config.siteRules, config.rootArg)
+  } catch (err) {
+    if (err instanceof RulesConfigError || err instanceof RuleFileError) throw usageError(err.message)
+    throw err
+  }
+}
+
 /** Calls a plugin factory; its `TypeError` (a bad option) becomes a usage error. */
 function plugin<T>(name: string, make: () => T): T {
   try {
@@ -63,7 +89,18 @@ function plugin<T>(name: string, make: () => T): T {
 }
 
 /**
- * Builds the app: `[access log] → [host check] → cors → fallback → [deny as 404] → allowlist → static`.
+ * Builds the app: `[access log] → [host check] → cors → [presets] → [rules] → fallback → [deny as 404] →
+ * allowlist → static`.
+ *
+ * @remarks
+ * The rules of the root's `_headers`, `_redirects` and `serve.json` (then `config.siteRules`) are read
+ * here; `rules` is in the chain only when there are rules (or under `--watch`, where a rule file may
+ * appear later). It sits outside `fallback` so that its header rules reach every answer, as they reach
+ * a file: the SPA shell (matched as the `--spa` file's path), the refusal pages and the error pages
+ * fallback renders; its redirects answer before anything below; its rewrites change the path the
+ * allowlist then judges (a rewrite cannot publish a denied file). `presets` stays outside it: a flag
+ * given on the command line wins over a rule file. The rule files are removed from the allowlist's table,
+ * so they get the answer of any path not served (403, or 404 with `--not-found 404`).
  *
  * @param config - the validated configuration
  * @param log - the access log middleware, outermost; omitted when quiet
@@ -94,7 +131,7 @@ export function buildApp(config: CliConfig, log?: Middleware): BuiltApp {
     ...(config.seedMethods ? { methodStatus: 400 as const } : {}),
     ...(config.spa !== undefined ? { spa: { file: config.spa, root: config.root } } : {}),
   }
-  // Only when a preset is on (no cost otherwise); its headers are baked into static's blocks (below).
+  // Only when a preset is on (no cost otherwise).
   const presetsMw =
     config.cache !== undefined || config.isolate || config.securityHeaders
       ? presets({
@@ -103,16 +140,40 @@ export function buildApp(config: CliConfig, log?: Middleware): BuiltApp {
           ...(config.securityHeaders ? { securityHeaders: { tls: config.tls !== undefined } } : {}),
         })
       : undefined
-  // Header layers precomputed into static's prepared blocks: a file from memory pays nothing for them.
-  if (presetsMw !== undefined) staticOptions.headers = fileHeaders(presetsMw.headerLayer)
   const corsMw = config.cors === false ? undefined : plugin('cors', () => cors({ origin: config.cors as '*' | string[] }))
   const fallbackMw = plugin('fallback', () => fallback(fallbackOptions))
   const allow = plugin('allowlist', () => allowlist(config.allow, { root: config.root, watch: config.watch && !config.check }))
-  let files: ReturnType<typeof serveStatic>
+  // Configuration, never content: out of the table even when an entry (or the default `**/*`) names them.
+  const ready = allow.remove([...RULE_FILES])
+  ready.catch(() => undefined)
+  let files: ReturnType<typeof serveStatic> | undefined
+  let rulesMw: RulesMiddleware | undefined
+  let siteRules: SiteRules
   try {
+    siteRules = startupRules(config)
+    // No rules: no middleware and no cost (under --watch it stays, so a rule file created later applies).
+    if (!isEmptyRules(siteRules) || (config.watch && !config.check)) {
+      const spaPath = config.spa === undefined ? undefined : '/' + config.spa
+      try {
+        rulesMw = rules(siteRules, {
+          exists: existsInTable(() => allow.report, 'index.html'),
+          index: 'index.html',
+          // The SPA shell is the --spa file: its header rules apply (not those of the deep link).
+          ...(spaPath !== undefined ? { servedPath: ctx => (ctx.res.reason === 'fallback:spa' ? spaPath : undefined) } : {}),
+        })
+      } catch (err) {
+        if (err instanceof RulesConfigError) throw usageError(err.message)
+        throw err
+      }
+    }
+    // Header rules and presets precomputed into static's prepared blocks (rules inside presets): a file
+    // answered from memory pays nothing for them per request.
+    const layers: HeaderLayer[] = [...(rulesMw !== undefined ? [rulesMw.headerLayer] : []), ...(presetsMw !== undefined ? [presetsMw.headerLayer] : [])]
+    if (layers.length > 0) staticOptions.headers = fileHeaders(...layers)
     files = plugin('static', () => serveStatic(config.root, staticOptions))
   } catch (err) {
     allow.close()
+    files?.close()
     throw err
   }
 
@@ -125,14 +186,40 @@ export function buildApp(config: CliConfig, log?: Middleware): BuiltApp {
   if (corsMw !== undefined) app.use(corsMw)
   // Outside fallback, so the SPA shell and refusals get them too.
   if (presetsMw !== undefined) app.use(presetsMw)
+  // Outside fallback: header rules reach the SPA shell, refusals and error pages (see @remarks).
+  if (rulesMw !== undefined) app.use(rulesMw)
   app.use(fallbackMw)
   if (config.notFound === 404) app.use(denyAsNotFound())
   app.use(allow, files)
+
+  let extra = config.siteRules
+  let reloads: Promise<void> = Promise.resolve()
+  async function reload(given: SiteRules | undefined): Promise<void> {
+    const nextExtra = given ?? extra
+    const next = await loadSiteRules(config.root, nextExtra, config.rootArg)
+    if (rulesMw === undefined) {
+      if (!isEmptyRules(next)) throw new Error('the server started without site rules: restart to apply them (or serve with --watch)')
+    } else {
+      rulesMw.update(next) // validates and compiles, then one swap; throws and keeps the old set otherwise
+    }
+    siteRules = next
+    extra = nextExtra
+  }
 
   let closed: Promise<void> | null = null
   return {
     app,
     allowlist: allow,
+    ready,
+    get siteRules() {
+      return siteRules
+    },
+    reloadRules(given?: SiteRules) {
+      const run = (): Promise<void> => reload(given)
+      const p = reloads.then(run, run)
+      reloads = p.catch(() => undefined)
+      return p
+    },
     compressionIdle: () => files.idle(),
     close(gracePeriod?: number) {
       closed ??= app.close(gracePeriod).finally(() => {
@@ -171,7 +258,7 @@ export async function awaitTable(built: BuiltApp, config: CliConfig): Promise<Al
   // An entry whose real path leaves the root (a symlink) is refused by the allowlist and reported as a
   // warning; the server still starts and answers that path 403, like any path that is not listed.
   // (Entries that name a path outside the root, like `../x`, were refused with exit code 2 already.)
-  const report = await built.allowlist.ready
+  const report = await built.ready
   if (config.spa !== undefined) {
     const url = '/' + config.spa
     if (!report.allowed.some(f => f.urlPath === url)) {

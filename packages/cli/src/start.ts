@@ -13,6 +13,8 @@ import { CliError, oneLine, runtimeError, usageError } from './errors.js'
 import { LineWriter, painter, printWarning, processIo, useColor, type CliIo } from './output.js'
 import { awaitTable, buildApp } from './build-app.js'
 import { listen, serverUrls } from './listen.js'
+import { watchRuleFiles } from './site-rules.js'
+import type { SiteRules } from 'tinyhttp-rules'
 import { version } from './version.js'
 
 /** Options of {@link start}. */
@@ -39,6 +41,14 @@ export interface StartedServer {
   files: number
   /** The configuration it runs with. */
   config: CliConfig
+  /**
+   * Re-reads the root's rule files (`_headers`, `_redirects`, `serve.json`), merges `extra` (undefined:
+   * the configuration file's rules given last) and swaps the result in atomically; rejects and keeps the
+   * old rules when they are invalid. `--watch` calls it when a rule file changes.
+   *
+   * @param extra - the configuration file's rules, or undefined to keep them
+   */
+  reloadRules(extra?: SiteRules): Promise<void>
   /**
    * Stops accepting, drains in-flight requests, closes the plugins and flushes the access log.
    *
@@ -145,6 +155,18 @@ export async function startWith(config: CliConfig, io: CliIo, options: StartOpti
   for (const server of built.app.servers) {
     server.on('error', err => printWarning(io, `server error: ${oneLine(err)}`))
   }
+  // --watch: an edit of a rule file applies at once when it is valid; a broken one keeps the old rules.
+  const stopWatching =
+    config.watch && !config.check
+      ? watchRuleFiles(config.root, () => {
+          built.reloadRules().then(
+            () => {
+              if (!config.quiet) io.stderr.write(`tinyhttp-cli: rules reloaded from ${config.rootArg}\n`)
+            },
+            (err: unknown) => printWarning(io, `rules not reloaded, the previous rules stay in force: ${oneLine(err)}`),
+          )
+        })
+      : undefined
   const urls = serverUrls(config.host, port, config.tls !== undefined)
   if (options.banner !== false) printBanner(io, config, urls, files)
   return {
@@ -154,7 +176,9 @@ export async function startWith(config: CliConfig, io: CliIo, options: StartOpti
     port,
     files,
     config,
+    reloadRules: extra => built.reloadRules(extra),
     async close(gracePeriod?: number) {
+      stopWatching?.()
       await built.close(gracePeriod)
       writer.flush()
     },

@@ -18,7 +18,8 @@ import { tryCompilePattern } from './pattern.js'
  * Pages) removes one. `#` starts a comment line. A name repeated in one block is joined with `, `
  * (Netlify), except `Set-Cookie`, which cannot be joined and is refused. Every fault is a
  * {@link RulesConfigError} naming the line: an indented line before any path, a path with no headers,
- * a malformed header line, a refused header ({@link headerProblem}), an unsupported pattern (a full
+ * a malformed header line, a refused header ({@link headerProblem}), Netlify's `Basic-Auth` password
+ * protection (not supported: it would be sent as a header), an unsupported pattern (a full
  * URL with a host, a glob inside a segment), or a path no canonical request path can equal.
  *
  * @param text - the file's content
@@ -48,6 +49,8 @@ export function parseHeaders(text: string, file: string): SiteRules {
       const header = parseHeaderLine(line.trim())
       if (typeof header === 'string') throw new RulesConfigError(where, header)
       const [name, value] = header
+      // Netlify's password protection: sending it as a response header would publish the password.
+      if (name.toLowerCase() === 'basic-auth') throw new RulesConfigError(where, 'Basic-Auth (Netlify password protection) is not supported')
       const problem = headerProblem(name, value)
       if (problem !== undefined) throw new RulesConfigError(where, problem)
       const lower = name.toLowerCase()

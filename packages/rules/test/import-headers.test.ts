@@ -65,6 +65,8 @@ describe('parseHeaders: every fault names the line', () => {
     ['/a\n  Content-Encoding: gzip\n', 2, /set by the server/],
     ['/a\n  ! ETag\n', 2, /set by the server/],
     ['/a\n  X-A: 1\n  ! X-A\n', 3, /both set and removed/],
+    ['/a\n  X-A: 1\n/admin/*\n  Basic-Auth: user:secret\n', 4, /Basic-Auth \(Netlify password protection\) is not supported/],
+    ['/a\n  basic-auth: u:p u2:p2\n', 2, /Basic-Auth/],
     ['/a\n  Set-Cookie: a=1\n  Set-Cookie: b=2\n', 3, /Set-Cookie repeated/],
     ['/a /b\n  X-A: 1\n', 1, /one path/],
     ['https://x.pages.dev/*\n  X-A: 1\n', 1, /domain-level/],
