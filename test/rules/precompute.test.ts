@@ -265,3 +265,56 @@ describe('a swapped header state', () => {
     }
   })
 })
+
+describe('rules().update() with the headers baked', () => {
+  it('after an update static bakes the new set; a request in flight across it gets the old set\'s bytes', async () => {
+    const A = parseHeaders('/*\n  X-Set: a\n  ! Accept-Ranges\n/sw.js\n  Cache-Control: public, max-age=60\n', '_headers')
+    const B = parseHeaders('/*\n  X-Set: b\n  X-Only-B: 1\n', '_headers')
+    let release: () => void = () => undefined
+    let hold = false
+    /** Holds a request between rules and static until released (the update happens meanwhile). */
+    const gate = (_ctx: Context, next: Next) => {
+      if (!hold) return next()
+      return new Promise<void>(resolve => {
+        release = resolve
+      }).then(() => next())
+    }
+    const make = (baked: boolean) => {
+      const rulesMw = rules(A)
+      const files = serveStatic(root, baked ? { headers: fileHeaders(rulesMw.headerLayer) } : {})
+      return { rulesMw, files, app: createApp().use(rulesMw, gate, files) }
+    }
+    const on = make(true)
+    const off = make(false)
+    const get = (s: ReturnType<typeof make>) => s.app.inject({ target: '/sw.js', headers: { Host: 'x' } })
+    try {
+      for (const s of [on, off]) {
+        const before = await get(s)
+        expect(before.headers.get('x-set')).toBe('a')
+        expect(before.headers.get('cache-control')).toBe('public, max-age=60')
+        // In flight on A while the set becomes B and another request makes static bake B.
+        hold = true
+        const inFlight = get(s)
+        await new Promise(r => setTimeout(r, 10))
+        hold = false
+        s.rulesMw.update(B)
+        const after = await get(s)
+        expect(after.headers.get('x-set')).toBe('b')
+        expect(after.headers.get('x-only-b')).toBe('1')
+        expect(after.headers.get('accept-ranges')).toBe('bytes')
+        release()
+        const old = await inFlight
+        expect(old.headers.get('x-set')).toBe('a')
+        expect(old.headers.get('x-only-b')).toBeUndefined()
+        expect(old.headers.get('accept-ranges')).toBeUndefined()
+      }
+      // The same bytes either way, for the request in flight too (asked again in the same order).
+      on.rulesMw.update(A)
+      off.rulesMw.update(A)
+      expect(wire((await get(on)).raw)).toBe(wire((await get(off)).raw))
+    } finally {
+      on.files.close()
+      off.files.close()
+    }
+  })
+})
