@@ -147,10 +147,18 @@ describe('rule files in the root, default allow (**/*)', () => {
     }
   })
 
-  it('a refusal gets the header rules of its path', async () => {
+  it('refusals get the header rules of their path (403, 405, the refusal page a browser gets)', async () => {
     const res = await rawRequest(port, request('GET', '/.env'))
     expect(res.status).toBe(403)
     expect(header(res, 'x-site')).toBe('all')
+    const page = await rawRequest(port, request('GET', '/.env', { Accept: BROWSER }))
+    expect(page.status).toBe(403)
+    expect(header(page, 'content-type')).toMatch(/^text\/html/)
+    expect(header(page, 'x-site')).toBe('all')
+    const method = await rawRequest(port, request('POST', '/app.3f9a1c2e.js'))
+    expect(method.status).toBe(405)
+    expect(header(method, 'x-site')).toBe('all')
+    expect(header(method, 'x-js')).toBe('yes')
   })
 })
 
@@ -167,6 +175,7 @@ describe('rule files with an explicit allow list', () => {
     const listed = await rawRequest(cli.port, request('GET', '/_redirects'))
     expect(listed.status).toBe(403)
     expect(listed.body.toString()).not.toContain('/old')
+    expect(cli.stderr()).toContain('tinyhttp-cli: warning: allow entry "_redirects" names a rule file: _headers, _redirects and serve.json are read as configuration and never served\n')
   })
 
   it('with --not-found 404 the rule files answer 404, like any path not served', async () => {
@@ -191,6 +200,31 @@ describe('rule files with an explicit allow list', () => {
     const notModified = await rawRequest(cli.port, request('GET', '/settings/profile', { Accept: BROWSER, 'If-None-Match': header(res, 'etag') as string }))
     expect(notModified.status).toBe(304)
     expect(header(notModified, 'x-page')).toBe('shell')
+  })
+})
+
+describe('serve.json cleanUrls and trailingSlash, answered from the allowlist table', () => {
+  it('/about serves about.html, /about.html redirects to /about, a folder keeps its index', async () => {
+    const { cwd } = site({
+      'index.html': FILES['index.html']!,
+      'about.html': '<!doctype html><title>about</title>\n',
+      'docs/index.html': FILES['docs/index.html']!,
+      'serve.json': JSON.stringify({ cleanUrls: true, trailingSlash: false, headers: [{ source: '/about.html', headers: [{ key: 'X-About', value: 'yes' }] }] }),
+    })
+    const cli = await startCli(['public', '--port', '0', '-q'], { cwd })
+    const clean = await rawRequest(cli.port, request('GET', '/about'))
+    expect(clean.status).toBe(200)
+    expect(clean.body.toString()).toBe('<!doctype html><title>about</title>\n')
+    expect(header(clean, 'x-about')).toBe('yes')
+    const named = await rawRequest(cli.port, request('GET', '/about.html?x=1'))
+    expect(named.status).toBe(301)
+    expect(header(named, 'location')).toBe('/about?x=1')
+    const folder = await rawRequest(cli.port, request('GET', '/docs'))
+    expect(folder.status).toBe(200)
+    expect(folder.body.toString()).toBe(FILES['docs/index.html'])
+    const slash = await rawRequest(cli.port, request('GET', '/docs/'))
+    expect(slash.status).toBe(301)
+    expect(header(slash, 'location')).toBe('/docs')
   })
 })
 

@@ -23,6 +23,22 @@ import { mergeRules, parseHeaders, parseRedirects, parseServeJson, type SiteRule
  */
 export const RULE_FILES = ['_headers', '_redirects', 'serve.json'] as const
 
+/**
+ * The allow entries that name a rule file exactly (`_redirects`, `/serve.json`): they serve nothing, and
+ * the CLI says so at start-up.
+ *
+ * @param entries - the allow entries, relative to the root
+ * @returns those entries, as given
+ * @example
+ * ```ts
+ * ruleFileEntries(['index.html', './_headers']) // ['./_headers']
+ * ```
+ */
+export function ruleFileEntries(entries: readonly string[]): string[] {
+  const names: ReadonlySet<string> = new Set(RULE_FILES)
+  return entries.filter(e => names.has(e.replace(/^\.?\//, '')))
+}
+
 /** The importer of each rule file. */
 const PARSERS: Readonly<Record<(typeof RULE_FILES)[number], (text: string, file: string) => SiteRules>> = {
   _headers: parseHeaders,

@@ -13,7 +13,7 @@ import { CliError, oneLine, runtimeError, usageError } from './errors.js'
 import { LineWriter, painter, printWarning, processIo, useColor, type CliIo } from './output.js'
 import { awaitTable, buildApp } from './build-app.js'
 import { listen, serverUrls } from './listen.js'
-import { watchRuleFiles } from './site-rules.js'
+import { ruleFileEntries, watchRuleFiles } from './site-rules.js'
 import type { SiteRules } from 'tinyhttp-rules'
 import { version } from './version.js'
 
@@ -140,6 +140,9 @@ export async function startWith(config: CliConfig, io: CliIo, options: StartOpti
     if (options.warnings !== false) {
       for (const r of table.rejected) printWarning(io, `allow entry ${JSON.stringify(r.entry)} rejected: ${r.reason}`)
       for (const e of table.unmatched) printWarning(io, `allow entry ${JSON.stringify(e)} matches no file`)
+      for (const e of ruleFileEntries(config.allow)) {
+        printWarning(io, `allow entry ${JSON.stringify(e)} names a rule file: _headers, _redirects and serve.json are read as configuration and never served`)
+      }
       if (files === 0) printWarning(io, `nothing is allowed under ${config.root}: every request will be refused`)
       if (config.maxAge !== undefined) {
         const flags = config.immutable ? '--max-age and --immutable do' : '--max-age does'
