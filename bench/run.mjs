@@ -4,10 +4,11 @@
 //
 //   node bench/run.mjs [--quick] [--rounds N] [--duration S] [--targets a,b] [--scenarios a,b]
 //   node bench/run.mjs --compression      (issue 11: compressed vs identity, bench/fixtures/public-z)
+//   node bench/run.mjs --rules            (issue 12: 200 header rules + 200 redirects + --cache spa vs none)
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { COMPRESSION_DIR, FIXTURES_DIR, makeCompressionFixtures, makeFixtures } from './fixtures/make.mjs'
+import { COMPRESSION_DIR, FIXTURES_DIR, RULES_DIR, makeCompressionFixtures, makeFixtures, makeRulesFixtures } from './fixtures/make.mjs'
 import { printCompressionReport } from './lib/compression-report.mjs'
 import {
   CLK_TCK,
@@ -29,10 +30,11 @@ import {
 import { compareBaseline, printReport, writeJson } from './lib/report.mjs'
 import { ensureBinary, ensureNodeModules, systemInfo, which } from './lib/setup.mjs'
 import { summarize } from './lib/stats.mjs'
-import { REFERENCE, TARGETS, compressionTargets, defaultTargets, targetByName, unavailable } from './lib/targets.mjs'
+import { REFERENCE, TARGETS, compressionTargets, defaultTargets, rulesTargets, targetByName, unavailable } from './lib/targets.mjs'
+import { printRulesReport } from './lib/rules-report.mjs'
 import { verifyEncodings } from './lib/verify-encodings.mjs'
 import { verifyTarget } from './lib/verify.mjs'
-import { SCENARIOS, buildHeadload, compressionScenarios, defaultScenarios, runLoad, scenarioByName, scenarioSkip } from './lib/wrk.mjs'
+import { SCENARIOS, buildHeadload, compressionScenarios, defaultScenarios, rulesScenarios, runLoad, scenarioByName, scenarioSkip } from './lib/wrk.mjs'
 
 const BENCH = fileURLToPath(new URL('./', import.meta.url))
 const REPO = fileURLToPath(new URL('../', import.meta.url))
@@ -42,6 +44,7 @@ const HELP = `Usage: node bench/run.mjs [options]      (pnpm bench)
 
   --quick               1 round, 2 s runs, 1 s warm-up (a quick look)
   --compression         the compression run: its targets and scenarios (${compressionScenarios().map((s) => s.name).join(',')})
+  --rules               the rules run: scenario rules on the targets with and without rules (issue 12: ≤ 1.05×)
                         on bench/fixtures/public-z, each target's encodings verified first
   --rounds N            interleaved rounds (default 3)
   --duration S          seconds per measured run (default 6)
@@ -72,6 +75,7 @@ function parseArgs(argv) {
     baseline: null,
     quick: false,
     compression: false,
+    rules: false,
   }
   const explicit = new Set()
   for (let i = 0; i < argv.length; i++) {
@@ -90,6 +94,7 @@ function parseArgs(argv) {
     switch (flag) {
       case '--quick': o.quick = true; break
       case '--compression': o.compression = true; break
+      case '--rules': o.rules = true; break
       case '--rounds': o.rounds = int(1); explicit.add('rounds'); break
       case '--duration': o.durationS = int(1); explicit.add('duration'); break
       case '--warmup': o.warmupS = int(0); explicit.add('warmup'); break
@@ -153,7 +158,7 @@ async function runTarget(t, port, o, ctx) {
   const wrkCpus = ctx.pin ? (t.mode === 'pin' ? '1' : ctx.allCpus) : null
   const server = startServer({
     cmd: t.cmd,
-    env: { ...t.env, PORT: String(port), ROOT: ctx.root, NODE_ENV: 'production' },
+    env: { ...t.env, PORT: String(port), ROOT: ctx.root, ...(ctx.rulesRoot ? { RULES_ROOT: ctx.rulesRoot } : {}), NODE_ENV: 'production' },
     cwd: BENCH,
     cpuList,
   })
@@ -248,11 +253,12 @@ async function main() {
     }
   }
   if (o.list) {
-    const runs = (t) => [t.compressionOnly || t.onlyWithFree ? null : 'default', t.compression !== undefined ? 'compression' : null].filter(Boolean).join('+')
+    const runs = (t) =>
+      [t.compressionOnly || t.onlyWithFree || t.rulesOnly ? null : 'default', t.compression !== undefined ? 'compression' : null, t.rules ? 'rules' : null].filter(Boolean).join('+')
     log('targets (run):')
     for (const t of TARGETS) log(`  ${t.name.padEnd(19)} ${t.mode}  ${runs(t).padEnd(19)} ${t.desc}`)
     log('scenarios:')
-    for (const s of SCENARIOS) log(`  ${s.name.padEnd(11)} ${s.suite ? '(--compression) ' : ''}${s.title}`)
+    for (const s of SCENARIOS) log(`  ${s.name.padEnd(11)} ${s.suite ? `(--${s.suite}) ` : ''}${s.title}`)
     return
   }
 
@@ -260,10 +266,18 @@ async function main() {
   const known = new Set(TARGETS.map((t) => t.name))
   for (const n of o.targets ?? []) if (!known.has(n)) die(`unknown target ${n} (known: ${[...known].join(', ')})`)
   for (const n of o.scenarios ?? []) if (!scenarioByName(n)) die(`unknown scenario ${n} (known: ${SCENARIOS.map((s) => s.name).join(', ')})`)
-  const scenarios = o.scenarios ? SCENARIOS.filter((s) => o.scenarios.includes(s.name)) : o.compression ? compressionScenarios() : defaultScenarios()
+  const scenarios = o.scenarios
+    ? SCENARIOS.filter((s) => o.scenarios.includes(s.name))
+    : o.compression
+      ? compressionScenarios()
+      : o.rules
+        ? rulesScenarios()
+        : defaultScenarios()
   // A compression scenario needs the compression fixtures (they include the default run's files too).
   const compression = o.compression || scenarios.some((s) => s.suite === 'compression')
-  let wanted = o.targets ? TARGETS.filter((t) => o.targets.includes(t.name)) : compression ? compressionTargets() : defaultTargets()
+  // The rules run (issue 12): its scenario on its targets, the rule files in a root of their own.
+  const rulesRun = o.rules || scenarios.some((s) => s.suite === 'rules')
+  let wanted = o.targets ? TARGETS.filter((t) => o.targets.includes(t.name)) : compression ? compressionTargets() : rulesRun ? rulesTargets() : defaultTargets()
   if (!wanted.some((t) => t.name === REFERENCE.pin)) {
     log(`note: adding ${REFERENCE.pin}, the reference every ratio is divided by`)
     wanted.unshift(targetByName(REFERENCE.pin))
@@ -298,6 +312,7 @@ async function main() {
   const root = compression ? COMPRESSION_DIR : FIXTURES_DIR
   const fixtureInfo = compression ? makeCompressionFixtures(root) : makeFixtures(root)
   const files = Object.fromEntries(Object.keys(fixtureInfo).map((n) => [n, readFileSync(join(root, n))]))
+  const rulesRoot = rulesRun ? (makeRulesFixtures(RULES_DIR), RULES_DIR) : null
   const ncpu = cpuCount()
   const pin = ncpu >= 2
   const allCpus = `0-${ncpu - 1}`
@@ -330,7 +345,7 @@ async function main() {
   }
   // warm-up load: the page (compressed in the compression run: ours makes its variants then)
   const warmup = compression ? scenarioByName('html-z') : scenarioByName('ka')
-  const ctx = { files, scenarios, pin, allCpus, root, compression, warmup }
+  const ctx = { files, scenarios, pin, allCpus, root, rulesRoot, compression, warmup }
   const rounds = []
   const step = Math.max(1, Math.floor(targets.length / o.rounds))
   for (let r = 0; r < o.rounds; r++) {
@@ -365,6 +380,7 @@ async function main() {
   meta.finished = new Date().toISOString()
   printReport({ rounds, summary, targets, scenarios, meta, notes, baseline })
   const z = compression ? printCompressionReport({ rounds, summary, targets, scenarios, log }) : null
+  const rulesVerdict = rulesRun ? printRulesReport({ rounds, log }) : null
   const file = writeJson(o.out, {
     meta,
     fixtures: Object.fromEntries(Object.entries(fixtureInfo).map(([k, v]) => [k, { size: v.size, sha256: v.sha256 }])),
@@ -374,6 +390,7 @@ async function main() {
     summary,
     notes,
     ...(z ? { compression: z } : {}),
+    ...(rulesVerdict ? { rules: rulesVerdict } : {}),
     ...(baseline
       ? { baseline: { file: o.baseline, started: baseline.meta?.started ?? null, commit: baseline.meta?.system?.commit ?? null, comparison: compareBaseline(baseline, summary, targets.filter((t) => t.ours), scenarios) } }
       : {}),

@@ -21,6 +21,8 @@ import { join } from 'node:path'
  *   it should answer to `Accept-Encoding: gzip, br` for app.js and index.html, or null when it never
  *   compresses (by design: identity scenarios only). Absent: not part of the compression run.
  * @property {boolean} [compressionOnly] - runs only in the compression run
+ * @property {boolean} [rules] - part of the rules run (`run.mjs --rules`, scenario `rules`)
+ * @property {boolean} [rulesOnly] - runs only in the rules run
  */
 
 const OURS_PACKAGES = ['core', 'cors', 'allowlist', 'static', 'fallback'].map((p) => `packages/${p}/dist/index.js`)
@@ -107,6 +109,50 @@ export const TARGETS = [
     entries: ['packages/cli/dist/bin.js'],
     ours: true,
     compression: 'br',
+    rules: true,
+  },
+  {
+    name: 'ours-cli-rules',
+    desc: 'ours, the CLI with --cache spa on the rules root (_headers: 200 rules, _redirects: 200 redirects)',
+    cmd: ['bash', 'peers/ours-cli-rules.sh'],
+    mode: 'pin',
+    entries: ['packages/cli/dist/bin.js'],
+    ours: true,
+    rules: true,
+    rulesOnly: true,
+  },
+  {
+    name: 'ours-lib-norules',
+    desc: "ours as a library in the CLI's chain, no presets, no rules (the rules run's reference)",
+    cmd: ['node', 'peers/ours-lib-rules.mjs'],
+    mode: 'pin',
+    entries: [...OURS_PACKAGES, 'packages/rules/dist/index.js'],
+    ours: true,
+    env: { RULES: '0' },
+    rules: true,
+    rulesOnly: true,
+  },
+  {
+    name: 'ours-lib-rules',
+    desc: "ours-lib-norules + presets({ cache: 'spa' }) + rules(200 header rules, 200 redirects), headers baked into static's blocks",
+    cmd: ['node', 'peers/ours-lib-rules.mjs'],
+    mode: 'pin',
+    entries: [...OURS_PACKAGES, 'packages/rules/dist/index.js'],
+    ours: true,
+    env: { RULES: '1', PRECOMPUTE: '1' },
+    rules: true,
+    rulesOnly: true,
+  },
+  {
+    name: 'ours-lib-rules-pr',
+    desc: 'ours-lib-rules with the headers applied per request (no static option headers: as before the precompute)',
+    cmd: ['node', 'peers/ours-lib-rules.mjs'],
+    mode: 'pin',
+    entries: [...OURS_PACKAGES, 'packages/rules/dist/index.js'],
+    ours: true,
+    env: { RULES: '1', PRECOMPUTE: '0' },
+    rules: true,
+    rulesOnly: true,
   },
   {
     name: 'ours-cli-pre',
@@ -195,7 +241,15 @@ export const TARGETS = [
 ]
 
 /** Targets of a default run (`pnpm bench`): not the compression run's own. */
-export const defaultTargets = () => TARGETS.filter((t) => !t.onlyWithFree && !t.compressionOnly)
+export const defaultTargets = () => TARGETS.filter((t) => !t.onlyWithFree && !t.compressionOnly && !t.rulesOnly)
+/** Targets of the rules run (`run.mjs --rules`). */
+export const rulesTargets = () => TARGETS.filter((t) => t.rules)
+/** Pairs of the rules run: a target with rules, and the same server without them (issue 12: ≤ 1.05×). */
+export const RULES_PAIRS = [
+  ['ours-lib-rules', 'ours-lib-norules'],
+  ['ours-lib-rules-pr', 'ours-lib-norules'],
+  ['ours-cli-rules', 'ours-cli'],
+]
 /** Targets of the compression run (`run.mjs --compression`). */
 export const compressionTargets = () => TARGETS.filter((t) => t.compression !== undefined)
 /** The target every compression figure is divided by ("× ours"). */

@@ -28,7 +28,8 @@ export const HEADLOAD_BIN = `${BUILD}headload`
  * @property {Record<string, string>} [headers] - request header fields added to every request
  * @property {boolean} [encoded] - the answer must be compressed: timed only for targets whose
  *   compression check (lib/verify-encodings.mjs) got a compressed answer for `path`
- * @property {'compression'} [suite] - part of the compression run only (`run.mjs --compression`)
+ * @property {'compression'|'rules'} [suite] - part of the compression run only (`run.mjs --compression`),
+ *   or of the rules run (`run.mjs --rules`)
  * @property {'wrk'|'headload'} tool
  */
 
@@ -51,10 +52,15 @@ export const SCENARIOS = [
   { name: 'html-z', title: 'keep-alive GET /index.html, Accept-Encoding: gzip, br', path: '/index.html', conns: 50, headers: AE, encoded: true, suite: 'compression', tool: 'wrk' },
   { name: 'html-id', title: 'keep-alive GET /index.html, no Accept-Encoding (identity)', path: '/index.html', conns: 50, suite: 'compression', tool: 'wrk' },
   { name: 'html-brsize', title: 'keep-alive GET /index.br-size.html: identity, as many bytes as index.html in brotli 11', path: '/index.br-size.html', conns: 50, files: true, suite: 'compression', tool: 'wrk' },
+  // the rules run (fixtures/public-rules: 200 header rules, 200 redirects): the `ka` load, against the
+  // targets with rules and the same servers without (bench/lib/rules-report.mjs divides them)
+  { name: 'rules', title: 'keep-alive GET /index.html: 200 header rules, 200 redirects, --cache spa vs none', path: '/index.html', conns: 50, suite: 'rules', tool: 'wrk' },
 ]
 
 /** Scenarios of a default run. */
 export const defaultScenarios = () => SCENARIOS.filter((s) => !s.suite)
+/** Scenarios of the rules run. */
+export const rulesScenarios = () => SCENARIOS.filter((s) => s.suite === 'rules')
 /** Scenarios of the compression run. */
 export const compressionScenarios = () => SCENARIOS.filter((s) => s.suite === 'compression')
 

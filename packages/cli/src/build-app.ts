@@ -8,7 +8,7 @@ import { createApp, type App, type Middleware } from 'tinyhttp-core'
 import { cors } from 'tinyhttp-cors'
 import { fallback, type FallbackOptions } from 'tinyhttp-fallback'
 import { listing } from 'tinyhttp-listing'
-import { presets, rules, RulesConfigError, type RulesMiddleware, type SiteRules } from 'tinyhttp-rules'
+import { fileHeaders, presets, rules, RulesConfigError, type HeaderLayer, type RulesMiddleware, type SiteRules } from 'tinyhttp-rules'
 import { serveStatic, type ServeStaticOptions } from 'tinyhttp-static'
 import type { CliConfig } from './config.js'
 import { oneLine, usageError } from './errors.js'
@@ -132,6 +132,15 @@ export function buildApp(config: CliConfig, log?: Middleware): BuiltApp {
     ...(config.seedMethods ? { methodStatus: 400 as const } : {}),
     ...(config.spa !== undefined ? { spa: { file: config.spa, root: config.root } } : {}),
   }
+  // Only when a preset is on (no cost otherwise).
+  const presetsMw =
+    config.cache !== undefined || config.isolate || config.securityHeaders
+      ? presets({
+          ...(config.cache !== undefined ? { cache: config.cache } : {}),
+          isolate: config.isolate,
+          ...(config.securityHeaders ? { securityHeaders: { tls: config.tls !== undefined } } : {}),
+        })
+      : undefined
   const corsMw = config.cors === false ? undefined : plugin('cors', () => cors({ origin: config.cors as '*' | string[] }))
   const fallbackMw = plugin('fallback', () => fallback(fallbackOptions))
   const allow = plugin('allowlist', () => allowlist(config.allow, { root: config.root, watch: config.watch && !config.check }))
@@ -142,7 +151,6 @@ export function buildApp(config: CliConfig, log?: Middleware): BuiltApp {
   let rulesMw: RulesMiddleware | undefined
   let siteRules: SiteRules
   try {
-    files = plugin('static', () => serveStatic(config.root, staticOptions))
     siteRules = startupRules(config)
     // No rules: no middleware and no cost (under --watch it stays, so a rule file created later applies).
     if (!isEmptyRules(siteRules) || (config.watch && !config.check)) {
@@ -160,6 +168,11 @@ export function buildApp(config: CliConfig, log?: Middleware): BuiltApp {
         throw err
       }
     }
+    // Header rules and presets precomputed into static's prepared blocks (rules inside presets): a file
+    // answered from memory pays nothing for them per request.
+    const layers: HeaderLayer[] = [...(rulesMw !== undefined ? [rulesMw.headerLayer] : []), ...(presetsMw !== undefined ? [presetsMw.headerLayer] : [])]
+    if (layers.length > 0) staticOptions.headers = fileHeaders(...layers)
+    files = plugin('static', () => serveStatic(config.root, staticOptions))
   } catch (err) {
     allow.close()
     files?.close()
@@ -173,16 +186,8 @@ export function buildApp(config: CliConfig, log?: Middleware): BuiltApp {
   const hosts = hostsOf(config)
   if (hosts.check) app.use(hostCheck(hosts.names))
   if (corsMw !== undefined) app.use(corsMw)
-  // Only when a preset is on (no cost otherwise); outside fallback, so the SPA shell and refusals get them.
-  if (config.cache !== undefined || config.isolate || config.securityHeaders) {
-    app.use(
-      presets({
-        ...(config.cache !== undefined ? { cache: config.cache } : {}),
-        isolate: config.isolate,
-        ...(config.securityHeaders ? { securityHeaders: { tls: config.tls !== undefined } } : {}),
-      }),
-    )
-  }
+  // Outside fallback, so the SPA shell and refusals get them too.
+  if (presetsMw !== undefined) app.use(presetsMw)
   // Outside fallback: header rules reach the SPA shell, refusals and error pages (see @remarks).
   if (rulesMw !== undefined) app.use(rulesMw)
   app.use(fallbackMw)

@@ -41,6 +41,7 @@ export { captureNames, compilePattern, tryCompilePattern, type PathPattern, type
 export { PatternTrie, type PatternMatch } from './trie.js'
 export { validateRules, type ValidateOptions } from './validate.js'
 export { rules, type RulesMiddleware, type RulesOptions } from './middleware.js'
+export { applyEdits, carriesEdits, fileHeaders, headerLayer, type FileHeaderSource, type HeaderEdit, type HeaderLayer, type LayerStamp } from './precompute.js'
 export { resolveCleanPath, type CleanDecision, type CleanSettings } from './clean-urls.js'
 export { IMMUTABLE, ISOLATE_HEADERS, cacheSpaHeaders, isHashedName, securityHeaders, type PresetHeader } from './presets.js'
-export { presets, type PresetOptions } from './presets-middleware.js'
+export { presets, type PresetOptions, type PresetsMiddleware } from './presets-middleware.js'

@@ -9,6 +9,7 @@ import { compileRules, type RouteMatch } from './compile.js'
 import { RulesConfigError } from './errors.js'
 import type { RedirectRule, SiteRules } from './model.js'
 import type { ValidateOptions } from './validate.js'
+import { carriesEdits, headerLayer, type HeaderLayer } from './precompute.js'
 
 /**
  * Options of {@link rules}.
@@ -65,6 +66,13 @@ export interface RulesMiddleware extends Middleware {
    * @throws RulesConfigError (the old set stays in force) when the new set is invalid
    */
   update(config: SiteRules): void
+  /**
+   * The header rules of the set in force, as a layer static can bake into its prepared blocks
+   * (`serveStatic(root, { headers: fileHeaders(mw.headerLayer) })`): a file answered from memory then
+   * carries them with no work per request, and this middleware leaves such answers alone. After
+   * {@link RulesMiddleware.update}, static bakes again; a request on the old set gets the old set's headers.
+   */
+  readonly headerLayer: HeaderLayer
 }
 
 /** A rule set ready for requests: everything {@link rules} needs, built once per set. */
@@ -101,7 +109,8 @@ interface Prepared {
  * @param config - the rule set (from the importers, merged with `mergeRules`)
  * @param options - allowed hosts for absolute destinations, which paths hold files, the index name, and
  *   the path of a file that answered for another path
- * @returns the middleware, named `rules`, with `update()`
+ * @returns the middleware, named `rules`, with `update()` and `headerLayer` (header rules precomputed into
+ *   static's blocks: see `fileHeaders`)
  * @throws RulesConfigError for an invalid rule set, or one that needs `options.exists` without it
  * @example
  * ```ts
@@ -137,8 +146,11 @@ export function rules(config: SiteRules, options: RulesOptions = {}): RulesMiddl
         if (served.ok) path = served
       }
       if (!path.ok) return
+      const file = other === undefined && servedFile(res.reason)
+      // Static sent a block with this very set's rules baked in (option `headers`): nothing to do.
+      if (carriesEdits(ctx, layer, prepared, path.path, file)) return
       // A file answer for a folder path came from its index file: the rules for that file apply too.
-      const fromIndex = other === undefined && index !== false && path.trailingSlash && servedFile(res.reason)
+      const fromIndex = file && index !== false && path.trailingSlash
       const fields = fromIndex ? compiled.headersForFile(path.segments, true, [...path.segments, index]) : compiled.headers(path.segments, path.trailingSlash)
       for (const [name, value] of fields) {
         if (value === null) res.headers.delete(name)
@@ -146,10 +158,18 @@ export function rules(config: SiteRules, options: RulesOptions = {}): RulesMiddl
       }
     }
 
-    return Object.freeze({ config: set, empty: !hasHeaders && clean === undefined && set.routes.length === 0, compiled, hasHeaders, clean, decorate })
+    const prepared: Prepared = Object.freeze({ config: set, empty: !hasHeaders && clean === undefined && set.routes.length === 0, compiled, hasHeaders, clean, decorate })
+    return prepared
   }
 
   let current = prepare(config)
+  // A file answer of static under a set: the header rules of its canonical path (and of the index file
+  // for a folder path), as `decorate` computes them for a file answer.
+  const layer = headerLayer(
+    () => current,
+    (p, _path, segments, trailingSlash) =>
+      index !== false && trailingSlash ? p.compiled.headersForFile(segments, true, [...segments, index]) : p.compiled.headers(segments, trailingSlash),
+  )
 
   function failed(_ctx: Context, err: unknown): never {
     throw err
@@ -198,6 +218,7 @@ export function rules(config: SiteRules, options: RulesOptions = {}): RulesMiddl
 
   Object.defineProperties(middleware, {
     config: { get: (): SiteRules => current.config, enumerable: true },
+    headerLayer: { value: layer, enumerable: true },
     update: {
       value(next: SiteRules): void {
         current = prepare(next)
@@ -212,6 +233,7 @@ export function rules(config: SiteRules, options: RulesOptions = {}): RulesMiddl
 function servedFile(reason: string | undefined): boolean {
   return (
     reason === 'static:hit' ||
+    reason === 'static:compressed' ||
     reason === 'static:head' ||
     reason === 'static:disk' ||
     reason === 'static:partial' ||

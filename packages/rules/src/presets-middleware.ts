@@ -4,7 +4,22 @@
  * @module
  */
 import { afterNext, type Context, type Middleware } from 'tinyhttp-core'
+import { carriesEdits, headerLayer, type HeaderLayer } from './precompute.js'
 import { ISOLATE_HEADERS, cacheSpaHeaders, securityHeaders, type PresetHeader } from './presets.js'
+
+/**
+ * The middleware {@link presets} returns: a middleware plus its headers as a layer static can bake into
+ * its blocks (`serveStatic(root, { headers: fileHeaders(rulesMw.headerLayer, mw.headerLayer) })`).
+ *
+ * @example
+ * ```ts
+ * const mw: PresetsMiddleware = presets({ cache: 'spa' })
+ * ```
+ */
+export type PresetsMiddleware = Middleware & {
+  /** The presets' headers, for tinyhttp-rules' `fileHeaders` (static's option `headers`). */
+  readonly headerLayer: HeaderLayer
+}
 
 /**
  * Which presets are on.
@@ -27,22 +42,32 @@ export interface PresetOptions {
  * Place it outside `fallback` so it sees the shell and the error pages.
  *
  * @param options - the presets on
- * @returns the middleware, named `presets`
+ * @returns the middleware, named `presets`, with its `headerLayer` (see `fileHeaders`)
  * @example
  * ```ts
  * app.use(presets({ cache: 'spa', isolate: true }), fallback(...), allowlist(...), serveStatic(...))
  * ```
  */
-export function presets(options: PresetOptions): Middleware {
+export function presets(options: PresetOptions): PresetsMiddleware {
   const always: PresetHeader[] = [
     ...(options.isolate === true ? ISOLATE_HEADERS : []),
     ...(options.securityHeaders !== undefined ? securityHeaders(options.securityHeaders.tls) : []),
   ]
   const cache = options.cache === 'spa'
+  // The presets never change: one state. A file answer (below 400) gets `always` and `--cache spa`'s headers.
+  const state = {}
+  const layer = headerLayer(
+    () => state,
+    (_s, path) => (cache ? [...always, ...cacheSpaHeaders(path)] : always),
+    true, // a policy the answer has is kept and `frame-ancestors` added as a second field, as per request
+  )
 
   function decorate(ctx: Context): void {
     const res = ctx.res
     if (res.committed) return
+    const cp = ctx.req.canonicalPath
+    // Static sent a block with these headers baked in (option `headers`): nothing to do.
+    if (carriesEdits(ctx, layer, state, cp.ok ? cp.path : undefined, res.status < 400 && res.reason !== 'fallback:spa')) return
     for (const [name, value] of always) {
       // A policy the answer brought itself (a directory listing's `default-src 'none'`) is kept: a second
       // CSP field adds restrictions (every policy is enforced), replacing it would lift them.
@@ -63,7 +88,9 @@ export function presets(options: PresetOptions): Middleware {
     throw err
   }
 
-  return function presets(ctx, next) {
+  const middleware = function presets(ctx: Context, next: Parameters<Middleware>[1]) {
     return afterNext(ctx, next, decorate, failed)
-  }
+  } as PresetsMiddleware
+  Object.defineProperty(middleware, 'headerLayer', { value: layer, enumerable: true })
+  return middleware
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Response } from 'tinyhttp-core'
+import type { PreparedHeaders, Response } from 'tinyhttp-core'
 import type { Validators } from './conditional.js'
 import { parseHttpDate } from './http-date.js'
 import type { Representation } from './representation.js'
@@ -62,15 +62,15 @@ export function strip(res: Response, names: readonly string[]): void {
  * 304 with the representation's prepared block (RFC 9110 §15.4.5 field set, `Vary` when negotiated).
  *
  * @param res - the response
- * @param rep - the selected representation
+ * @param block - the 304 block of the selected representation (`rep.headers304`, or its baked one)
  * @example
  * ```ts
- * if (inm === rep.validators.etag) return notModified(ctx.res, rep)
+ * if (inm === rep.validators.etag) return notModified(ctx.res, rep.headers304)
  * ```
  */
-export function notModified(res: Response, rep: Representation): void {
+export function notModified(res: Response, block: PreparedHeaders): void {
   res.status = 304
-  res.headers.usePrepared(rep.headers304)
+  res.headers.usePrepared(block)
   res.reason = 'static:not-modified'
 }
 

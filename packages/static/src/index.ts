@@ -17,6 +17,7 @@
  */
 export { serveStatic, type ServeStaticMiddleware } from './serve-static.js'
 export { type ServeStaticOptions } from './options.js'
+export { type FileHeaders } from './file-headers.js'
 export { type AllowlistDecision, type AllowlistHitShape } from './allowlist-gate.js'
 export { parseRange, type ByteRange, type RangeResult } from './range.js'
 export {

@@ -10,6 +10,7 @@ import { DEFAULT_MIN_SIZE } from './compressible.js'
 import { CODING_PREFERENCE, isSafeFieldValue, runtimeCodings, type ContentCoding, type Response } from 'tinyhttp-core'
 import { createContentTypeLookup, type ContentTypeLookup } from './content-type.js'
 import { DEFAULT_MAX_RANGES } from './range.js'
+import { isFileHeaders, type FileHeaders } from './file-headers.js'
 
 /**
  * Options of {@link serveStatic}.
@@ -70,6 +71,12 @@ export interface ServeStaticOptions {
    */
   setHeaders?: (res: Response, path: string, stat: Stats) => void
   /**
+   * Headers of other layers (header rules, presets: tinyhttp-rules' `fileHeaders(...)`) precomputed into
+   * the prepared blocks of every file: a 200, HEAD or 304 answer carries them with no work per request,
+   * the same on every encoded variant. See {@link FileHeaders}. Ignored with `setHeaders`.
+   */
+  headers?: FileHeaders
+  /**
    * Files up to this many bytes are kept in memory with their headers precomputed (within
    * `memoryCacheMaxBytes`); larger ones are streamed from disk. @defaultValue 1048576 (1 MiB)
    */
@@ -122,6 +129,8 @@ export interface StaticConfig {
   readonly compress: { readonly codings: readonly ContentCoding[]; readonly minSize: number } | null
   readonly contentTypeOf: ContentTypeLookup
   readonly setHeaders: ((res: Response, path: string, stat: Stats) => void) | undefined
+  /** The header source baked into the blocks; undefined when absent or when `setHeaders` is given. */
+  readonly headers: FileHeaders | undefined
   readonly memoryCacheMaxFileSize: number
   readonly memoryCacheMaxBytes: number
   readonly followSymlinks: boolean
@@ -143,6 +152,7 @@ const KNOWN = new Set([
   'compress',
   'mimeTypes',
   'setHeaders',
+  'headers',
   'memoryCacheMaxFileSize',
   'memoryCacheMaxBytes',
   'followSymlinks',
@@ -253,6 +263,7 @@ export function normalizeOptions(root: string, options: ServeStaticOptions = {})
   }
   const setHeaders = options.setHeaders
   if (setHeaders !== undefined && typeof setHeaders !== 'function') fail('setHeaders must be a function')
+  if (options.headers !== undefined && !isFileHeaders(options.headers)) fail('headers must be an object with a numeric version and a bake function')
   const methodNotAllowed = options.methodNotAllowed ?? 'respond'
   const dotfiles = options.dotfiles ?? 'allowlisted'
   if (dotfiles !== 'allowlisted' && typeof dotfiles !== 'boolean') fail("dotfiles must be 'allowlisted' or a boolean")
@@ -270,6 +281,7 @@ export function normalizeOptions(root: string, options: ServeStaticOptions = {})
     compress: compressFor(options.compress),
     contentTypeOf: createContentTypeLookup(options.mimeTypes ?? {}),
     setHeaders,
+    headers: setHeaders === undefined ? options.headers : undefined,
     memoryCacheMaxFileSize: count('memoryCacheMaxFileSize', options.memoryCacheMaxFileSize, 1024 * 1024, 0),
     memoryCacheMaxBytes: count('memoryCacheMaxBytes', options.memoryCacheMaxBytes, 64 * 1024 * 1024, 0),
     followSymlinks: bool('followSymlinks', options.followSymlinks, false),

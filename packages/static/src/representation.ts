@@ -7,6 +7,7 @@
 import type { Stats } from 'node:fs'
 import { PreparedHeaders, type ContentCoding } from 'tinyhttp-core'
 import type { Validators } from './conditional.js'
+import type { BakedBlocks } from './file-headers.js'
 import { contentEtag, statEtag, usefulMtime } from './etag.js'
 import { closeFile, fstat, openFile, readAt, sameFile } from './fs-ops.js'
 import { formatHttpDate } from './http-date.js'
@@ -82,6 +83,8 @@ export interface Representation {
   readonly loadedAt: number
   /** Made at run time from the identity bytes (option `compress`), not read from a file. */
   readonly made: boolean
+  /** `headers200` / `headers304` with the option `headers` baked in, for one version of it (null until first served). */
+  baked: BakedBlocks | null
 }
 
 /**
@@ -239,5 +242,6 @@ export async function loadRepresentation(request: LoadRequest, config: HeaderCon
     ...blocks,
     loadedAt,
     made: false,
+    baked: null,
   }
 }

@@ -110,6 +110,7 @@ export function madeRepresentation(identity: Representation, coding: ContentCodi
     ...buildHeaderBlocks(identity.contentType, coding, true, validators, config),
     loadedAt: identity.loadedAt,
     made: true,
+    baked: null,
   }
 }
 

@@ -18,6 +18,7 @@ import { normalizeOptions, type ServeStaticOptions, type StaticConfig } from './
 import { contentRange, parseRange, unsatisfiedRange, type ByteRange } from './range.js'
 import { readRequestFields, type RequestFields } from './request-fields.js'
 import { FileChanged, type Representation } from './representation.js'
+import { bakedFor } from './file-headers.js'
 import { hasDotSegment, resolveAdmitted, resolvePath, type Resolution } from './resolve.js'
 import { chooseRepresentation } from './runtime-variants.js'
 import { VariantJobs } from './variant-jobs.js'
@@ -87,6 +88,7 @@ const ALLOW = new PreparedHeaders([['Allow', 'GET, HEAD']])
 export function serveStatic(root: string, options?: ServeStaticOptions): ServeStaticMiddleware {
   const config: StaticConfig = normalizeOptions(root, options)
   const hook = config.setHeaders
+  const fileHeaders = config.headers
   const acceptRanges = config.acceptRanges
   const maxRanges = config.maxRanges
   const cachingOn = config.memoryCacheMaxBytes > 0
@@ -241,12 +243,15 @@ export function serveStatic(root: string, options?: ServeStaticOptions): ServeSt
       if (!('encoding' in chosen)) return chosen.then(() => serveEntry(ctx, next, entry, fields))
       rep = chosen
     }
+    // Other layers' headers baked into the blocks (option `headers`), onto a response with nothing set yet.
+    const bare = fileHeaders !== undefined && res.headers.prepared === null && !res.headers.hasOwnFields
+    const baked = bare ? bakedFor(rep, fileHeaders, entry.key, entry.segments, entry.trailingSlash) : undefined
     // The browser's revalidation: If-None-Match is exactly the current ETag and nothing else can say 412
     // first (RFC 9110 §13.2.2; If-Modified-Since is ignored beside If-None-Match) → the prepared 304 block.
     if (fields.conditional && hook === undefined) {
       const inm = fields.ifNoneMatch
       if (inm !== undefined && inm === rep.validators.etag && fields.ifMatch === undefined && fields.ifUnmodifiedSince === undefined) {
-        return notModified(res, rep)
+        return notModified(res, (baked ?? rep).headers304)
       }
     }
     const before = hook !== undefined && rep.made ? [...res.headers.entries()] : undefined
@@ -267,7 +272,7 @@ export function serveStatic(root: string, options?: ServeStaticOptions): ServeSt
     if (fields.conditional) {
       const decision = evaluatePreconditions(method, fields, validators)
       if (decision === 304) {
-        if (hook === undefined) return notModified(res, rep)
+        if (hook === undefined) return notModified(res, (baked ?? rep).headers304)
         res.status = 304
         strip(res, validators.etag === undefined ? NOT_FOR_304 : [...NOT_FOR_304, 'last-modified'])
         res.reason = 'static:not-modified'
@@ -321,6 +326,7 @@ export function serveStatic(root: string, options?: ServeStaticOptions): ServeSt
     }
 
     res.status = 200
+    if (baked !== undefined) res.headers.usePrepared(baked.headers200)
     if (rep.body !== null) {
       res.body = rep.body
       res.reason = rep.made ? 'static:compressed' : 'static:hit'

@@ -261,11 +261,35 @@ export class ResponseHeaders {
   }
 
   /**
-   * The prepared block in use, or null.
-   * @internal
+   * The prepared block in use ({@link ResponseHeaders.usePrepared}), or null (none, or one of its fields
+   * was deleted or replaced since, which copies the rest into the response's own fields).
+   *
+   * @example
+   * ```ts
+   * ctx.res.headers.usePrepared(block)
+   * ctx.res.headers.prepared === block // true
+   * ```
    */
   get prepared(): PreparedHeaders | null {
     return this.#base
+  }
+
+  /**
+   * Whether the response has fields of its own besides its prepared block (set, appended, or left over
+   * from deleting a prepared field). False for empty headers and for a bare prepared block: then
+   * {@link ResponseHeaders.prepared} is the whole of the headers, so a layer that prepared that block
+   * knows exactly what the response carries.
+   *
+   * @example
+   * ```ts
+   * ctx.res.headers.usePrepared(block)
+   * ctx.res.headers.hasOwnFields // false
+   * ctx.res.headers.set('X-Frame-Options', 'DENY')
+   * ctx.res.headers.hasOwnFields // true
+   * ```
+   */
+  get hasOwnFields(): boolean {
+    return this.#fields !== null
   }
 
   /**

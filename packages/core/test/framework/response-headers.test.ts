@@ -70,3 +70,27 @@ describe('ResponseHeaders.usePrepared', () => {
     expect(fieldLines(h)).toBe('Cache-Control: no-cache\r\nX-Early: 1\r\n')
   })
 })
+
+describe('ResponseHeaders.prepared and hasOwnFields', () => {
+  it('tell a bare prepared block from one with fields besides it', () => {
+    const block = new PreparedHeaders([['Content-Type', 'text/css'], ['ETag', '"abc"']])
+    const h = new ResponseHeaders()
+    expect(h.prepared).toBe(null)
+    expect(h.hasOwnFields).toBe(false)
+    h.usePrepared(block)
+    expect(h.prepared).toBe(block)
+    expect(h.hasOwnFields).toBe(false)
+    h.append('Vary', 'Origin')
+    expect(h.prepared).toBe(block)
+    expect(h.hasOwnFields).toBe(true)
+  })
+
+  it('a deleted prepared field leaves no block: the rest became own fields', () => {
+    const h = new ResponseHeaders()
+    h.usePrepared(new PreparedHeaders([['Content-Type', 'text/css'], ['ETag', '"abc"']]))
+    h.delete('etag')
+    expect(h.prepared).toBe(null)
+    expect(h.hasOwnFields).toBe(true)
+    expect(fieldLines(h)).toBe('Content-Type: text/css\r\n')
+  })
+})
