@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os'
 import { isAbsolute, relative, resolve, sep } from 'node:path'
 import type { SiteRules } from 'tinyhttp-rules'
 import type { FlagName, FlagValue, ParsedArgs } from './args.js'
+import { resolveErrorPages, type ErrorPageFiles } from './error-pages.js'
 import { CliError, oneLine, runtimeError, usageError } from './errors.js'
 
 /** The default root folder, relative to the working directory. */
@@ -73,6 +74,8 @@ export interface CliConfig {
   spa: string | undefined
   /** Status for what is not served. */
   notFound: 403 | 404
+  /** Custom error pages (`--error-page`, or `403.html`/`404.html`/`50x.html` at the root): status → file relative to the root. */
+  errorPages: ErrorPageFiles
   /** 400 for methods other than GET/HEAD (the original program's behaviour). */
   seedMethods: boolean
   /** HTTPS material, or `undefined` for plain HTTP. */
@@ -416,6 +419,7 @@ export async function resolveConfig(args: ParsedArgs, context: ConfigContext): P
     compress: bool(options, 'compress', true),
     spa,
     notFound: notFoundText === '404' ? 404 : 403,
+    errorPages: await resolveErrorPages(options['error-page'] as string[] | undefined, root),
     seedMethods: bool(options, 'seed-methods', false),
     tls,
     workers,

@@ -9,6 +9,7 @@ import type { App } from 'tinyhttp-core'
 import { accessLog } from './access-log.js'
 import { parseArgs } from './args.js'
 import { resolveConfig, type CliConfig } from './config.js'
+import { errorPageWarning } from './error-pages.js'
 import { CliError, oneLine, runtimeError, usageError } from './errors.js'
 import { LineWriter, painter, printWarning, processIo, useColor, type CliIo } from './output.js'
 import { awaitTable, buildApp } from './build-app.js'
@@ -131,6 +132,8 @@ export async function startWith(config: CliConfig, io: CliIo, options: StartOpti
       for (const r of table.rejected) printWarning(io, `allow entry ${JSON.stringify(r.entry)} rejected: ${r.reason}`)
       for (const e of table.unmatched) printWarning(io, `allow entry ${JSON.stringify(e)} matches no file`)
       if (files === 0) printWarning(io, `nothing is allowed under ${config.root}: every request will be refused`)
+      const pageWarning = errorPageWarning(config.errorPages, config.notFound)
+      if (pageWarning !== undefined) printWarning(io, pageWarning)
       if (config.maxAge !== undefined) {
         const flags = config.immutable ? '--max-age and --immutable do' : '--max-age does'
         printWarning(io, `${flags} not apply to HTML pages: they get Cache-Control: no-cache, so visitors see a new page at once`)
