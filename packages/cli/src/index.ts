@@ -23,6 +23,7 @@
 export { run } from './cli.js'
 export { CliError, EXIT_RUNTIME, EXIT_USAGE } from './errors.js'
 export type { CliConfig, TlsConfig } from './config.js'
+export type { ErrorPageFiles, ErrorPageStatus } from './error-pages.js'
 export type { CliIo, OutputStream } from './output.js'
 export { start, type StartOptions, type StartedServer } from './start.js'
 export type { RunOptions } from './shutdown.js'

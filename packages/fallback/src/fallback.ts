@@ -47,6 +47,11 @@ function applyPage(res: Response, page: FileBodyBytes): void {
  * 3. a refusal (`status >= 400`, no body) → the SPA shell for an eligible 403/404, else the
  *    configured body (`Allow` added to a 405 that has none).
  *
+ * With `errorPages`, the body of a 403/404 refusal (2. and 3.) and of a thrown 403/404/5xx (1.) is first
+ * asked of the file server (`errorPages.serve`, tinyhttp-static's `servePage`): the page's file with the
+ * status kept; on success the request is rewritten to the page's path, and when the page cannot be served
+ * the answer is the one described above.
+ *
  * With `body: 'html'`, a client whose `Accept` prefers `text/html` (a browser navigation) gets the
  * generated page and every other client the empty body (errors thrown below keep their short text).
  *
