@@ -59,6 +59,7 @@ export const FLAGS = [
   { name: 'spa', kind: 'optional', placeholder: '[file]', accepts: looksLikeHtml, description: 'answer extensionless HTML requests with this allowed file', defaultText: 'index.html' },
   { name: 'listing', kind: 'boolean', description: 'list folders that have no index file: only what is served (HTML; JSON with Accept: application/json or ?format=json)' },
   { name: 'not-found', kind: 'value', placeholder: '403|404', description: 'status for paths that are not served', defaultText: '403' },
+  { name: 'error-page', kind: 'list', placeholder: '<status=file>', description: 'body of 403, 404 or 50x answers: a file relative to the root, sent with that status (repeatable); not served by itself unless allowed', defaultText: '403.html, 404.html, 50x.html at the root when present' },
   { name: 'seed-methods', kind: 'boolean', description: 'answer 400 (not 405) to methods other than GET and HEAD' },
   { name: 'tls-cert', kind: 'value', placeholder: '<file>', description: 'serve HTTPS with this PEM certificate (needs --tls-key)' },
   { name: 'tls-key', kind: 'value', placeholder: '<file>', description: 'PEM private key for --tls-cert' },

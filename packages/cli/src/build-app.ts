@@ -11,6 +11,7 @@ import { listing } from 'tinyhttp-listing'
 import { fileHeaders, presets, rules, RulesConfigError, type HeaderLayer, type RulesMiddleware, type SiteRules } from 'tinyhttp-rules'
 import { serveStatic, type ServeStaticOptions } from 'tinyhttp-static'
 import type { CliConfig } from './config.js'
+import { errorPagePaths } from './error-pages.js'
 import { oneLine, usageError } from './errors.js'
 import { hostCheck, hostPolicy, type HostPolicy } from './host-check.js'
 import { isLoopback } from './listen.js'
@@ -141,6 +142,9 @@ export function buildApp(config: CliConfig, log?: Middleware): BuiltApp {
           ...(config.securityHeaders ? { securityHeaders: { tls: config.tls !== undefined } } : {}),
         })
       : undefined
+  // Error pages are files of the root that static sends with the refusal's status (it is built below).
+  const pagePaths = errorPagePaths(config.errorPages)
+  if (pagePaths !== undefined) fallbackOptions.errorPages = { paths: pagePaths, serve: (ctx, path, status) => files.servePage(ctx, path, status) }
   const corsMw = config.cors === false ? undefined : plugin('cors', () => cors({ origin: config.cors as '*' | string[] }))
   const fallbackMw = plugin('fallback', () => fallback(fallbackOptions))
   const allow = plugin('allowlist', () => allowlist(config.allow, { root: config.root, watch: config.watch && !config.check }))

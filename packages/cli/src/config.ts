@@ -5,6 +5,7 @@ import { isAbsolute, relative, resolve, sep } from 'node:path'
 import type { SiteRules } from 'tinyhttp-rules'
 import type { FlagName, FlagValue, ParsedArgs } from './args.js'
 import { loadConfigFile, mergeWithFile, namingFileKeys, refuseInsideRoot, type LoadedConfigFile } from './config-file-load.js'
+import { resolveErrorPages, type ErrorPageFiles } from './error-pages.js'
 import { CliError, oneLine, runtimeError, usageError } from './errors.js'
 
 /** The default root folder, relative to the working directory. */
@@ -76,6 +77,8 @@ export interface CliConfig {
   listing: boolean
   /** Status for what is not served. */
   notFound: 403 | 404
+  /** Custom error pages (`--error-page`, or `403.html`/`404.html`/`50x.html` at the root): status → file relative to the root. */
+  errorPages: ErrorPageFiles
   /** 400 for methods other than GET/HEAD (the original program's behaviour). */
   seedMethods: boolean
   /** HTTPS material, or `undefined` for plain HTTP. */
@@ -435,6 +438,7 @@ async function resolveMerged(args: ParsedArgs, context: ConfigContext, configFil
     spa,
     listing: bool(options, 'listing', false),
     notFound: notFoundText === '404' ? 404 : 403,
+    errorPages: await resolveErrorPages(options['error-page'] as string[] | undefined, root),
     seedMethods: bool(options, 'seed-methods', false),
     tls,
     workers,

@@ -9,6 +9,7 @@ import type { App } from 'tinyhttp-core'
 import { accessLog } from './access-log.js'
 import { parseArgs } from './args.js'
 import { resolveConfig, type CliConfig } from './config.js'
+import { errorPageWarning } from './error-pages.js'
 import { CliError, oneLine, runtimeError, usageError } from './errors.js'
 import { LineWriter, painter, printWarning, processIo, useColor, type CliIo } from './output.js'
 import { awaitTable, buildApp } from './build-app.js'
@@ -145,6 +146,8 @@ export async function startWith(config: CliConfig, io: CliIo, options: StartOpti
         printWarning(io, `allow entry ${JSON.stringify(e)} names a rule file: _headers, _redirects and serve.json are read as configuration and never served`)
       }
       if (files === 0) printWarning(io, `nothing is allowed under ${config.root}: every request will be refused`)
+      const pageWarning = errorPageWarning(config.errorPages, config.notFound)
+      if (pageWarning !== undefined) printWarning(io, pageWarning)
       if (config.maxAge !== undefined) {
         const flags = config.immutable ? '--max-age and --immutable do' : '--max-age does'
         printWarning(io, `${flags} not apply to HTML pages: they get Cache-Control: no-cache, so visitors see a new page at once`)

@@ -37,6 +37,7 @@ import { isHttpError } from './errors.js'
  * | `static:method-not-allowed` | static | 405 | not `GET`/`HEAD` on a served path |
  * | `static:method-not-implemented` | static | 501 | an unknown method on a served path |
  * | `static:out-of-descriptors` | static | 503 | no file descriptor left to open the file |
+ * | `static:error-page` | static (`servePage`, asked by fallback) | 403/404/5xx | a custom error page: a file of the root as the body of a refusal or error |
  * | `cors:preflight` / `cors:preflight-denied` | cors | 204 | a preflight answered (origin allowed or not) |
  * | `fallback:spa` | fallback | 200/304 | the SPA shell |
  * | `fallback:options` | fallback | 204 | `OPTIONS *`, answered with `Allow` |

@@ -1,4 +1,4 @@
-import { afterNext, contentEtag, createDebug, etagMatches, isKnownMethod, renderError, type Context, type Middleware, type Next, type Response } from 'tinyhttp-core'
+import { completedSynchronously, contentEtag, createDebug, encodePath, etagMatches, isKnownMethod, renderError, type Context, type Middleware, type Next, type Response } from 'tinyhttp-core'
 import { acceptsHtmlExplicitly, negotiateFormat } from './accept.js'
 import { BodyCache, renderBody, type FallbackBody } from './bodies.js'
 import { resolveFallbackOptions, type FallbackOptions, type FileBodyBytes } from './options.js'
@@ -47,6 +47,11 @@ function applyPage(res: Response, page: FileBodyBytes): void {
  * 3. a refusal (`status >= 400`, no body) → the SPA shell for an eligible 403/404, else the
  *    configured body (`Allow` added to a 405 that has none).
  *
+ * With `errorPages`, the body of a 403/404 refusal (2. and 3.) and of a thrown 403/404/5xx (1.) is first
+ * asked of the file server (`errorPages.serve`, tinyhttp-static's `servePage`): the page's file with the
+ * status kept; on success the request is rewritten to the page's path, and when the page cannot be served
+ * the answer is the one described above.
+ *
  * With `body: 'html'`, a client whose `Accept` prefers `text/html` (a browser navigation) gets the
  * generated page and every other client the empty body (errors thrown below keep their short text).
  *
@@ -74,7 +79,7 @@ function applyPage(res: Response, page: FileBodyBytes): void {
 export function fallback(options: FallbackOptions = {}): Middleware {
   const c = resolveFallbackOptions(options)
   const cache = new BodyCache(c.notes)
-  const { pages, spa, allow, methods, methodStatus, asteriskAllow, body: mode } = c
+  const { pages, spa, allow, methods, methodStatus, asteriskAllow, body: mode, errorPages } = c
   const spaEtag = spa === null ? '' : contentEtag(spa)
 
   /** Sets the configured body for `status` (already on the response). */
@@ -95,6 +100,49 @@ export function fallback(options: FallbackOptions = {}): Middleware {
     const format = negotiateFormat(ctx.req.headers.get('accept'))
     if (mode === 'html' && format !== 'html') return
     applyBody(res, cache.get(status, format))
+  }
+
+  /**
+   * Serves the error page of `status` when there is one: true when it did (the request now has the page's
+   * path), false when there is none or it could not be served (nothing changed), a promise while static
+   * reads it from disk.
+   */
+  function tryPage(ctx: Context, status: number): boolean | Promise<boolean> {
+    if (errorPages === null) return false
+    const path = errorPages.paths.get(status) ?? (status >= 500 && status !== 501 ? errorPages.fiveXX : undefined)
+    if (path === undefined || !ctx.req.canonicalPath.ok || ctx.res.committed) return false
+    let served: boolean | Promise<boolean>
+    try {
+      served = errorPages.serve(ctx, path, status)
+    } catch (err) {
+      debug('error page %s for %d failed: %O', path, status, err)
+      return false
+    }
+    if (served === true) return onPage(ctx, path)
+    if (served === false) return false
+    return served.then(
+      ok => ok && onPage(ctx, path),
+      (err: unknown) => {
+        debug('error page %s for %d failed: %O', path, status, err)
+        return false
+      },
+    )
+  }
+
+  /** The page is on the response: from now on the request has the page's path (header rules match it). */
+  function onPage(ctx: Context, path: string): true {
+    ctx.req.rewrite(encodePath(path))
+    return true
+  }
+
+  /** The error page of `status` when there is one, else the configured body. */
+  function finish(ctx: Context, status: number): void | Promise<void> {
+    const served = tryPage(ctx, status)
+    if (served === false) return fill(ctx, status)
+    if (served === true) return
+    return served.then(ok => {
+      if (!ok) fill(ctx, status)
+    })
   }
 
   /** Serves the SPA shell when it applies; returns whether it did. */
@@ -128,7 +176,7 @@ export function fallback(options: FallbackOptions = {}): Middleware {
   }
 
   /** Nothing below answered. */
-  function unhandled(ctx: Context): void {
+  function unhandled(ctx: Context): void | Promise<void> {
     const req = ctx.req
     const res = ctx.res
     const canonical = req.canonicalPath
@@ -158,7 +206,7 @@ export function fallback(options: FallbackOptions = {}): Middleware {
     if (trySpa(ctx)) return
     res.status = c.status
     res.reason = 'deny:unhandled'
-    fill(ctx, c.status)
+    return finish(ctx, c.status)
   }
 
   /** `OPTIONS *` that nothing below answered: 204 + `Allow` (the parser admits `*` only for OPTIONS). */
@@ -169,19 +217,29 @@ export function fallback(options: FallbackOptions = {}): Middleware {
   }
 
   /** Something below refused (status ≥ 400, no body). */
-  function refused(ctx: Context): void {
+  function refused(ctx: Context): void | Promise<void> {
     const res = ctx.res
     const status = res.status
     if ((status === 403 || status === 404) && trySpa(ctx)) return
     if (status === 405 && !res.headers.has('allow')) res.headers.set('Allow', allow)
-    fill(ctx, status)
+    return finish(ctx, status)
   }
 
   /** An error thrown below. */
-  function thrown(ctx: Context, err: unknown): void {
-    const res = ctx.res
-    const status = renderError(res, err)
+  function thrown(ctx: Context, err: unknown): void | Promise<void> {
+    const status = renderError(ctx.res, err)
     if (status >= 500) debug('error below fallback → %d: %O', status, err)
+    const served = tryPage(ctx, status)
+    if (served === false) return rendered(ctx, status)
+    if (served === true) return
+    return served.then(ok => {
+      if (!ok) rendered(ctx, status)
+    })
+  }
+
+  /** An error thrown below, rendered by `renderError`: the `pages` file, or the configured format. */
+  function rendered(ctx: Context, status: number): void {
+    const res = ctx.res
     const page = pages.get(status)
     if (page !== undefined) applyPage(res, page)
     else if (mode === 'negotiate' || mode === 'html') {
@@ -194,14 +252,25 @@ export function fallback(options: FallbackOptions = {}): Middleware {
   }
 
   /** On the way out: fills in what the chain below left unanswered or refused without a body. */
-  function settle(ctx: Context): void {
+  function settle(ctx: Context): void | Promise<void> {
     const res = ctx.res
     if (res.committed || res.body !== null) return
-    if (!res.statusSet) unhandled(ctx)
-    else if (res.status >= 400) refused(ctx)
+    if (!res.statusSet) return unhandled(ctx)
+    if (res.status >= 400) return refused(ctx)
   }
 
+  // Like core's afterNext, but the way out may itself wait (an error page read from disk).
   return function fallback(ctx: Context, next: Next): void | Promise<void> {
-    return afterNext(ctx, next, settle, thrown)
+    let rest: Promise<void>
+    try {
+      rest = next()
+    } catch (err) {
+      return thrown(ctx, err)
+    }
+    if (completedSynchronously(rest)) return settle(ctx)
+    return rest.then(
+      () => settle(ctx),
+      (err: unknown) => thrown(ctx, err),
+    )
   }
 }

@@ -16,4 +16,4 @@
  * @packageDocumentation
  */
 export { fallback } from './fallback.js'
-export type { FallbackOptions } from './options.js'
+export type { ErrorPages, FallbackOptions, PageServer } from './options.js'

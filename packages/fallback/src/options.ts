@@ -1,6 +1,40 @@
 import { readFileSync } from 'node:fs'
 import { extname, isAbsolute, resolve } from 'node:path'
-import { isToken } from 'tinyhttp-core'
+import { canonicalizePath, encodePath, isToken, type Context } from 'tinyhttp-core'
+
+/**
+ * Serves the file at a canonical path (`'/404.html'`) as the body of an answer with `status`, and says
+ * whether it did (false: nothing was changed). tinyhttp-static's `servePage` is one.
+ *
+ * @example
+ * ```ts
+ * const files = serveStatic('./public')
+ * const serve: PageServer = files.servePage
+ * ```
+ */
+export type PageServer = (ctx: Context, path: string, status: number) => boolean | Promise<boolean>
+
+/**
+ * Custom error pages served as files by a file server, so they get its `Content-Type`, compression and
+ * validators, and (the request being rewritten to the page's path, see {@link FallbackOptions.errorPages})
+ * the header rules of their own path.
+ *
+ * @example
+ * ```ts
+ * const files = serveStatic('./public')
+ * const errorPages: ErrorPages = { paths: { 404: '/404.html', '5xx': '/50x.html' }, serve: files.servePage }
+ * ```
+ */
+export interface ErrorPages {
+  /**
+   * Status → canonical path of the page below the file server's root (`'/404.html'`,
+   * `'/errors/missing.html'`): `403`, `404`, a status from `500` to `599` but `501` (a method refused,
+   * not a failure: it keeps its body like 405), and `'5xx'` for every one of those without a page of its own.
+   */
+  readonly paths: Partial<Record<403 | 404 | number | '5xx', string>>
+  /** Serves a page: tinyhttp-static's `servePage`. */
+  readonly serve: PageServer
+}
 
 /**
  * Options of {@link fallback}. Files (`pages`, `spa`) are read once, synchronously, when `fallback()`
@@ -56,6 +90,26 @@ export interface FallbackOptions {
    * refused with 403/404. A string is a file relative to the working directory.
    */
   spa?: string | { file: string; root?: string }
+  /**
+   * Custom error pages served by a file server (tinyhttp-static's `servePage`) for the answers whose body
+   * fallback renders: a refusal 403/404 without a body (from the allowlist, or what nobody handled) and
+   * errors thrown below with a status of 403, 404 or 5xx. The status is kept. Before the page is served
+   * the request is rewritten to the page's path (`ctx.req.rewrite`), so what runs after on the way out
+   * (`rules()` header rules when it wraps fallback, `presets()`) sees the page's canonical path; when the
+   * page cannot be served (gone from disk) the path is put back and the answer is the one fallback gives
+   * without a page. 400, 405, 501 and other statuses keep their bodies; a request whose path was refused
+   * (`canonicalPath` not ok) never gets a page. A status may not have both a `pages` file and an error page.
+   */
+  errorPages?: ErrorPages
+}
+
+/** The error pages, resolved. */
+export interface ResolvedErrorPages {
+  /** Status → page path (5xx statuses but 501 without one of their own: `fiveXX`). */
+  paths: ReadonlyMap<number, string>
+  /** The page of 5xx statuses without their own, or undefined. */
+  fiveXX: string | undefined
+  serve: PageServer
 }
 
 /** A body read from disk at construction. */
@@ -76,9 +130,10 @@ export interface ResolvedFallback {
   notes: ReadonlyMap<number, string>
   pages: ReadonlyMap<number, FileBodyBytes>
   spa: Buffer | null
+  errorPages: ResolvedErrorPages | null
 }
 
-const KNOWN = new Set(['status', 'methods', 'methodStatus', 'optionsAsterisk', 'body', 'notes', 'pages', 'spa'])
+const KNOWN = new Set(['status', 'methods', 'methodStatus', 'optionsAsterisk', 'body', 'notes', 'pages', 'spa', 'errorPages'])
 
 const PAGE_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -157,6 +212,40 @@ function resolveSpa(spa: unknown): Buffer | null {
   return readBytes('spa file', path)
 }
 
+/** A page path: canonical (what `canonicalizePath` gives back unchanged), absolute, a file. */
+function pagePath(key: string, path: unknown): string {
+  if (typeof path !== 'string' || !path.startsWith('/')) throw new TypeError(`fallback: errorPages.paths[${key}] must be a path from the root like "/404.html"`)
+  const cp = canonicalizePath(encodePath(path))
+  if (!cp.ok || cp.path !== path || cp.trailingSlash) throw new TypeError(`fallback: errorPages.paths[${key}] ${JSON.stringify(path)} is not the canonical path of a file`)
+  return path
+}
+
+function resolveErrorPages(option: unknown, pages: ReadonlyMap<number, FileBodyBytes>): ResolvedErrorPages | null {
+  if (option === undefined) return null
+  if (option === null || typeof option !== 'object') throw new TypeError('fallback: errorPages must be { paths, serve }')
+  const { paths, serve } = option as { paths?: unknown; serve?: unknown }
+  if (typeof serve !== 'function') throw new TypeError('fallback: errorPages.serve must be a function (tinyhttp-static\'s servePage)')
+  if (paths === null || typeof paths !== 'object' || Array.isArray(paths)) throw new TypeError('fallback: errorPages.paths must be an object { status: path }')
+  const out = new Map<number, string>()
+  let fiveXX: string | undefined
+  for (const [key, value] of Object.entries(paths)) {
+    if (value === undefined) continue
+    if (key === '5xx') {
+      fiveXX = pagePath(key, value)
+      continue
+    }
+    const status = Number(key)
+    if (String(status) !== key || (status !== 403 && status !== 404 && !(status >= 500 && status <= 599 && status !== 501))) {
+      throw new TypeError(`fallback: errorPages.paths key ${JSON.stringify(key)} is not 403, 404, a status from 500 to 599 (501 excepted) or "5xx"`)
+    }
+    out.set(status, pagePath(key, value))
+  }
+  for (const status of pages.keys()) {
+    if (out.has(status) || (fiveXX !== undefined && status >= 500 && status !== 501)) throw new TypeError(`fallback: status ${status} has both a pages file and an error page`)
+  }
+  return { paths: out, fiveXX, serve: serve as PageServer }
+}
+
 /**
  * Validates the options and reads the files they name.
  *
@@ -188,6 +277,7 @@ export function resolveFallbackOptions(options: FallbackOptions): ResolvedFallba
   if (typeof optionsAsterisk !== 'boolean') throw new TypeError('fallback: optionsAsterisk must be a boolean')
   const allow = [...methods].join(', ')
 
+  const pages = resolvePages(options.pages)
   return {
     status,
     methods,
@@ -196,7 +286,8 @@ export function resolveFallbackOptions(options: FallbackOptions): ResolvedFallba
     asteriskAllow: methods.has('OPTIONS') ? allow : optionsAsterisk ? `${allow}, OPTIONS` : null,
     body,
     notes: resolveNotes(options.notes),
-    pages: resolvePages(options.pages),
+    pages,
     spa: resolveSpa(options.spa),
+    errorPages: resolveErrorPages(options.errorPages, pages),
   }
 }

@@ -16,6 +16,7 @@
  * @packageDocumentation
  */
 export { serveStatic, type ServeStaticMiddleware } from './serve-static.js'
+export { type ServePage } from './serve-page.js'
 export { type ServeStaticOptions } from './options.js'
 export { type FileHeaders } from './file-headers.js'
 export { type AllowlistDecision, type AllowlistHitShape } from './allowlist-gate.js'

@@ -21,6 +21,7 @@ import { FileChanged, type Representation } from './representation.js'
 import { bakedFor } from './file-headers.js'
 import { hasDotSegment, resolveAdmitted, resolvePath, type Resolution } from './resolve.js'
 import { chooseRepresentation } from './runtime-variants.js'
+import { pageServer, type ServePage } from './serve-page.js'
 import { VariantJobs } from './variant-jobs.js'
 
 const debug = createDebug('tinyhttp:static')
@@ -44,6 +45,12 @@ export type ServeStaticMiddleware = Middleware & {
    * far has its variants made (the CLI's `--check` waits for it). Never rejects.
    */
   idle(): Promise<void>
+  /**
+   * Serves a file of the root as the body of an error answer with the status given (a custom 404 page),
+   * whole, never as a 304/206, without asking the allowlist; false when there is no such file. See
+   * {@link ServePage}: tinyhttp-fallback's `errorPages.serve`.
+   */
+  servePage: ServePage
 }
 
 type Ok = Extract<CanonicalPath, { ok: true }>
@@ -445,5 +452,18 @@ export function serveStatic(root: string, options?: ServeStaticOptions): ServeSt
     cache.close()
   }
   middleware.idle = () => jobs.idle()
+  middleware.servePage = pageServer({
+    cache: cachingOn ? cache : undefined,
+    load: (cp, fresh) =>
+      fresh
+        ? lookup(cp.path, cp.segments, cp.trailingSlash, undefined).then(found => {
+            if ('key' in found && cachingOn) cache.set(found)
+            return found
+          })
+        : sharedLookup(cp, undefined),
+    select,
+    hook,
+    dotfiles: config.dotfiles === true,
+  })
   return middleware
 }
