@@ -1,6 +1,7 @@
 import { monotonicMs } from './clock.js'
 import { Socket as NetSocket, type Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
+import { watchDrain } from './socket-listeners.js'
 
 /** Pending output up to this size is copied into one buffer (one write); larger output is written as is. */
 export const COALESCE_LIMIT = 64 * 1024
@@ -14,6 +15,8 @@ let scratch: Buffer | null = null
 
 /** The outputs whose flush is scheduled for this turn of the event loop, in the order they asked. */
 let due: Output[] = []
+/** The other of two lists that take turns as `due`, so a turn allocates no list. */
+let spare: Output[] = []
 
 /** What an {@link Output} tells its owner. */
 export interface OutputOwner {
@@ -73,7 +76,10 @@ export class Output {
 
   /** Queues a piece of output (a latin1 string or bytes); flushes once {@link COALESCE_LIMIT} is reached. */
   write(chunk: string | Uint8Array): void {
-    ;(this.#parts ??= []).push(chunk)
+    const parts = this.#parts
+    // An array literal of one: an empty `[]` grows to 17 slots on its first push.
+    if (parts === null) this.#parts = [chunk]
+    else parts.push(chunk)
     this.#bytes += chunk.length
     if (this.#bytes >= COALESCE_LIMIT) this.flush()
   }
@@ -142,6 +148,7 @@ export class Output {
     if (next !== null) this.#afterDrain = next
     if (this.blockedSince !== 0) return
     this.blockedSince = monotonicMs()
+    watchDrain(this.socket)
     this.#owner.onBlockedChange()
   }
 
@@ -171,8 +178,13 @@ export class Output {
 
 function flushDue(): void {
   const outputs = due
-  due = []
-  for (let i = 0; i < outputs.length; i++) (outputs[i] as Output).flushScheduledNow()
+  due = spare
+  try {
+    for (let i = 0; i < outputs.length; i++) (outputs[i] as Output).flushScheduledNow()
+  } finally {
+    outputs.length = 0
+    spare = outputs
+  }
 }
 
 /** What a body writer (`sendFile`, `sendStream`) reports to its connection. */
