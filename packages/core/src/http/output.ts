@@ -45,6 +45,9 @@ export class Output {
   readonly #owner: OutputOwner
   /** A plain `net.Socket`: a write it reports as complete has been copied into the kernel. */
   readonly #kernelCopies: boolean
+  /** The only piece pending (no list is made for one piece), or null. */
+  #first: string | Uint8Array | null = null
+  /** The pieces pending when there are two or more, or null. */
   #parts: Array<string | Uint8Array> | null = null
   #bytes = 0
   #flushScheduled = false
@@ -77,9 +80,14 @@ export class Output {
   /** Queues a piece of output (a latin1 string or bytes); flushes once {@link COALESCE_LIMIT} is reached. */
   write(chunk: string | Uint8Array): void {
     const parts = this.#parts
-    // An array literal of one: an empty `[]` grows to 17 slots on its first push.
-    if (parts === null) this.#parts = [chunk]
-    else parts.push(chunk)
+    // One piece needs no list, and two make an array literal of two (an empty `[]` grows to 17 slots
+    // on its first push): a head and its small body cost 40 bytes of list, not 90.
+    if (parts !== null) parts.push(chunk)
+    else if (this.#first === null) this.#first = chunk
+    else {
+      this.#parts = [this.#first, chunk]
+      this.#first = null
+    }
     this.#bytes += chunk.length
     if (this.#bytes >= COALESCE_LIMIT) this.flush()
   }
@@ -101,6 +109,7 @@ export class Output {
   /** Drops what is pending and writes nothing any more (the socket closed). */
   clear(): void {
     this.#closed = true
+    this.#first = null
     this.#parts = null
     this.#bytes = 0
   }
@@ -108,15 +117,16 @@ export class Output {
   /** Writes what is pending; returns false when the socket asked us to wait for `drain`. */
   flush(): boolean {
     const out = this.#parts
-    if (out === null || this.#closed) return this.blockedSince === 0
+    const only = this.#first
+    if ((out === null && only === null) || this.#closed) return this.blockedSince === 0
     this.#parts = null
+    this.#first = null
     const total = this.#bytes
     this.#bytes = 0
     const socket = this.socket
     let ok: boolean
-    if (out.length === 1) {
-      const only = out[0] as string | Uint8Array
-      ok = typeof only === 'string' ? socket.write(only, 'latin1') : socket.write(only)
+    if (out === null) {
+      ok = typeof only === 'string' ? socket.write(only, 'latin1') : socket.write(only as Uint8Array)
     } else if (total <= COALESCE_LIMIT) {
       // Small pieces (heads, small bodies, a pipelined burst): one buffer, one write, one syscall.
       const shared = this.#kernelCopies && (socket as Socket).writableLength === 0
