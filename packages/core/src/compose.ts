@@ -95,8 +95,7 @@ export function compose<S extends object>(
 ): (ctx: Context<S>, next?: Next) => Promise<void> {
   const chain = middleware.slice()
   const check = options.checkMissingAwait ?? process.env.NODE_ENV !== 'production'
-  const warn = options.onWarning ?? ((message: string) => process.emitWarning(message, 'TinyhttpWarning'))
-  let warned = false
+  const guard: Guard = { check, warned: false, warn: options.onWarning ?? ((message: string) => process.emitWarning(message, 'TinyhttpWarning')) }
 
   return function composed(ctx: Context<S>, last?: Next): Promise<void> {
     let index = -1
@@ -109,55 +108,88 @@ export function compose<S extends object>(
       index = i
       const fn = i === chain.length ? last : chain[i]
       if (fn === undefined) return RESOLVED
-      let downstream: Promise<void> | undefined
-      let downstreamDone = false
-      const next: Next =
-        check && !warned
-          ? () => {
-              const p = dispatch(i + 1)
-              downstream = p
-              p.then(
-                () => (downstreamDone = true),
-                () => (downstreamDone = true),
-              )
-              return p
-            }
-          : () => dispatch(i + 1)
+      if (guard.check && !guard.warned) return runChecked(fn as Middleware<S>, ctx, i, i === chain.length, dispatch, guard)
+      // The hot path: `next` is the only closure made per middleware, and it holds nothing but `i`.
       let result: unknown
       try {
-        result = (fn as Middleware<S>)(ctx, next)
+        result = (fn as Middleware<S>)(ctx, () => dispatch(i + 1))
       } catch (err) {
         return Promise.reject(err)
       }
       // A middleware that passed on what next() returned for a chain that already finished (`return next()`).
       if (result === RESOLVED) return RESOLVED
       if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<void>).then === 'function') {
-        const promise = Promise.resolve(result as PromiseLike<void>)
-        if (!check || warned || i === chain.length) return promise
-        return promise.then(() => {
-          // Give the downstream promise's own settlement callbacks one turn to run first.
-          if (downstream !== undefined && !downstreamDone && !warned) {
-            return RESOLVED.then(() => {
-              if (!downstreamDone && !warned) {
-                warned = true
-                warn(`Middleware ${nameOf(fn as Middleware<never>, i)} resolved before the rest of the chain finished: missing "await next()" or "return next()"?`)
-              }
-            })
-          }
-          return undefined
-        })
+        return Promise.resolve(result as PromiseLike<void>)
       }
-      if (check && !warned && downstream !== undefined && i < chain.length) {
-        // A synchronous middleware called next() without returning its promise.
-        RESOLVED.then(() => {
-          if (!downstreamDone && !warned) {
-            warned = true
-            warn(`Middleware ${nameOf(fn as Middleware<never>, i)} called next() without returning or awaiting it`)
-          }
-        })
-      }
-      return downstream ?? RESOLVED
+      return RESOLVED
     }
     return dispatch(0)
   }
+}
+
+/** The missing-`await` check of one composed chain: on until it has warned once. */
+interface Guard {
+  readonly check: boolean
+  warned: boolean
+  readonly warn: (message: string) => void
+}
+
+/**
+ * Runs middleware `i` with the missing-`await` check: notes when the promise `next()` returned settles,
+ * and warns (once per chain) when the middleware finished before it.
+ */
+function runChecked<S extends object>(
+  fn: Middleware<S>,
+  ctx: Context<S>,
+  i: number,
+  isLast: boolean,
+  dispatch: (i: number) => Promise<void>,
+  guard: Guard,
+): Promise<void> {
+  let downstream: Promise<void> | undefined
+  let downstreamDone = false
+  const next: Next = guard.warned
+    ? () => dispatch(i + 1)
+    : () => {
+        const p = dispatch(i + 1)
+        downstream = p
+        p.then(
+          () => (downstreamDone = true),
+          () => (downstreamDone = true),
+        )
+        return p
+      }
+  let result: unknown
+  try {
+    result = fn(ctx, next)
+  } catch (err) {
+    return Promise.reject(err)
+  }
+  if (result === RESOLVED) return RESOLVED
+  if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<void>).then === 'function') {
+    const promise = Promise.resolve(result as PromiseLike<void>)
+    if (guard.warned || isLast) return promise
+    return promise.then(() => {
+      // Give the downstream promise's own settlement callbacks one turn to run first.
+      if (downstream !== undefined && !downstreamDone && !guard.warned) {
+        return RESOLVED.then(() => {
+          if (!downstreamDone && !guard.warned) {
+            guard.warned = true
+            guard.warn(`Middleware ${nameOf(fn as Middleware<never>, i)} resolved before the rest of the chain finished: missing "await next()" or "return next()"?`)
+          }
+        })
+      }
+      return undefined
+    })
+  }
+  if (!guard.warned && downstream !== undefined && !isLast) {
+    // A synchronous middleware called next() without returning its promise.
+    RESOLVED.then(() => {
+      if (!downstreamDone && !guard.warned) {
+        guard.warned = true
+        guard.warn(`Middleware ${nameOf(fn as Middleware<never>, i)} called next() without returning or awaiting it`)
+      }
+    })
+  }
+  return downstream ?? RESOLVED
 }

@@ -12,7 +12,13 @@ const canonicalCache = new Map<string, CanonicalPath>()
 const CANONICAL_CACHE_MAX = 1024
 const CANONICAL_CACHE_PATH_MAX = 256
 
+// The path asked for last answers first: comparing the request's fresh string with it is cheaper than
+// hashing that string for the map (clients ask for the same path over and over).
+let lastPath = ''
+let lastCanonical: CanonicalPath | undefined
+
 function canonicalOf(path: string): CanonicalPath {
+  if (path === lastPath && lastCanonical !== undefined) return lastCanonical
   let result = canonicalCache.get(path)
   if (result === undefined) {
     result = canonicalizePath(path)
@@ -21,6 +27,8 @@ function canonicalOf(path: string): CanonicalPath {
       canonicalCache.set(path, result)
     }
   }
+  lastPath = path
+  lastCanonical = result
   return result
 }
 

@@ -1,4 +1,4 @@
-import { monotonicMs } from './clock.js'
+import { holdClock, monotonicMs, releaseClock } from './clock.js'
 import type { Socket } from 'node:net'
 import type { Duplex, Readable } from 'node:stream'
 import { createDebug } from '../debug-log.js'
@@ -104,9 +104,14 @@ export abstract class ConnectionReader implements ParserHandler, BodySourceHooks
     }
     // First bytes of a new message (empty lines before a request-line count too, so a client cannot
     // keep a connection alive with a trickle of CRLFs).
-    if (this.msgStart === 0) this.msgStart = monotonicMs()
-    this.feed(chunk)
-    this.updateDeadline()
+    const now = holdClock()
+    try {
+      if (this.msgStart === 0) this.msgStart = now
+      this.feed(chunk)
+      this.updateDeadline()
+    } finally {
+      releaseClock()
+    }
   }
 
   protected feed(chunk: Buffer): void {

@@ -171,13 +171,19 @@ export class Connection extends ConnectionReader implements Timed, BodyOwner {
     // Head and body are queued as they are; the output copies small ones into one buffer and hands
     // large ones to the kernel as they are (one writev), so nothing is copied twice.
     const out = this.out
-    out.write(plan.head as Buffer)
-    if (plan.headText !== '') out.write(plan.headText)
-    out.bodySent = 0
     const bytes = plan.bytes
-    if (plan.kind === BODY_BYTES && bytes !== null && bytes.length > 0) {
-      out.write(bytes)
-      out.bodySent = bytes.length
+    out.bodySent = 0
+    if (plan.whole !== null) {
+      // A small body from memory with its remembered head: one buffer that already exists.
+      out.write(plan.whole)
+      out.bodySent = (bytes as Uint8Array).length
+    } else {
+      out.write(plan.head as Buffer)
+      if (plan.headText !== '') out.write(plan.headText)
+      if (plan.kind === BODY_BYTES && bytes !== null && bytes.length > 0) {
+        out.write(bytes)
+        out.bodySent = bytes.length
+      }
     }
     if (plan.file !== null) {
       out.flush()

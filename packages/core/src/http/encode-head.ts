@@ -78,6 +78,8 @@ export function encodeHead(plan: ResponsePlan, isHead: boolean, versionMinor: nu
   }
   plan.head = head
   plan.headText = ''
+  const bytes = plan.bytes
+  if (kind === BODY_BYTES && bytes !== null && bytes.length > 0) plan.whole = memo.whole(head, bytes)
 }
 
 /** Releases the content of a plan that will not be sent (a HEAD answer, a 304…). */

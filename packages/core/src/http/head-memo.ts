@@ -42,7 +42,14 @@ export interface HeadKey {
 interface Entry extends HeadKey {
   own: string[] | null
   bytes: Buffer
+  /** The body last joined to this head ({@link HeadMemo.whole}), or null. */
+  body: Uint8Array | null
+  /** `bytes` followed by `body`: the whole response, or null. */
+  whole: Buffer | null
 }
+
+/** Largest body joined to its head in one remembered buffer ({@link HeadMemo.whole}). */
+export const WHOLE_MAX = 8 * 1024
 
 /**
  * The memo of one prepared header block (`PreparedHeaders.memo`).
@@ -71,6 +78,35 @@ export class HeadMemo {
   }
 
   /**
+   * Head and body in one buffer, remembered on the head's entry: a small file served from memory is
+   * then written as one buffer that already exists, as the raw-net peer writes its canned answer (no
+   * copy into the output's buffer, no new view on it). Made again when the body is another one (the
+   * file changed) and with each new head (each second). Null when the head is not one of this memo's
+   * entries or the body is larger than {@link WHOLE_MAX}.
+   *
+   * @param head - bytes returned by {@link HeadMemo.get} or passed to {@link HeadMemo.set}
+   * @param body - the body that follows it, never modified afterwards
+   * @returns the whole response, or null
+   */
+  whole(head: Buffer, body: Uint8Array): Buffer | null {
+    if (body.length > WHOLE_MAX) return null
+    const entries = this.#entries
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i] as Entry
+      if (entry.bytes !== head) continue
+      if (entry.body !== body || entry.whole === null) {
+        const whole = Buffer.allocUnsafeSlow(head.length + body.length)
+        whole.set(head, 0)
+        whole.set(body, head.length)
+        entry.body = body
+        entry.whole = whole
+      }
+      return entry.whole
+    }
+    return null
+  }
+
+  /**
    * Remembers the bytes of a head (dropping the entries of an older second, and one of the others in turn when full).
    *
    * @param key - the inputs of the bytes; `own` is copied
@@ -79,7 +115,7 @@ export class HeadMemo {
   set(key: HeadKey, bytes: Buffer): void {
     const entries = this.#entries
     for (let i = entries.length - 1; i >= 0; i--) if ((entries[i] as Entry).date !== key.date) entries.splice(i, 1)
-    const entry: Entry = { status: key.status, own: key.own === null ? null : key.own.slice(), length: key.length, connection: key.connection, date: key.date, bytes }
+    const entry: Entry = { status: key.status, own: key.own === null ? null : key.own.slice(), length: key.length, connection: key.connection, date: key.date, bytes, body: null, whole: null }
     if (entries.length < MEMO_ENTRIES) {
       entries.push(entry)
       return

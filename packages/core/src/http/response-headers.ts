@@ -129,7 +129,7 @@ export class ResponseHeaders {
     const text = checkValue(name, value)
     if (FRAMING_FIELDS.has(key)) throw new TypeError(`${name} is set by the core from the response body and connection state`)
     this.#remove(key)
-    ;(this.#fields ??= []).push(key, name, text)
+    this.#add(key, name, text)
     return this
   }
 
@@ -145,7 +145,7 @@ export class ResponseHeaders {
     const key = checkName(name)
     const text = checkValue(name, value)
     if (FRAMING_FIELDS.has(key)) throw new TypeError(`${name} is set by the core from the response body and connection state`)
-    ;(this.#fields ??= []).push(key, name, text)
+    this.#add(key, name, text)
     return this
   }
 
@@ -308,6 +308,13 @@ export class ResponseHeaders {
   serializeOwn(): string {
     const fields = this.#fields
     return fields === null ? '' : serializeFields(fields)
+  }
+
+  /** Appends one line; the first one makes an array of exactly three (an empty `[]` grows to 17 slots on its first push). */
+  #add(key: string, name: string, text: string): void {
+    const fields = this.#fields
+    if (fields === null) this.#fields = [key, name, text]
+    else fields.push(key, name, text)
   }
 
   #indexOf(key: string): number {

@@ -75,6 +75,8 @@ export class ResponsePlan {
   head: Buffer | null = null
   /** The rest of the head as latin1 text; '' when {@link ResponsePlan.head} is whole. */
   headText = ''
+  /** Head and small body in one remembered buffer (`HeadMemo.whole`), written instead of both; or null. */
+  whole: Buffer | null = null
   /** Whether the stream is sent with chunked coding. */
   chunked = false
   /** Whether the connection closes after this response (the wire's decision). */

@@ -35,12 +35,16 @@ function onClose(this: Duplex): void {
   ownerOf(this).onClose()
 }
 
+// Registered only while a write is blocked (see watchDrain): a socket whose writes never block never
+// carries it, so a connection costs four listeners, not five.
 function onDrain(this: Duplex): void {
+  this.off('drain', onDrain)
   ownerOf(this).onSocketDrain()
 }
 
 /**
- * Routes a socket's events to its connection through listeners shared by every socket.
+ * Routes a socket's events to its connection through listeners shared by every socket (`drain` only
+ * while a write is blocked: {@link watchDrain}).
  *
  * @param socket - the accepted socket
  * @param owner - its connection
@@ -56,7 +60,6 @@ export function listen(socket: Duplex, owner: SocketOwner): void {
   socket.on('end', onEnd)
   socket.on('error', onError)
   socket.on('close', onClose)
-  socket.on('drain', onDrain)
 }
 
 /**
@@ -76,4 +79,19 @@ export function unlisten(socket: Duplex): void {
   socket.off('close', onClose)
   socket.off('drain', onDrain)
   delete (socket as OwnedSocket)[OWNER]
+}
+
+/**
+ * Asks for the socket's next `drain` event (a write returned false): it reaches the connection's
+ * `onSocketDrain` once, and the listener removes itself. Call it once per blocked write.
+ *
+ * @param socket - a socket passed to {@link listen}
+ * @example
+ * ```ts
+ * if (!socket.write(bytes)) watchDrain(socket)
+ * ```
+ * @internal
+ */
+export function watchDrain(socket: Duplex): void {
+  socket.on('drain', onDrain)
 }
