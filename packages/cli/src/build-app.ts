@@ -144,7 +144,7 @@ export function buildApp(config: CliConfig, log?: Middleware): BuiltApp {
       : undefined
   // Error pages are files of the root that static sends with the refusal's status (it is built below).
   const pagePaths = errorPagePaths(config.errorPages)
-  if (pagePaths !== undefined) fallbackOptions.errorPages = { paths: pagePaths, serve: (ctx, path, status) => files.servePage(ctx, path, status) }
+  if (pagePaths !== undefined) fallbackOptions.errorPages = { paths: pagePaths, serve: (ctx, path, status) => files?.servePage(ctx, path, status) ?? false }
   const corsMw = config.cors === false ? undefined : plugin('cors', () => cors({ origin: config.cors as '*' | string[] }))
   const fallbackMw = plugin('fallback', () => fallback(fallbackOptions))
   const allow = plugin('allowlist', () => allowlist(config.allow, { root: config.root, watch: config.watch && !config.check }))
