@@ -173,7 +173,7 @@ export function applyEdits(block: PreparedHeaders, edits: readonly HeaderEdit[],
   headers.usePrepared(block)
   for (const [name, value] of edits) {
     if (value === null) headers.delete(name)
-    else if (appendPolicy && name === 'Content-Security-Policy' && headers.has(name)) headers.append(name, value)
+    else if (appendPolicy && name === 'Content-Security-Policy') addPolicy(headers, value)
     else headers.set(name, value)
   }
   return new PreparedHeaders(headers.entries())
@@ -208,4 +208,29 @@ export function carriesEdits(ctx: Context, layer: HeaderLayer, state: object, pa
   }
   headers.usePrepared(stamp.before)
   return false
+}
+
+/**
+ * Adds a `Content-Security-Policy` without lifting one the answer has: set when there is none, added as
+ * a second field otherwise (every policy is enforced), and nothing when a field with this exact value is
+ * there already (applying twice gives the bytes of once).
+ *
+ * @param headers - the response's headers
+ * @param value - the policy
+ * @example
+ * ```ts
+ * addPolicy(ctx.res.headers, "frame-ancestors 'none'")
+ * ```
+ */
+export function addPolicy(headers: ResponseHeaders, value: string): void {
+  let count = 0
+  let same = false
+  for (const [name, current] of headers.entries()) {
+    if (name.toLowerCase() !== 'content-security-policy') continue
+    count++
+    if (current === value) same = true
+  }
+  // None, or only this one: set (a field set again moves last, as for every other header).
+  if (count === 0 || (count === 1 && same)) headers.set('Content-Security-Policy', value)
+  else if (!same) headers.append('Content-Security-Policy', value)
 }

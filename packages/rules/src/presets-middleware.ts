@@ -4,7 +4,7 @@
  * @module
  */
 import { afterNext, type Context, type Middleware } from 'tinyhttp-core'
-import { carriesEdits, headerLayer, type HeaderLayer } from './precompute.js'
+import { addPolicy, carriesEdits, headerLayer, type HeaderLayer } from './precompute.js'
 import { ISOLATE_HEADERS, cacheSpaHeaders, securityHeaders, type PresetHeader } from './presets.js'
 
 /**
@@ -71,7 +71,7 @@ export function presets(options: PresetOptions): PresetsMiddleware {
     for (const [name, value] of always) {
       // A policy the answer brought itself (a directory listing's `default-src 'none'`) is kept: a second
       // CSP field adds restrictions (every policy is enforced), replacing it would lift them.
-      if (name === 'Content-Security-Policy' && res.headers.has(name)) res.headers.append(name, value)
+      if (name === 'Content-Security-Policy') addPolicy(res.headers, value)
       else res.headers.set(name, value)
     }
     if (!cache) return
