@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { chromium, type Browser } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { cleanupTemp, ensureBuilt, killAll, startCli, tempDir } from '../cli/helpers.js'
+import { CHROMIUM, launchChromium } from '../helpers/chromium.js'
 
-const CHROMIUM = '/usr/bin/chromium'
 // The smallest valid module: magic and version, one function type () -> i32, one function returning 42,
 // exported as "answer".
 const WASM = Buffer.from([
@@ -23,7 +23,7 @@ describe.skipIf(!existsSync(CHROMIUM))('a wasm page under --isolate in headless 
   let browser: Browser
   beforeAll(async () => {
     ensureBuilt()
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] })
+    browser = await launchChromium()
   }, 200_000)
   afterEach(killAll)
   afterAll(async () => {

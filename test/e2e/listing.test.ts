@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { chromium, type Browser } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { cleanupTemp, ensureBuilt, killAll, startCli, tempDir } from '../cli/helpers.js'
+import { CHROMIUM, launchChromium } from '../helpers/chromium.js'
 
-const CHROMIUM = '/usr/bin/chromium'
 
 // The listing's CSP allows its inline style by hash only: a browser applies the style, reports no
 // violation, and shows the names as text (a file name never becomes markup). Needs Debian's chromium.
@@ -12,7 +12,7 @@ describe.skipIf(!existsSync(CHROMIUM))('--listing in headless Chromium', () => {
   let browser: Browser
   beforeAll(async () => {
     ensureBuilt()
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] })
+    browser = await launchChromium()
   }, 200_000)
   afterEach(killAll)
   afterAll(async () => {
