@@ -32,6 +32,24 @@ function site(): { cwd: string } {
 const names = (res: RawResponse): string[] => (JSON.parse(res.body.toString('utf8')) as { entries: Array<{ name: string }> }).entries.map(e => e.name)
 
 describe('tinyhttp-cli --listing', () => {
+  it('never lists the root\'s rule files (_headers, _redirects, serve.json), which are configuration, not content', async () => {
+    const cwd = tempDir()
+    const root = join(cwd, 'public')
+    mkdirSync(join(root, 'docs'), { recursive: true })
+    writeFileSync(join(root, 'docs', 'a.txt'), 'a')
+    writeFileSync(join(root, 'b.txt'), 'b')
+    writeFileSync(join(root, '_headers'), '/docs/*\n  X-Docs: 1\n')
+    writeFileSync(join(root, '_redirects'), '/old /b.txt 301\n')
+    writeFileSync(join(root, 'serve.json'), '{"cleanUrls": false}')
+    const cli = await startCli(['public', '--port', '0', '-q', '--listing'], { cwd })
+    const json = await rawRequest(cli.port, request('GET', '/', { Accept: 'application/json' }))
+    expect(json.status).toBe(200)
+    expect(names(json)).toEqual(['docs', 'b.txt'])
+    // The rules themselves are in force.
+    expect(header(await rawRequest(cli.port, request('GET', '/docs/a.txt')), 'x-docs')).toBe('1')
+    expect((await rawRequest(cli.port, request('GET', '/old'))).status).toBe(301)
+  })
+
   it('is off by default: a folder without an index is refused like any path not served', async () => {
     const { cwd } = site()
     const cli = await startCli(['public', '--port', '0', '-q'], { cwd })

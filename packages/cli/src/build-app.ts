@@ -15,7 +15,7 @@ import { errorPagePaths } from './error-pages.js'
 import { oneLine, usageError } from './errors.js'
 import { hostCheck, hostPolicy, type HostPolicy } from './host-check.js'
 import { isLoopback } from './listen.js'
-import { RULE_FILES, RuleFileError, existsInTable, isEmptyRules, loadSiteRules, loadSiteRulesSync } from './site-rules.js'
+import { RULE_FILES, RuleFileError, existsInTable, isEmptyRules, loadSiteRules } from './site-rules.js'
 
 /** An app built from a {@link CliConfig}, not listening yet. */
 export interface BuiltApp {
@@ -74,7 +74,7 @@ const REFUSAL_NOTES: FallbackOptions['notes'] = {
 /** Loads the root's rule files at start-up: a fault is a usage error (exit 2) naming the file and line. */
 function startupRules(config: CliConfig): SiteRules {
   try {
-    return loadSiteRulesSync(config.root, config.siteRules, config.rootArg)
+    return loadSiteRules(config.root, config.siteRules, config.rootArg)
   } catch (err) {
     if (err instanceof RulesConfigError || err instanceof RuleFileError) throw usageError(err.message)
     throw err
@@ -205,7 +205,7 @@ export function buildApp(config: CliConfig, log?: Middleware): BuiltApp {
   let reloads: Promise<void> = Promise.resolve()
   async function reload(given: SiteRules | undefined): Promise<void> {
     const nextExtra = given ?? extra
-    const next = await loadSiteRules(config.root, nextExtra, config.rootArg)
+    const next = loadSiteRules(config.root, nextExtra, config.rootArg)
     if (rulesMw === undefined) {
       if (!isEmptyRules(next)) throw new Error('the server started without site rules: restart to apply them (or serve with --watch)')
     } else {

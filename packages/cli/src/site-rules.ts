@@ -6,7 +6,6 @@
  * @module
  */
 import { watch, readFileSync, statSync, type FSWatcher } from 'node:fs'
-import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { AllowlistReport } from 'tinyhttp-allowlist'
 import { mergeRules, parseHeaders, parseRedirects, parseServeJson, type SiteRules } from 'tinyhttp-rules'
@@ -115,45 +114,15 @@ function mergeFound(found: ReadonlyArray<readonly [(typeof RULE_FILES)[number], 
  * @returns the merged rule set ({@link NO_RULES} when there is nothing)
  * @throws RulesConfigError for a fault in a file (its file and line or key), RuleFileError for a rule file
  *   that is a folder, too large or unreadable
- * @example
- * ```ts
- * const rules = await loadSiteRules('/srv/site', config.siteRules, 'site')
- * ```
- */
-export async function loadSiteRules(root: string, extra?: SiteRules, label = root): Promise<SiteRules> {
-  const found: Array<readonly [(typeof RULE_FILES)[number], string, string]> = []
-  for (const name of RULE_FILES) {
-    const file = join(root, name)
-    const shown = labelOf(label, name)
-    let text: string
-    try {
-      const s = await stat(file)
-      checked(shown, s.size, s.isFile())
-      text = await readFile(file, 'utf8')
-    } catch (err) {
-      if (err instanceof RuleFileError) throw err
-      if (missing(err)) continue
-      throw readError(shown, err)
-    }
-    found.push([name, text, shown])
-  }
-  return mergeFound(found, extra)
-}
-
-/**
- * {@link loadSiteRules}, synchronously (at start-up, where the app is built synchronously).
+ * Synchronous: at start-up the app is built synchronously, and on a `--watch` reload the parse and the
+ * compile that follow are synchronous anyway (the files are capped at 16 MiB).
  *
- * @param root - the served root (absolute)
- * @param extra - rules merged last, or undefined
- * @param label - how the root is named in messages
- * @returns the merged rule set
- * @throws RulesConfigError or RuleFileError, as {@link loadSiteRules}
  * @example
  * ```ts
- * const rules = loadSiteRulesSync(config.root, config.siteRules, config.rootArg)
+ * const rules = loadSiteRules('/srv/site', config.siteRules, 'site')
  * ```
  */
-export function loadSiteRulesSync(root: string, extra?: SiteRules, label = root): SiteRules {
+export function loadSiteRules(root: string, extra?: SiteRules, label = root): SiteRules {
   const found: Array<readonly [(typeof RULE_FILES)[number], string, string]> = []
   for (const name of RULE_FILES) {
     const file = join(root, name)
