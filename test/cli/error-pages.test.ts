@@ -49,6 +49,21 @@ describe('404.html at the root, with --not-found 404', () => {
     }
   })
 
+  it("gets the header rules of its own path (/404.html) from _headers, not those of the path asked for", async () => {
+    const { cwd, root } = site()
+    writeFileSync(join(root, '_headers'), '/404.html\n  X-Page: not-found\n  Cache-Control: no-store\n/missing/*\n  X-Asked: yes\n')
+    const cli = await startCli(['site', '--port', '0', '--allow', 'index.html', '--not-found', '404', '-q'], { cwd })
+    for (const method of ['GET', 'HEAD'] as const) {
+      const res = await rawRequest(cli.port, request(method, '/missing/page'), { head: method === 'HEAD' })
+      expect(res.status, method).toBe(404)
+      expect(header(res, 'x-page'), method).toBe('not-found')
+      expect(header(res, 'cache-control'), method).toBe('no-store')
+      expect(header(res, 'x-asked'), method).toBeUndefined()
+    }
+    // The page is still no route of its own: the allowlist does not list it.
+    expect((await rawRequest(cli.port, request('GET', '/404.html'))).status).toBe(404)
+  })
+
   it('Content-Encoding br for a client that accepts it (once the variant is made), decoded = the file', async () => {
     const { cwd } = site()
     const cli = await startCli(['site', '--port', '0', '--allow', 'index.html', '--not-found', '404', '-q'], { cwd })

@@ -211,9 +211,10 @@ export function carriesEdits(ctx: Context, layer: HeaderLayer, state: object, pa
 }
 
 /**
- * Adds a `Content-Security-Policy` without lifting one the answer has: set when there is none, added as
- * a second field otherwise (every policy is enforced), and nothing when a field with this exact value is
- * there already (applying twice gives the bytes of once).
+ * Adds a `Content-Security-Policy` without lifting one the answer has: set when there is none (or when
+ * this exact policy is the only one: it moves last, as a set field does), added as a second field when
+ * another policy is there (every policy is enforced), and nothing when this policy is one of several
+ * already. Applying it twice gives the bytes of applying it once.
  *
  * @param headers - the response's headers
  * @param value - the policy
