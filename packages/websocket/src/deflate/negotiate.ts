@@ -2,7 +2,14 @@ import { parseExtensions, type ExtensionOffer } from './extension-header.js'
 import type { PerMessageDeflateOptions } from './options.js'
 import { checkOptions } from './options.js'
 
-/** The registered name of the extension (RFC 7692 §7). */
+/**
+ * The registered name of the extension (RFC 7692 §7).
+ *
+ * @example
+ * ```ts
+ * offers.filter((o) => o.name === PERMESSAGE_DEFLATE)
+ * ```
+ */
 export const PERMESSAGE_DEFLATE = 'permessage-deflate'
 
 /**

@@ -55,7 +55,14 @@ export interface PerMessageDeflateOptions {
   readonly limiter?: ZlibLimiter
 }
 
-/** The default of {@link PerMessageDeflateOptions.threshold}. */
+/**
+ * The default of {@link PerMessageDeflateOptions.threshold}: 1 KiB, as `ws`.
+ *
+ * @example
+ * ```ts
+ * const worthIt = data.length >= (options.threshold ?? DEFAULT_THRESHOLD)
+ * ```
+ */
 export const DEFAULT_THRESHOLD = 1024
 
 function checkInt(name: string, value: number | undefined, min: number, max: number): void {
