@@ -1,0 +1,17 @@
+// The `ws` package as users run it: a WebSocketServer on its own node:http server, no compression
+// (ws's default). ECHO: send every message back; BROADCAST=loop: a message from any client goes to
+// every client with a loop of send() (ws has no broadcast of its own; its README shows this loop).
+// Without bufferutil: WS_NO_BUFFER_UTIL=1 (set by run.mjs for the `ws-js` target). utf-8-validate
+// is never used on Node ≥ 18.14: ws validates with buffer.isUtf8 there.
+import { WebSocketServer } from 'ws'
+
+const port = Number(process.env.PORT)
+const broadcast = process.env.MODE === 'broadcast'
+const wss = new WebSocketServer({ port, host: '127.0.0.1', maxPayload: 16 * 1024 * 1024 })
+wss.on('connection', (socket) => {
+  socket.on('message', (data, isBinary) => {
+    if (!broadcast) socket.send(data, { binary: isBinary })
+    else for (const client of wss.clients) client.send(data, { binary: isBinary })
+  })
+})
+wss.on('listening', () => process.stdout.write(`listening on ${port}\n`))

@@ -1,0 +1,168 @@
+#!/usr/bin/env node
+// bench/ws: WebSocket echo, broadcast and idle memory, ours against `ws`, side by side with the
+// method of bench/run.mjs: the server pinned to CPU 0 and the load (wsload.c) to CPU 1,
+// interleaved rounds (every target once per round, order rotated), medians of per-round ratios,
+// server CPU from /proc/<pid>/stat over the load's lifetime. See bench/ws/README.md.
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { cpuCount, groupUsage, sleep, startServer, stopServer, tasksetPrefix, waitForPort, backgroundBusy, portFree, run } from '../lib/proc.mjs'
+import { ensureNodeModules, systemInfo } from '../lib/setup.mjs'
+import { printWsReport } from './report.mjs'
+import { peerPath, unavailable, WS_SCENARIOS, WS_TARGETS } from './targets.mjs'
+
+const BENCH = new URL('../', import.meta.url).pathname
+const REPO = new URL('../../', import.meta.url).pathname
+const WSLOAD = `${BENCH}.build/wsload`
+const log = (s = '') => process.stdout.write(`${s}\n`)
+
+const HELP = `usage: node bench/ws/run.mjs [options]
+  --rounds N          interleaved rounds (default 3)
+  --duration S        seconds of each measured run (default 3)
+  --warmup S          echo warm-up after a server starts (default 1)
+  --targets a,b       targets (default all): ${WS_TARGETS.map((t) => t.name).join(', ')}
+  --scenarios a,b     scenarios (default all): ${WS_SCENARIOS.map((s) => s.name).join(', ')}, idle
+  --idle N            idle connections for the memory figure (default 2000; 0 = skip)
+  --port-base N       first port (default 24000)
+  --out DIR           JSON record (default bench/results)`
+
+function parseArgs(argv) {
+  const o = { rounds: 3, durationS: 3, warmupS: 1, targets: null, scenarios: null, idle: 2000, portBase: 24000, out: `${BENCH}results` }
+  for (let i = 0; i < argv.length; i++) {
+    const next = () => argv[++i]
+    switch (argv[i]) {
+      case '--rounds': o.rounds = Number(next()); break
+      case '--duration': o.durationS = Number(next()); break
+      case '--warmup': o.warmupS = Number(next()); break
+      case '--targets': o.targets = next().split(','); break
+      case '--scenarios': o.scenarios = next().split(','); break
+      case '--idle': o.idle = Number(next()); break
+      case '--port-base': o.portBase = Number(next()); break
+      case '--out': o.out = next(); break
+      case '--help': log(HELP); process.exit(0)
+      default: log(`unknown option ${argv[i]}\n${HELP}`); process.exit(2)
+    }
+  }
+  return o
+}
+
+async function buildWsload() {
+  mkdirSync(`${BENCH}.build`, { recursive: true })
+  const r = await run(['cc', '-O2', '-o', WSLOAD, `${BENCH}ws/wsload.c`], { timeoutMs: 60_000 })
+  if (r.code !== 0) throw new Error(`cc wsload.c failed: ${r.stderr}`)
+}
+
+/** Runs wsload to completion pinned to the load CPU; returns its BENCHJSON. */
+async function wsload(args, loadCpu, timeoutMs) {
+  const r = await run([...tasksetPrefix(loadCpu), WSLOAD, ...args.map(String)], { timeoutMs })
+  const line = r.stdout.split('\n').find((l) => l.startsWith('BENCHJSON '))
+  if (!line) throw new Error(`wsload printed no result (exit ${r.code}): ${r.stderr.trim()}`)
+  return JSON.parse(line.slice(10))
+}
+
+const errorsOf = (res) => Object.values(res.errors).reduce((a, b) => a + b, 0)
+
+/** One measured load: server CPU ticks around the load generator's lifetime. */
+async function measure(server, scenario, port, o, loadCpu) {
+  const before = groupUsage(server.pid)
+  const res = await wsload([scenario.mode, port, '/', scenario.conns, o.durationS, scenario.size, 'text'], loadCpu, (o.durationS + 40) * 1000)
+  const after = groupUsage(server.pid)
+  const ticks = after.cpuTicks - before.cpuTicks
+  const seconds = res.duration_us / 1e6
+  return {
+    messages: res.messages,
+    mps: seconds > 0 ? res.messages / seconds : NaN,
+    cpuUsPerMsg: res.messages > 0 ? (ticks * 10_000) / res.messages : NaN,
+    cpuTicks: ticks,
+    rssMB: after.rssMB,
+    p50us: res.latency_us.p50,
+    p99us: res.latency_us.p99,
+    errors: errorsOf(res),
+    errorDetail: res.errors,
+    opened: res.opened,
+  }
+}
+
+/** Memory per idle connection: RSS with n upgraded idle connections minus RSS before, ÷ n. */
+async function idleMemory(server, port, n, loadCpu) {
+  await sleep(1000)
+  const before = groupUsage(server.pid).rssMB
+  const child = spawn(tasksetPrefix(loadCpu)[0] ?? WSLOAD, [...tasksetPrefix(loadCpu).slice(1), WSLOAD, 'idle', port, '/', n, 60].map(String), {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  let out = ''
+  child.stdout.on('data', (d) => (out += d))
+  const deadline = Date.now() + 30_000
+  while (!/READY \d+/.test(out) && Date.now() < deadline && child.exitCode === null) await sleep(50)
+  const opened = Number(/READY (\d+)/.exec(out)?.[1] ?? 0)
+  await sleep(2000)
+  const after = groupUsage(server.pid).rssMB
+  child.kill('SIGTERM')
+  if (child.exitCode === null) await once(child, 'exit')
+  return { n, opened, beforeMB: before, afterMB: after, kbPerConn: opened > 0 ? ((after - before) * 1024) / opened : NaN }
+}
+
+async function main() {
+  const o = parseArgs(process.argv.slice(2))
+  if (!(await ensureNodeModules(BENCH, log))) process.exit(2)
+  await buildWsload()
+  const pin = cpuCount() >= 2
+  const [serverCpu, loadCpu] = pin ? ['0', '1'] : [null, null]
+  const targets = WS_TARGETS.filter((t) => !o.targets || o.targets.includes(t.name))
+  const scenarios = WS_SCENARIOS.filter((s) => !o.scenarios || o.scenarios.includes(s.name))
+  const wantIdle = o.idle > 0 && (!o.scenarios || o.scenarios.includes('idle'))
+  const meta = { started: new Date().toISOString(), options: o, system: await systemInfo(REPO), pinned: pin }
+  const rounds = []
+  const notes = []
+  for (let r = 0; r < o.rounds; r++) {
+    const shift = Math.floor(targets.length / Math.max(1, o.rounds)) * r
+    const order = targets.map((_, i) => targets[(i + shift) % targets.length])
+    const round = { round: r + 1, targets: {} }
+    rounds.push(round)
+    for (const [i, t] of order.entries()) {
+      const why = unavailable(t)
+      if (why) {
+        if (r === 0) notes.push(`${t.name}: skipped, ${why}`)
+        continue
+      }
+      const own = scenarios.filter((s) => s.kind === t.kind)
+      if (own.length === 0 && !(wantIdle && t.kind === 'echo')) continue
+      let port = o.portBase + 100 * r + i
+      while (!(await portFree(port))) port++
+      const busy = await backgroundBusy(500)
+      const rec = { port, busy, scenarios: {}, idle: null }
+      round.targets[t.name] = rec
+      log(`round ${r + 1}/${o.rounds} · ${t.name} on :${port}${Math.max(...busy) > 10 ? ` (CPUs already ${busy.join('/')} % busy)` : ''}`)
+      const server = startServer({ cmd: ['node', peerPath(t)], env: { ...t.env, PORT: String(port), NODE_ENV: 'production' }, cwd: BENCH, cpuList: serverCpu })
+      try {
+        await waitForPort(port, 10_000, () => server.child.exitCode === null)
+        if (o.warmupS > 0) {
+          const warm = t.kind === 'echo' ? WS_SCENARIOS[1] : { ...WS_SCENARIOS[4], conns: 100 }
+          await measure(server, warm, port, { ...o, durationS: o.warmupS }, loadCpu)
+        }
+        for (const s of own) {
+          const res = await measure(server, s, port, o, loadCpu)
+          rec.scenarios[s.name] = res
+          log(`  ${s.name}: ${Math.round(res.mps).toLocaleString('en-US')} msg/s, ${res.cpuUsPerMsg.toFixed(2)} µs CPU/msg${res.errors ? `, ${res.errors} errors ${JSON.stringify(res.errorDetail)}` : ''}`)
+          if (res.errors) notes.push(`round ${r + 1} ${t.name} ${s.name}: ${res.errors} errors ${JSON.stringify(res.errorDetail)} (excluded)`)
+        }
+        if (wantIdle && t.kind === 'echo') {
+          rec.idle = await idleMemory(server, port, o.idle, loadCpu)
+          log(`  idle: ${rec.idle.opened} connections, ${rec.idle.kbPerConn.toFixed(2)} KB each (RSS ${rec.idle.beforeMB.toFixed(1)} → ${rec.idle.afterMB.toFixed(1)} MB)`)
+        }
+      } catch (err) {
+        notes.push(`round ${r + 1} ${t.name}: ${err.message}; output: ${server.output().slice(-500)}`)
+        log(`  failed: ${err.message}`)
+      } finally {
+        await stopServer(server)
+      }
+    }
+  }
+  const summary = printWsReport({ rounds, targets, scenarios, wantIdle, notes, log })
+  mkdirSync(o.out, { recursive: true })
+  const file = `${o.out}/ws-${meta.started.replace(/:/g, '-').replace(/\.\d+Z$/, 'Z')}.json`
+  writeFileSync(file, `${JSON.stringify({ meta, rounds, summary, notes }, (k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`)
+  log(`\nrecord: ${file}`)
+}
+
+await main()
