@@ -17,6 +17,7 @@ const good = (round, target, sc) => {
 const METRICS = {
   mps: (r) => r.mps,
   cpu: (r) => r.cpuUsPerMsg,
+  user: (r) => r.userUsPerMsg,
 }
 
 /** Median over rounds of target ÷ other, both measured in the same round. */
@@ -50,7 +51,9 @@ export function printWsReport({ rounds, targets, scenarios, wantIdle, notes, log
       const rm = wsRatio(rounds, s.name, t.name, ref, 'mps').ratio
       const rc = wsRatio(rounds, s.name, t.name, ref, 'cpu').ratio
       const rcWs = s.kind === 'broadcast' ? wsRatio(rounds, s.name, t.name, 'ws-loop', 'cpu').ratio : NaN
-      summary.scenarios[`${s.name}/${t.name}`] = { mps, cpuUsPerMsg: cpu, mpsRatio: rm, cpuRatio: rc, rounds: runs.length }
+      const user = median(runs.map((r) => r.userUsPerMsg))
+      const ru = wsRatio(rounds, s.name, t.name, ref, 'user').ratio
+      summary.scenarios[`${s.name}/${t.name}`] = { mps, cpuUsPerMsg: cpu, userUsPerMsg: user, mpsRatio: rm, cpuRatio: rc, userRatio: ru, rounds: runs.length }
       rows.push([
         t.name,
         num(mps),
@@ -59,6 +62,8 @@ export function printWsReport({ rounds, targets, scenarios, wantIdle, notes, log
         num(cpu, 2),
         times(rc),
         ...(s.kind === 'broadcast' ? [times(rcWs)] : []),
+        num(user, 2),
+        times(ru),
         `${num(median(runs.map((r) => r.p50us)))} / ${num(median(runs.map((r) => r.p99us)))}`,
         num(median(runs.map((r) => r.rssMB)), 1),
         `${runs.length}/${rounds.length}`,
@@ -68,7 +73,7 @@ export function printWsReport({ rounds, targets, scenarios, wantIdle, notes, log
     log(`\n### ${s.name}: ${s.what} (one message = one of the ${unit})\n`)
     log(
       table(
-        ['target', `>${unit}/s`, '>spread', `>× ${ref}`, '>server CPU µs/msg', `>CPU × ${ref}`, ...(s.kind === 'broadcast' ? ['>CPU × ws-loop'] : []), '>p50 / p99 µs', '>RSS MB', '>rounds'],
+        ['target', `>${unit}/s`, '>spread', `>× ${ref}`, '>server CPU µs/msg', `>CPU × ${ref}`, ...(s.kind === 'broadcast' ? ['>CPU × ws-loop'] : []), '>user CPU µs/msg', `>user × ${ref}`, '>p50 / p99 µs', '>RSS MB', '>rounds'],
         rows,
       ),
     )

@@ -6,7 +6,8 @@
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { cpuCount, groupUsage, sleep, startServer, stopServer, tasksetPrefix, waitForPort, backgroundBusy, portFree, run } from '../lib/proc.mjs'
+import { readFileSync } from 'node:fs'
+import { cpuCount, groupPids, groupUsage, sleep, startServer, stopServer, tasksetPrefix, waitForPort, backgroundBusy, portFree, run } from '../lib/proc.mjs'
 import { ensureNodeModules, systemInfo } from '../lib/setup.mjs'
 import { printWsReport } from './report.mjs'
 import { peerPath, unavailable, WS_SCENARIOS, WS_TARGETS } from './targets.mjs'
@@ -62,19 +63,38 @@ async function wsload(args, loadCpu, timeoutMs) {
 
 const errorsOf = (res) => Object.values(res.errors).reduce((a, b) => a + b, 0)
 
-/** One measured load: server CPU ticks around the load generator's lifetime. */
+/** utime and stime ticks (/proc/<pid>/stat fields 14, 15) summed over a process group. */
+function userSystemTicks(pgid) {
+  let user = 0
+  let system = 0
+  for (const pid of groupPids(pgid)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'latin1')
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      user += Number(f[11])
+      system += Number(f[12])
+    } catch {}
+  }
+  return { user, system }
+}
+
+/** One measured load: server CPU ticks (user and system) around the load generator's lifetime. */
 async function measure(server, scenario, port, o, loadCpu) {
-  const before = groupUsage(server.pid)
+  const before = userSystemTicks(server.pid)
   const res = await wsload([scenario.mode, port, '/', scenario.conns, o.durationS, scenario.size, 'text'], loadCpu, (o.durationS + 40) * 1000)
-  const after = groupUsage(server.pid)
-  const ticks = after.cpuTicks - before.cpuTicks
+  const after = userSystemTicks(server.pid)
+  const user = after.user - before.user
+  const ticks = user + after.system - before.system
   const seconds = res.duration_us / 1e6
+  const perMsg = (t) => (res.messages > 0 ? (t * 10_000) / res.messages : NaN)
   return {
     messages: res.messages,
     mps: seconds > 0 ? res.messages / seconds : NaN,
-    cpuUsPerMsg: res.messages > 0 ? (ticks * 10_000) / res.messages : NaN,
+    cpuUsPerMsg: perMsg(ticks),
+    userUsPerMsg: perMsg(user),
     cpuTicks: ticks,
-    rssMB: after.rssMB,
+    userTicks: user,
+    rssMB: groupUsage(server.pid).rssMB,
     p50us: res.latency_us.p50,
     p99us: res.latency_us.p99,
     errors: errorsOf(res),
