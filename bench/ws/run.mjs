@@ -23,12 +23,12 @@ const HELP = `usage: node bench/ws/run.mjs [options]
   --warmup S          echo warm-up after a server starts (default 1)
   --targets a,b       targets (default all): ${WS_TARGETS.map((t) => t.name).join(', ')}
   --scenarios a,b     scenarios (default all): ${WS_SCENARIOS.map((s) => s.name).join(', ')}, idle
-  --idle N            idle connections for the memory figure (default 2000; 0 = skip)
+  --idle N            idle connections for the memory figure (default 5000; 0 = skip)
   --port-base N       first port (default 24000)
   --out DIR           JSON record (default bench/results)`
 
 function parseArgs(argv) {
-  const o = { rounds: 3, durationS: 3, warmupS: 1, targets: null, scenarios: null, idle: 2000, portBase: 24000, out: `${BENCH}results` }
+  const o = { rounds: 3, durationS: 3, warmupS: 1, targets: null, scenarios: null, idle: 5000, portBase: 24000, out: `${BENCH}results` }
   for (let i = 0; i < argv.length; i++) {
     const next = () => argv[++i]
     switch (argv[i]) {
@@ -103,10 +103,20 @@ async function measure(server, scenario, port, o, loadCpu) {
   }
 }
 
+/** The median of 3 RSS readings 100 ms apart (MB). */
+async function steadyRss(pgid) {
+  const readings = []
+  for (let i = 0; i < 3; i++) {
+    if (i > 0) await sleep(100)
+    readings.push(groupUsage(pgid).rssMB)
+  }
+  return readings.sort((a, b) => a - b)[1]
+}
+
 /** Memory per idle connection: RSS with n upgraded idle connections minus RSS before, ÷ n. */
 async function idleMemory(server, port, n, loadCpu) {
   await sleep(1000)
-  const before = groupUsage(server.pid).rssMB
+  const before = await steadyRss(server.pid)
   const child = spawn(tasksetPrefix(loadCpu)[0] ?? WSLOAD, [...tasksetPrefix(loadCpu).slice(1), WSLOAD, 'idle', port, '/', n, 60].map(String), {
     stdio: ['ignore', 'pipe', 'inherit'],
   })
@@ -116,7 +126,7 @@ async function idleMemory(server, port, n, loadCpu) {
   while (!/READY \d+/.test(out) && Date.now() < deadline && child.exitCode === null) await sleep(50)
   const opened = Number(/READY (\d+)/.exec(out)?.[1] ?? 0)
   await sleep(2000)
-  const after = groupUsage(server.pid).rssMB
+  const after = await steadyRss(server.pid)
   child.kill('SIGTERM')
   if (child.exitCode === null) await once(child, 'exit')
   return { n, opened, beforeMB: before, afterMB: after, kbPerConn: opened > 0 ? ((after - before) * 1024) / opened : NaN }
