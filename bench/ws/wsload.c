@@ -12,7 +12,7 @@
  *   (connection 0 included) before connection 0 sends the next. One "message" = one broadcast.
  * idle: open and upgrade every connection, print "READY <n>", hold them for <hold_s> seconds.
  *
- * The clock starts when every connection is upgraded. Prints one line:
+ * The clock starts when every connection is upgraded (or failed: failures are errors). Prints one line:
  *   BENCHJSON {"messages":..,"duration_us":..,"opened":..,"errors":{..},"latency_us":{..}}
  * Built by bench/ws/run.mjs with `cc -O2` on first use.
  */
@@ -61,7 +61,7 @@ static char *frame, *payload;
 static size_t frame_len;
 static uint32_t *hist;
 static uint64_t messages, e_connect, e_handshake, e_read, e_closed, e_mismatch, lat_max;
-static int opened, stopping;
+static int opened, stopping, pending; /* pending: connections not yet upgraded nor dead */
 static uint64_t round_start, round_got;
 
 static uint64_t now_us(void) {
@@ -89,6 +89,7 @@ static uint64_t percentile(double p) {
 
 static void kill_conn(conn_t *c, uint64_t *counter) {
   if (c->state == DEAD) return;
+  if (c->state == CONNECTING || c->state == HANDSHAKE) pending--;
   if (counter) (*counter)++;
   epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
   close(c->fd);
@@ -217,7 +218,8 @@ static void on_readable(conn_t *c) {
       }
       off = (size_t)(end - c->rbuf) + 4;
       c->state = OPEN;
-      if (++opened == nconns) all_open();
+      opened++;
+      pending--;
     }
     for (;;) {
       size_t hlen;
@@ -316,10 +318,15 @@ int main(int argc, char **argv) {
     epoll_ctl(ep, EPOLL_CTL_ADD, c->fd, &ev);
     if (connect(c->fd, (struct sockaddr *)&addr, sizeof addr) < 0 && errno != EINPROGRESS) kill_conn(c, &e_connect);
   }
+  pending = nconns;
   uint64_t setup_deadline = now_us() + 20000000u, deadline = 0;
   struct epoll_event evs[512];
   for (;;) {
     uint64_t now = now_us();
+    if (!t0 && pending == 0) { /* every connection upgraded or failed: start with those that upgraded */
+      if (opened == 0) break;
+      all_open();
+    }
     if (t0 && !deadline) deadline = t0 + (uint64_t)(seconds * 1e6);
     if (!t0 && now > setup_deadline) break;
     if (deadline && now >= deadline) break;
