@@ -5,7 +5,7 @@
 // server CPU from /proc/<pid>/stat over the load's lifetime. See bench/ws/README.md.
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { readFileSync } from 'node:fs'
 import { cpuCount, groupPids, groupUsage, sleep, startServer, stopServer, tasksetPrefix, waitForPort, backgroundBusy, portFree, run } from '../lib/proc.mjs'
 import { ensureNodeModules, systemInfo } from '../lib/setup.mjs'
@@ -135,6 +135,12 @@ async function idleMemory(server, port, n, loadCpu) {
 async function main() {
   const o = parseArgs(process.argv.slice(2))
   if (!(await ensureNodeModules(BENCH, log))) process.exit(2)
+  if (!existsSync(`${BENCH}node_modules/ws/package.json`)) {
+    // a bench/node_modules from before bench/ws: bring it up to package-lock.json
+    log('bench/node_modules has no ws: npm ci --prefix bench …')
+    const r = await run(['npm', 'ci', '--prefix', BENCH, '--no-audit', '--no-fund'], { timeoutMs: 600_000 })
+    if (r.code !== 0) throw new Error(`npm ci failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ')}`)
+  }
   await buildWsload()
   const pin = cpuCount() >= 2
   const [serverCpu, loadCpu] = pin ? ['0', '1'] : [null, null]
