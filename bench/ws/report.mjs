@@ -41,7 +41,7 @@ export function wsRatio(rounds, sc, target, other, metric) {
 export function printWsReport({ rounds, targets, scenarios, wantIdle, notes, log }) {
   const summary = { scenarios: {}, idle: {}, goals: [] }
   for (const s of scenarios) {
-    const ref = s.kind === 'echo' ? 'ws' : 'ours-loop'
+    const ref = { echo: 'ws', deflate: 'ws-z', broadcast: 'ours-loop' }[s.kind]
     const rows = []
     for (const t of targets.filter((x) => x.kind === s.kind)) {
       const runs = rounds.map((r) => good(r, t.name, s.name)).filter(Boolean)
@@ -69,7 +69,7 @@ export function printWsReport({ rounds, targets, scenarios, wantIdle, notes, log
         `${runs.length}/${rounds.length}`,
       ])
     }
-    const unit = s.kind === 'echo' ? 'round trips' : 'broadcasts'
+    const unit = s.kind === 'broadcast' ? 'broadcasts' : 'round trips'
     log(`\n### ${s.name}: ${s.what} (one message = one of the ${unit})\n`)
     log(
       table(

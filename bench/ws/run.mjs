@@ -49,8 +49,12 @@ function parseArgs(argv) {
 
 async function buildWsload() {
   mkdirSync(`${BENCH}.build`, { recursive: true })
+  // with zlib for the compressed scenario; without it (no zlib.h / libz) that scenario is skipped
+  const z = await run(['cc', '-O2', '-DWSLOAD_ZLIB', '-o', WSLOAD, `${BENCH}ws/wsload.c`, '-lz'], { timeoutMs: 60_000 })
+  if (z.code === 0) return true
   const r = await run(['cc', '-O2', '-o', WSLOAD, `${BENCH}ws/wsload.c`], { timeoutMs: 60_000 })
   if (r.code !== 0) throw new Error(`cc wsload.c failed: ${r.stderr}`)
+  return false
 }
 
 /** Runs wsload to completion pinned to the load CPU; returns its BENCHJSON. */
@@ -81,7 +85,7 @@ function userSystemTicks(pgid) {
 /** One measured load: server CPU ticks (user and system) around the load generator's lifetime. */
 async function measure(server, scenario, port, o, loadCpu) {
   const before = userSystemTicks(server.pid)
-  const res = await wsload([scenario.mode, port, '/', scenario.conns, o.durationS, scenario.size, 'text'], loadCpu, (o.durationS + 40) * 1000)
+  const res = await wsload([scenario.mode, port, '/', scenario.conns, o.durationS, scenario.size, scenario.format], loadCpu, (o.durationS + 40) * 1000)
   const after = userSystemTicks(server.pid)
   const user = after.user - before.user
   const ticks = user + after.system - before.system
@@ -132,6 +136,8 @@ async function idleMemory(server, port, n, loadCpu) {
   return { n, opened, beforeMB: before, afterMB: after, kbPerConn: opened > 0 ? ((after - before) * 1024) / opened : NaN }
 }
 
+const scenarioNamed = (name) => WS_SCENARIOS.find((s) => s.name === name)
+
 async function main() {
   const o = parseArgs(process.argv.slice(2))
   if (!(await ensureNodeModules(BENCH, log))) process.exit(2)
@@ -141,11 +147,12 @@ async function main() {
     const r = await run(['npm', 'ci', '--prefix', BENCH, '--no-audit', '--no-fund'], { timeoutMs: 600_000 })
     if (r.code !== 0) throw new Error(`npm ci failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ')}`)
   }
-  await buildWsload()
+  const withZlib = await buildWsload()
   const pin = cpuCount() >= 2
   const [serverCpu, loadCpu] = pin ? ['0', '1'] : [null, null]
   const targets = WS_TARGETS.filter((t) => !o.targets || o.targets.includes(t.name))
-  const scenarios = WS_SCENARIOS.filter((s) => !o.scenarios || o.scenarios.includes(s.name))
+  const scenarios = WS_SCENARIOS.filter((s) => (!o.scenarios || o.scenarios.includes(s.name)) && (withZlib || s.kind !== 'deflate'))
+  if (!withZlib) log('wsload built without zlib (no zlib.h or libz): the compressed scenario is skipped')
   const wantIdle = o.idle > 0 && (!o.scenarios || o.scenarios.includes('idle'))
   const meta = { started: new Date().toISOString(), options: o, system: await systemInfo(REPO), pinned: pin }
   const rounds = []
@@ -173,7 +180,7 @@ async function main() {
       try {
         await waitForPort(port, 10_000, () => server.child.exitCode === null)
         if (o.warmupS > 0) {
-          const warm = t.kind === 'echo' ? WS_SCENARIOS[1] : { ...WS_SCENARIOS[4], conns: 100 }
+          const warm = t.kind === 'broadcast' ? { ...scenarioNamed('bcast-32'), conns: 100 } : t.kind === 'deflate' ? scenarioNamed('echo-16k-z') : scenarioNamed('echo-32x50')
           await measure(server, warm, port, { ...o, durationS: o.warmupS }, loadCpu)
         }
         for (const s of own) {

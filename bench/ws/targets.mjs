@@ -5,7 +5,7 @@ const HERE = new URL('./', import.meta.url).pathname
 const REPO = new URL('../../', import.meta.url).pathname
 
 /**
- * @typedef {{ name: string, peer: string, env: Record<string,string>, kind: 'echo'|'broadcast', what: string }} WsTarget
+ * @typedef {{ name: string, peer: string, env: Record<string,string>, kind: 'echo'|'broadcast'|'deflate', what: string }} WsTarget
  * `kind`: which scenarios it answers (echo targets also get the idle-memory measurement).
  */
 
@@ -20,6 +20,8 @@ export const WS_TARGETS = [
     kind: 'echo',
     what: 'ws without its optional native helpers (WS_NO_BUFFER_UTIL, WS_NO_UTF_8_VALIDATE), echo',
   },
+  { name: 'ours-z', peer: 'ours.mjs', env: { MODE: 'echo', DEFLATE: '1' }, kind: 'deflate', what: 'ours with perMessageDeflate: true (context takeover, threshold 1 KiB, zlib level 6), echo' },
+  { name: 'ws-z', peer: 'ws.mjs', env: { MODE: 'echo', DEFLATE: '1' }, kind: 'deflate', what: 'ws with perMessageDeflate: true (its defaults: the same), echo' },
   { name: 'ours-broadcast', peer: 'ours.mjs', env: { MODE: 'broadcast' }, kind: 'broadcast', what: 'ours: broadcast(clients, data), framed once' },
   { name: 'ours-loop', peer: 'ours.mjs', env: { MODE: 'loop' }, kind: 'broadcast', what: 'ours: for (const c of clients) c.send(data)' },
   { name: 'ws-loop', peer: 'ws.mjs', env: { MODE: 'broadcast' }, kind: 'broadcast', what: 'ws with bufferutil: the loop of send() of its README' },
@@ -33,18 +35,19 @@ export const WS_TARGETS = [
 ]
 
 /**
- * @typedef {{ name: string, kind: 'echo'|'broadcast', mode: 'echo'|'broadcast', conns: number, size: number, what: string }} WsScenario
+ * @typedef {{ name: string, kind: 'echo'|'broadcast'|'deflate', mode: 'echo'|'broadcast', conns: number, size: number, format: string, what: string }} WsScenario
  * For echo, one message = one round trip; for broadcast, one message = one message delivered to every client.
  */
 
 /** @type {WsScenario[]} */
 export const WS_SCENARIOS = [
-  { name: 'echo-32x1', kind: 'echo', mode: 'echo', conns: 1, size: 32, what: 'echo 32 B text, 1 connection' },
-  { name: 'echo-32x50', kind: 'echo', mode: 'echo', conns: 50, size: 32, what: 'echo 32 B text, 50 connections (the headline)' },
-  { name: 'echo-16kx1', kind: 'echo', mode: 'echo', conns: 1, size: 16384, what: 'echo 16 KiB text, 1 connection' },
-  { name: 'echo-16kx50', kind: 'echo', mode: 'echo', conns: 50, size: 16384, what: 'echo 16 KiB text, 50 connections' },
-  { name: 'bcast-32', kind: 'broadcast', mode: 'broadcast', conns: 1000, size: 32, what: '32 B text to 1 000 clients' },
-  { name: 'bcast-16k', kind: 'broadcast', mode: 'broadcast', conns: 1000, size: 16384, what: '16 KiB text to 1 000 clients' },
+  { name: 'echo-32x1', kind: 'echo', mode: 'echo', conns: 1, size: 32, format: 'text', what: 'echo 32 B text, 1 connection' },
+  { name: 'echo-32x50', kind: 'echo', mode: 'echo', conns: 50, size: 32, format: 'text', what: 'echo 32 B text, 50 connections (the headline)' },
+  { name: 'echo-16kx1', kind: 'echo', mode: 'echo', conns: 1, size: 16384, format: 'text', what: 'echo 16 KiB text, 1 connection' },
+  { name: 'echo-16kx50', kind: 'echo', mode: 'echo', conns: 50, size: 16384, format: 'text', what: 'echo 16 KiB text, 50 connections' },
+  { name: 'echo-16k-z', kind: 'deflate', mode: 'echo', conns: 50, size: 16384, format: 'text-deflate', what: 'echo 16 KiB text compressed both ways (permessage-deflate), 50 connections' },
+  { name: 'bcast-32', kind: 'broadcast', mode: 'broadcast', conns: 1000, size: 32, format: 'text', what: '32 B text to 1 000 clients' },
+  { name: 'bcast-16k', kind: 'broadcast', mode: 'broadcast', conns: 1000, size: 16384, format: 'text', what: '16 KiB text to 1 000 clients' },
 ]
 
 /** Our peer needs a build: packages/core and packages/websocket dist. */

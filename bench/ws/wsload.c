@@ -2,7 +2,7 @@
  * wsload: a closed-loop WebSocket (RFC 6455) load generator for bench/ws. One thread, epoll,
  * every connection to 127.0.0.1:<port><path>, no extensions offered (no compression).
  *
- *   wsload echo      <port> <path> <conns> <duration_s> <size> [text|binary]
+ *   wsload echo      <port> <path> <conns> <duration_s> <size> [text|binary|text-deflate|binary-deflate]
  *   wsload broadcast <port> <path> <conns> <duration_s> <size>
  *   wsload idle      <port> <path> <conns> <hold_s>
  *
@@ -11,6 +11,10 @@
  * broadcast: connection 0 sends one message; the server must deliver it to every connection
  *   (connection 0 included) before connection 0 sends the next. One "message" = one broadcast.
  * idle: open and upgrade every connection, print "READY <n>", hold them for <hold_s> seconds.
+ * -deflate (built with -DWSLOAD_ZLIB -lz): offer permessage-deflate with client_no_context_takeover
+ *   and require it in the 101; every message is sent compressed (RSV1; compressed once, it is the
+ *   same every time) and an answer with RSV1 is inflated with one zlib stream per connection (the
+ *   server may keep its context) before it is compared.
  *
  * The clock starts when every connection is upgraded (or failed: failures are errors). Prints one line:
  *   BENCHJSON {"messages":..,"duration_us":..,"opened":..,"errors":{..},"latency_us":{..}}
@@ -30,6 +34,9 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef WSLOAD_ZLIB
+#include <zlib.h>
+#endif
 
 #define MAX_CONNS 20000
 #define RBUF (1 << 17)
@@ -49,12 +56,16 @@ typedef struct {
   uint64_t start;     /* when the message in flight was sent (µs) */
   int inflight;
   uint64_t got;       /* broadcast: messages received */
+#ifdef WSLOAD_ZLIB
+  z_stream *inf;      /* the server's compressed messages, inflated */
+#endif
 } conn_t;
 
 static conn_t *conns;
 static int nconns, mode, ep;
 static size_t msg_size;
-static int opcode = 1;
+static int opcode = 1, use_deflate = 0;
+static char *inflated;
 static char handshake[512];
 static size_t handshake_len;
 static char *frame, *payload;
@@ -157,6 +168,33 @@ static size_t frame_at(const unsigned char *b, size_t avail, size_t *hlen, uint6
   return h + len;
 }
 
+/* Whether a compressed answer inflates to exactly the message. */
+static int inflates_to_message(conn_t *c, const unsigned char *p, uint64_t plen) {
+#ifdef WSLOAD_ZLIB
+  static const unsigned char trailer[4] = {0x00, 0x00, 0xff, 0xff};
+  if (!c->inf) {
+    c->inf = calloc(1, sizeof *c->inf);
+    if (!c->inf || inflateInit2(c->inf, -15) != Z_OK) return 0;
+  }
+  z_stream *z = c->inf;
+  z->next_out = (Bytef *)inflated;
+  z->avail_out = (uInt)(msg_size + 16);
+  z->next_in = (Bytef *)p;
+  z->avail_in = (uInt)plen;
+  int r = inflate(z, Z_SYNC_FLUSH);
+  if ((r != Z_OK && r != Z_BUF_ERROR) || z->avail_in != 0) return 0;
+  z->next_in = (Bytef *)trailer;
+  z->avail_in = 4;
+  r = inflate(z, Z_SYNC_FLUSH);
+  if ((r != Z_OK && r != Z_BUF_ERROR) || z->avail_in != 0) return 0;
+  size_t out = msg_size + 16 - z->avail_out;
+  return out == msg_size && memcmp(inflated, payload, msg_size) == 0;
+#else
+  (void)c, (void)p, (void)plen;
+  return 0;
+#endif
+}
+
 static void on_frame(conn_t *c, const unsigned char *b, size_t hlen, uint64_t plen) {
   int op = b[0] & 0x0f;
   if (op == 0x9 || op == 0xA) return; /* ping/pong: heartbeats are off in the peers */
@@ -164,8 +202,9 @@ static void on_frame(conn_t *c, const unsigned char *b, size_t hlen, uint64_t pl
     kill_conn(c, &e_closed);
     return;
   }
-  int ok = (b[0] & 0x80) && op == opcode && plen == msg_size && !(b[1] & 0x80) &&
-           memcmp(b + hlen, payload, msg_size) == 0;
+  int ok = (b[0] & 0x80) && op == opcode && !(b[1] & 0x80) && !(b[0] & 0x30);
+  if (ok && (b[0] & 0x40)) ok = use_deflate && inflates_to_message(c, b + hlen, plen);
+  else if (ok) ok = plen == msg_size && memcmp(b + hlen, payload, msg_size) == 0;
   if (!ok) {
     kill_conn(c, &e_mismatch);
     return;
@@ -217,6 +256,10 @@ static void on_readable(conn_t *c) {
         return;
       }
       off = (size_t)(end - c->rbuf) + 4;
+      if (use_deflate && !memmem(c->rbuf, off, "permessage-deflate", 18)) {
+        kill_conn(c, &e_handshake); /* compression asked for and not agreed */
+        return;
+      }
       c->state = OPEN;
       opened++;
       pending--;
@@ -258,26 +301,56 @@ static void all_open(void) {
   }
 }
 
+/* The message: words of a small vocabulary in a fixed pseudo-random order (compresses like text). */
+static void make_payload(void) {
+  static const char *words[] = {"alpha ", "beta ", "gamma ", "delta ", "socket ", "frame ", "{\"id\":", "42}, ", "tiny ", "http "};
+  payload = malloc(msg_size + 16);
+  uint32_t x = 2463534242u;
+  for (size_t i = 0; i < msg_size;) {
+    x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+    for (const char *w = words[x % 10]; *w && i < msg_size; w++) payload[i++] = *w;
+  }
+}
+
+/* The masked frame sent every time: the message, or with -deflate its compressed form and RSV1. */
 static void make_frame(void) {
-  payload = malloc(msg_size + 1);
-  for (size_t i = 0; i < msg_size; i++) payload[i] = (char)('a' + (i * 7 + i / 26) % 26);
-  size_t h = msg_size < 126 ? 2 : msg_size < 65536 ? 4 : 10;
-  frame_len = h + 4 + msg_size;
+  make_payload();
+  const unsigned char *body = (const unsigned char *)payload;
+  size_t len = msg_size;
+#ifdef WSLOAD_ZLIB
+  unsigned char *z = NULL;
+  if (use_deflate) {
+    z_stream d = {0};
+    deflateInit2(&d, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY);
+    z = malloc(deflateBound(&d, msg_size) + 16);
+    d.next_in = (Bytef *)payload;
+    d.avail_in = (uInt)msg_size;
+    d.next_out = z;
+    d.avail_out = (uInt)(deflateBound(&d, msg_size) + 16);
+    deflate(&d, Z_SYNC_FLUSH);
+    len = d.total_out - 4; /* without the trailing 00 00 ff ff */
+    deflateEnd(&d);
+    body = z;
+  }
+#endif
+  size_t h = len < 126 ? 2 : len < 65536 ? 4 : 10;
+  frame_len = h + 4 + len;
   frame = malloc(frame_len);
   unsigned char *f = (unsigned char *)frame;
-  f[0] = (unsigned char)(0x80 | opcode);
-  if (h == 2) f[1] = (unsigned char)(0x80 | msg_size);
+  f[0] = (unsigned char)(0x80 | (use_deflate ? 0x40 : 0) | opcode);
+  if (h == 2) f[1] = (unsigned char)(0x80 | len);
   else if (h == 4) {
     f[1] = 0x80 | 126;
-    f[2] = (unsigned char)(msg_size >> 8);
-    f[3] = (unsigned char)msg_size;
+    f[2] = (unsigned char)(len >> 8);
+    f[3] = (unsigned char)len;
   } else {
     f[1] = 0x80 | 127;
-    for (int i = 0; i < 8; i++) f[2 + i] = (unsigned char)((uint64_t)msg_size >> (56 - 8 * i));
+    for (int i = 0; i < 8; i++) f[2 + i] = (unsigned char)((uint64_t)len >> (56 - 8 * i));
   }
   const unsigned char key[4] = {0x37, 0xfa, 0x21, 0x3d};
   memcpy(f + h, key, 4);
-  for (size_t i = 0; i < msg_size; i++) f[h + 4 + i] = (unsigned char)payload[i] ^ key[i & 3];
+  for (size_t i = 0; i < len; i++) f[h + 4 + i] = body[i] ^ key[i & 3];
+  inflated = malloc(msg_size + 16);
 }
 
 int main(int argc, char **argv) {
@@ -291,7 +364,14 @@ int main(int argc, char **argv) {
   nconns = atoi(argv[4]);
   double seconds = atof(argv[5]);
   msg_size = argc > 6 ? (size_t)atol(argv[6]) : 32;
-  if (argc > 7 && strcmp(argv[7], "binary") == 0) opcode = 2;
+  if (argc > 7 && strstr(argv[7], "binary")) opcode = 2;
+  if (argc > 7 && strstr(argv[7], "deflate")) use_deflate = 1;
+#ifndef WSLOAD_ZLIB
+  if (use_deflate) {
+    fprintf(stderr, "wsload: built without zlib (-DWSLOAD_ZLIB -lz): no -deflate\n");
+    return 2;
+  }
+#endif
   if (nconns < 1 || nconns > MAX_CONNS) return 2;
   struct rlimit rl;
   if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
@@ -303,7 +383,8 @@ int main(int argc, char **argv) {
   conns = calloc((size_t)nconns, sizeof *conns);
   handshake_len = (size_t)snprintf(handshake, sizeof handshake,
       "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n", path, port);
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n%s\r\n", path, port,
+      use_deflate ? "Sec-WebSocket-Extensions: permessage-deflate; client_no_context_takeover\r\n" : "");
   ep = epoll_create1(0);
   struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
   inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);

@@ -29,12 +29,14 @@ interface LoadResult {
 
 let dir = ''
 let bin = ''
+/** wsload built with zlib (-DWSLOAD_ZLIB -lz), or '' where zlib.h / libz are missing. */
+let zbin = ''
 const servers: WebSocketServer[] = []
 
 /** Runs wsload to completion and parses its BENCHJSON line. */
-function wsload(args: Array<string | number>): Promise<LoadResult> {
+function wsload(args: Array<string | number>, program = bin): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, args.map(String), { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(program, args.map(String), { stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
     child.stdout.on('data', (d: Buffer) => (out += d.toString()))
     child.once('error', reject)
@@ -47,8 +49,8 @@ function wsload(args: Array<string | number>): Promise<LoadResult> {
 }
 
 /** A `ws` server on 127.0.0.1:0 whose sockets get `onMessage`. */
-async function server(onMessage: (ws: WebSocket, data: Buffer, isBinary: boolean, wss: WebSocketServer) => void): Promise<number> {
-  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' })
+async function server(onMessage: (ws: WebSocket, data: Buffer, isBinary: boolean, wss: WebSocketServer) => void, perMessageDeflate = false): Promise<number> {
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate })
   servers.push(wss)
   wss.on('connection', (ws) => ws.on('message', (data: Buffer, isBinary: boolean) => onMessage(ws, data, isBinary, wss)))
   await new Promise<void>((resolve) => wss.once('listening', () => resolve()))
@@ -62,6 +64,12 @@ describe.skipIf(!HAS_CC)('bench/ws wsload', () => {
     dir = mkdtempSync(join(tmpdir(), 'wsload-'))
     bin = join(dir, 'wsload')
     execFileSync('cc', ['-O2', '-o', bin, SOURCE])
+    try {
+      execFileSync('cc', ['-O2', '-DWSLOAD_ZLIB', '-o', join(dir, 'wsload-z'), SOURCE, '-lz'], { stdio: 'ignore' })
+      zbin = join(dir, 'wsload-z')
+    } catch {
+      zbin = ''
+    }
   })
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
   afterEach(async () => {
@@ -139,5 +147,21 @@ describe.skipIf(!HAS_CC)('bench/ws wsload', () => {
     expect(out).toMatch(/^READY 50$/m)
     expect(connected).toBe(50)
     expect(JSON.parse(out.split('BENCHJSON ')[1]!)).toMatchObject({ opened: 50, errors: { closed: 0, connect: 0 } })
+  })
+
+  it('-deflate: a compressed echo counts, the answer inflated and compared; a server that does not agree is a handshake error', async (ctx) => {
+    if (zbin === '') ctx.skip() // no zlib.h / libz here: run.mjs skips the compressed scenario the same way
+    const echo = (ws: WebSocket, data: Buffer, isBinary: boolean): void => ws.send(data, { binary: isBinary })
+    const compressing = await server(echo, true)
+    for (const size of [16384, 32]) {
+      const r = await wsload(['echo', compressing, '/', 4, 0.3, size, 'text-deflate'], zbin)
+      expect(r.messages).toBeGreaterThan(0)
+      expect(total(r)).toBe(0)
+    }
+    const wrong = await server((ws, data) => ws.send(Buffer.concat([data, Buffer.from('!')]), { binary: false }), true)
+    expect((await wsload(['echo', wrong, '/', 2, 0.3, 16384, 'text-deflate'], zbin)).errors.mismatch).toBe(2)
+    const plain = await server(echo, false)
+    const refused = await wsload(['echo', plain, '/', 2, 0.3, 16384, 'text-deflate'], zbin)
+    expect([refused.messages, refused.errors.handshake]).toEqual([0, 2])
   })
 })

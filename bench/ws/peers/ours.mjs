@@ -1,5 +1,5 @@
 // Ours: tinyhttp-core + tinyhttp-websocket from packages/*/dist (needs `npx tsc -b`), no compression
-// (as ws's default). MODE=echo: every message back to its sender. MODE=broadcast: a message from any
+// (as ws's default); DEFLATE=1: perMessageDeflate: true (its defaults). MODE=echo: every message back to its sender. MODE=broadcast: a message from any
 // client to every client with broadcast(clients, data) (framed once). MODE=loop: the same with a
 // loop of send(), for comparison.
 const REPO = new URL('../../../', import.meta.url)
@@ -14,7 +14,7 @@ const clients = new Set()
 
 const app = createApp()
 app.use(
-  websocket({ path: '/', maxPayload: 16 * 1024 * 1024, perMessageDeflate: false }, (ws) => {
+  websocket({ path: '/', maxPayload: 16 * 1024 * 1024, perMessageDeflate: process.env.DEFLATE === '1' }, (ws) => {
     clients.add(ws)
     ws.on('close', () => clients.delete(ws))
     if (mode === 'echo') ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }))

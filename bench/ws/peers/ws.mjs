@@ -1,13 +1,15 @@
 // The `ws` package as users run it: a WebSocketServer on its own node:http server, no compression
-// (ws's default). ECHO: send every message back; BROADCAST=loop: a message from any client goes to
-// every client with a loop of send() (ws has no broadcast of its own; its README shows this loop).
-// Without bufferutil: WS_NO_BUFFER_UTIL=1 (set by run.mjs for the `ws-js` target). utf-8-validate
-// is never used on Node ≥ 18.14: ws validates with buffer.isUtf8 there.
+// (ws's default; DEFLATE=1 turns perMessageDeflate on with its defaults). MODE=echo: every message
+// back to its sender; MODE=broadcast: a message from any client to every client with a loop of
+// send() (ws has no broadcast of its own; its README shows this loop). Without bufferutil:
+// WS_NO_BUFFER_UTIL=1 (the `ws-js` targets). utf-8-validate is never used on Node ≥ 18.14: ws
+// validates with buffer.isUtf8 there.
 import { WebSocketServer } from 'ws'
 
 const port = Number(process.env.PORT)
 const broadcast = process.env.MODE === 'broadcast'
-const wss = new WebSocketServer({ port, host: '127.0.0.1', maxPayload: 16 * 1024 * 1024 })
+const perMessageDeflate = process.env.DEFLATE === '1' // DEFLATE=1: ws's defaults for it (threshold 1 KiB, level 6, context takeover)
+const wss = new WebSocketServer({ port, host: '127.0.0.1', maxPayload: 16 * 1024 * 1024, perMessageDeflate })
 wss.on('connection', (socket) => {
   socket.on('message', (data, isBinary) => {
     if (!broadcast) socket.send(data, { binary: isBinary })
