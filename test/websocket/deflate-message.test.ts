@@ -32,9 +32,17 @@ describe('MessageDeflate: compress', () => {
     expect(inflatePlain(Buffer.concat([payload, TRAILER])).equals(message)).toBe(true)
   })
 
-  it('sends an empty message as the single byte 00 (RFC 7692 §7.2.3.6)', async () => {
+  it('sends an empty message as the single byte 00 (RFC 7692 §7.2.3.6), also several in a row', async () => {
     const d = make(params())
-    expect([...(await d.compress(Buffer.alloc(0)))]).toEqual([0x00])
+    const sent: Buffer[] = []
+    for (let i = 0; i < 3; i++) {
+      const payload = await d.compress(Buffer.alloc(0))
+      expect([...payload]).toEqual([0x00])
+      sent.push(payload, TRAILER)
+    }
+    const message = text(100)
+    sent.push(await d.compress(message), TRAILER)
+    expect(inflatePlain(Buffer.concat(sent)).equals(message)).toBe(true)
   })
 
   it('with context takeover, a repeated message refers back to the previous one', async () => {

@@ -66,9 +66,10 @@ export class MessageDeflate {
     this.#limiter = options.limiter ?? sharedZlibLimiter
     const level = options.level ?? zlib.constants.Z_DEFAULT_COMPRESSION
     const memLevel = options.memLevel ?? 8
-    this.#deflate = new ZlibChannel(() => zlib.createDeflateRaw({ windowBits: params.serverMaxWindowBits, level, memLevel }))
+    const flush = zlib.constants.Z_SYNC_FLUSH // every write ends on a byte boundary with all its output (ZlibChannel)
+    this.#deflate = new ZlibChannel(() => zlib.createDeflateRaw({ windowBits: params.serverMaxWindowBits, level, memLevel, flush }))
     const inflateBits = Math.max(SMALLEST_INFLATE_WINDOW, params.clientMaxWindowBits)
-    this.#inflate = new ZlibChannel(() => zlib.createInflateRaw({ windowBits: inflateBits }))
+    this.#inflate = new ZlibChannel(() => zlib.createInflateRaw({ windowBits: inflateBits, flush }))
   }
 
   /** Whether this instance was closed (by {@link MessageDeflate.close} or a failure). */
@@ -104,8 +105,11 @@ export class MessageDeflate {
    */
   compress(data: Buffer): Promise<Buffer> {
     const run = this.#serial(() => this.#deflateTail, (tail) => (this.#deflateTail = tail), async () => {
-      const out = joined(await this.#deflate.process([data], Infinity))
+      const out = joined(await this.#deflate.process(data, Infinity))
       if (this.params.serverNoContextTakeover) this.#deflate.reset()
+      // zlib writes nothing for an empty input right after a flush (no progress possible): an empty
+      // message is then the single byte 00, an empty stored block with the trailer (RFC 7692 §7.2.3.6).
+      if (out.length === 0) return Buffer.from([0x00])
       return endsWithTrailer(out) ? out.subarray(0, out.length - 4) : out
     })
     return run
@@ -129,8 +133,10 @@ export class MessageDeflate {
    */
   decompress(data: Buffer, fin: boolean, maxSize: number): Promise<Buffer> {
     return this.#serial(() => this.#inflateTail, (tail) => (this.#inflateTail = tail), async () => {
-      const written = data.length + (fin ? TRAILER.length : 0)
-      const out = await this.#inflate.process(fin ? [data, TRAILER] : [data], maxSize - this.#inflated)
+      // One write with the trailer (a copy of the frame is cheaper than a second thread-pool job).
+      const input = fin ? Buffer.concat([data, TRAILER], data.length + TRAILER.length) : data
+      const out = await this.#inflate.process(input, maxSize - this.#inflated)
+      const written = input.length
       const unconsumed = written - out.consumed
       if (!fin) {
         if (unconsumed !== 0) throw new DeflateError('data', 'data after the final DEFLATE block')
