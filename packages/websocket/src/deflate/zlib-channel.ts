@@ -34,8 +34,9 @@ interface PendingOp {
  * of the input, processed with `Z_SYNC_FLUSH` (the stream's default flush: make it with
  * `{ flush: zlib.constants.Z_SYNC_FLUSH }`), and everything that comes out for it. One write is one
  * job on libuv's thread pool; a write followed by `flush()` would be two, and with the inflater's
- * trailer written apart, three (measured on 16 KiB messages compressed both ways, 50 connections:
- * ≈ 15 % more server CPU per message than this). The output is counted as it arrives; past `limit`
+ * trailer written apart, three (bench/ws `echo-16k-z`, 2 rounds on a loaded machine: 1,104 → 1,012 µs
+ * of server CPU per message, inside that run's noise; the saving is in round trips to the pool, not
+ * in zlib). The output is counted as it arrives; past `limit`
  * the stream is destroyed at once, so at most one zlib output chunk (16 KiB) beyond the limit is
  * ever held. The stream is created on first use, so an idle socket holds no zlib memory.
  *
