@@ -71,6 +71,10 @@ export function printWsReport({ rounds, targets, scenarios, wantIdle, notes, log
     }
     const unit = s.kind === 'broadcast' ? 'broadcasts' : 'round trips'
     log(`\n### ${s.name}: ${s.what} (one message = one of the ${unit})\n`)
+    if (rows.length === 0) {
+      log('no target measured without errors (see the notes)')
+      continue
+    }
     log(
       table(
         ['target', `>${unit}/s`, '>spread', `>× ${ref}`, '>server CPU µs/msg', `>CPU × ${ref}`, ...(s.kind === 'broadcast' ? ['>CPU × ws-loop'] : []), '>user CPU µs/msg', `>user × ${ref}`, '>p50 / p99 µs', '>RSS MB', '>rounds'],
