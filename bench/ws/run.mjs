@@ -183,15 +183,16 @@ async function main() {
           const warm = t.kind === 'broadcast' ? { ...scenarioNamed('bcast-32'), conns: 100 } : t.kind === 'deflate' ? scenarioNamed('echo-16k-z') : scenarioNamed('echo-32x50')
           await measure(server, warm, port, { ...o, durationS: o.warmupS }, loadCpu)
         }
+        // idle first: after the warm-up (as bench/idle-memory.mjs), before 16 KiB loads grow the heap
+        if (wantIdle && t.kind === 'echo') {
+          rec.idle = await idleMemory(server, port, o.idle, loadCpu)
+          log(`  idle: ${rec.idle.opened} connections, ${rec.idle.kbPerConn.toFixed(2)} KB each (RSS ${rec.idle.beforeMB.toFixed(1)} → ${rec.idle.afterMB.toFixed(1)} MB)`)
+        }
         for (const s of own) {
           const res = await measure(server, s, port, o, loadCpu)
           rec.scenarios[s.name] = res
           log(`  ${s.name}: ${Math.round(res.mps).toLocaleString('en-US')} msg/s, ${res.cpuUsPerMsg.toFixed(2)} µs CPU/msg${res.errors ? `, ${res.errors} errors ${JSON.stringify(res.errorDetail)}` : ''}`)
           if (res.errors) notes.push(`round ${r + 1} ${t.name} ${s.name}: ${res.errors} errors ${JSON.stringify(res.errorDetail)} (excluded)`)
-        }
-        if (wantIdle && t.kind === 'echo') {
-          rec.idle = await idleMemory(server, port, o.idle, loadCpu)
-          log(`  idle: ${rec.idle.opened} connections, ${rec.idle.kbPerConn.toFixed(2)} KB each (RSS ${rec.idle.beforeMB.toFixed(1)} → ${rec.idle.afterMB.toFixed(1)} MB)`)
         }
       } catch (err) {
         notes.push(`round ${r + 1} ${t.name}: ${err.message}; output: ${server.output().slice(-500)}`)
