@@ -108,6 +108,7 @@ export class App {
   readonly #closeGracePeriod: number
   readonly #composeOptions: ComposeOptions
   #closing = false
+  #draining = false
   #closed: Promise<void> | null = null
 
   /** @param options - timeouts and limits */
@@ -164,6 +165,32 @@ export class App {
   /** Whether {@link App.close} has been called. */
   get closing(): boolean {
     return this.#closing
+  }
+
+  /** Whether {@link App.drain} or {@link App.close} has been called: every answer says `Connection: close`. */
+  get draining(): boolean {
+    return this.#draining || this.#closing
+  }
+
+  /**
+   * Starts a drain, the step before {@link App.close} that loses no request: the listeners keep
+   * accepting, but every answer from now on says `Connection: close` (a new connection is answered
+   * once), and idle keep-alive connections are closed now (a connection that has not sent its first
+   * request yet is left to send it). A load balancer that stops routing here meanwhile loses nothing;
+   * call `close()` when it has.
+   *
+   * @example
+   * ```ts
+   * process.once('SIGTERM', () => {
+   *   app.drain()
+   *   setTimeout(() => void app.close(), 5000) // time for the balancer to notice
+   * })
+   * ```
+   */
+  drain(): void {
+    if (this.draining) return
+    this.#draining = true
+    for (const conn of this.#connections) conn.drain()
   }
 
   // ── The life of a request ──────────────────────────────────────────────────

@@ -63,6 +63,16 @@ export class Connection extends ConnectionReader implements Timed, BodyOwner {
     if (this.idle || this.read === DISCARDING_BODY) this.dropSocket()
   }
 
+  /**
+   * The host started draining: closes the connection if it is an idle keep-alive one (it has answered a
+   * request and waits for the next) or only discarding a body; a connection that has not sent its first
+   * request yet stays, and gets its one answer with `Connection: close`.
+   */
+  drain(): void {
+    if (this.read === CLOSED) return
+    if ((this.idle && this.served > 0) || this.read === DISCARDING_BODY) this.dropSocket()
+  }
+
   /** Destroys the socket now. */
   destroy(): void {
     this.out.socket.destroy()
@@ -153,12 +163,12 @@ export class Connection extends ConnectionReader implements Timed, BodyOwner {
     if (plan.upgrade !== null) return this.switchProtocols(exchange, plan)
     const max = this.options.maxRequestsPerSocket
     this.served++
-    // Close after this answer when the client asked, the App is shutting down, the body is still coming
+    // Close after this answer when the client asked, the App drains or shuts down, the body is still coming
     // and cannot be discarded, the per-socket budget is spent, or nothing more will be read and nothing
     // else is queued.
     const keepAlive =
       head.keepAlive &&
-      !this.host.closing &&
+      !this.host.draining &&
       (body === null || body.complete || this.discardable(head, body)) &&
       (max === 0 || this.served < max) &&
       !(this.read >= STOPPED && queue.length <= 1)
