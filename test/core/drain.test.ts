@@ -1,3 +1,4 @@
+import { PassThrough } from 'node:stream'
 import { createApp, type App } from 'tinyhttp-core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { RawClient } from '../helpers/raw-client.js'
@@ -66,6 +67,29 @@ describe('App.drain()', () => {
     expect(r.headers.get('connection')).toEqual(['close'])
     expect(await busy.waitForEnd(1000)).toBe(true)
     busy.close()
+  })
+
+  it('ends a connection after an answer whose head left before the drain (it promised keep-alive)', async () => {
+    const stream = new PassThrough()
+    const app = createApp()
+    app.use(ctx => {
+      ctx.res.body = stream
+    })
+    apps.push(app)
+    const { port } = await app.listen(0)
+    const c = await RawClient.connect(port)
+    c.write(GET('/'))
+    stream.write('a')
+    expect(await c.waitForBytes(1, 2000)).toBe(true) // the head (and the first chunk) left
+    app.drain()
+    await sleep(50)
+    expect(c.ended).toBe(false) // busy, not idle: not cut
+    stream.end('b')
+    const r = await c.readResponse()
+    expect(r.body.toString()).toBe('ab')
+    expect(r.headers.get('connection')).toBeUndefined()
+    expect(await c.waitForEnd(1000)).toBe(true)
+    c.close()
   })
 
   it('leaves a connection that has not sent its first request yet: it is answered once with Connection: close', async () => {

@@ -226,7 +226,8 @@ export class Connection extends ConnectionReader implements Timed, BodyOwner {
     const body = exchange.body
     const unfinished = body !== null && !body.complete
     body?.discard()
-    if (closing || (this.read >= STOPPED && queue.length === 0)) {
+    // Draining: an answer that started before the drain (and promised keep-alive) is the last one too.
+    if (closing || (queue.length === 0 && (this.read >= STOPPED || this.host.draining))) {
       this.write = ENDED
       out.flush()
       this.endConnection(unfinished || this.parsing !== null || !this.parser.idle)
