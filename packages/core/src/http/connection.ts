@@ -22,6 +22,8 @@ import { minimalResponse } from './writer.js'
 const debug = createDebug('tinyhttp:core:connection')
 
 const NO_BYTES = Buffer.alloc(0)
+/** How long a shutdown leaves a new connection that has not sent a byte yet (see `shutdown()`). */
+const FIRST_REQUEST_GRACE_MS = 200
 
 /**
  * One client connection: reads through {@link ConnectionReader}, and answers here. Asks its host for
@@ -56,10 +58,14 @@ export class Connection extends ConnectionReader implements Timed, BodyOwner {
 
   /**
    * Closes the connection if it is idle or only discarding the body of a request already answered;
-   * otherwise the response in flight will say `Connection: close`.
+   * otherwise the response in flight will say `Connection: close`. A connection accepted less than
+   * 200 ms ago that has not sent a byte is left for now (its request may be on its way).
    */
   shutdown(): void {
     if (this.read === CLOSED) return
+    // Accepted a moment ago and silent: its first request is most likely on its way (a client writes it
+    // right after connecting); cut now, it would be lost unanswered. `App.close()` asks again every 20 ms.
+    if (this.served === 0 && this.idle && monotonicMs() - this.msgStart < FIRST_REQUEST_GRACE_MS) return
     if (this.idle || this.read === DISCARDING_BODY) this.dropSocket()
   }
 
