@@ -70,23 +70,24 @@ export function steadyLoad(options: {
         conn.socket.on('error', (err: NodeJS.ErrnoException) => (error = err.code))
       }
       sent++
-      conn.write(request)
+      const c: RawClient = conn
+      c.write(request)
       try {
-        const r = await conn.readResponse({ timeoutMs: 10_000 })
+        const r = await c.readResponse({ timeoutMs: 10_000 })
         if (r.status === 200 && r.body.equals(options.expected)) counts.ok++
         else counts.lost.push(`status ${r.status}, ${r.body.length} bytes`)
         reused = true
         if (r.headers.get('connection')?.[0]?.toLowerCase() === 'close') {
           counts.closeAnswers++
-          conn.close()
+          c.close()
           conn = null
         }
       } catch (err) {
-        const nothing = conn.pending.length === 0 && conn.ended
+        const nothing = c.pending.length === 0 && c.ended
         if (reused && nothing) counts.retried++
         else if (!reused && nothing && error === 'ECONNRESET') counts.reset++
         else counts.lost.push((err as Error).message.slice(0, 120))
-        conn.close()
+        c.close()
         conn = null
       }
     }

@@ -78,7 +78,7 @@ export function liveConfig(running: CliConfig, next: CliConfig): CliConfig {
 export interface ReloadOutcome {
   /** Files allowed by the new table. */
   readonly files: number
-  /** Keys that changed but need a restart (see {@link restartKeysOf}). */
+  /** Keys that changed but need a restart: everything but the allow list, the site rules, TLS (unless switched on or off) and the drain delay. */
   readonly restartKeys: readonly string[]
 }
 
