@@ -35,9 +35,9 @@ describe('SIGHUP: reload without restart', () => {
     const cli = await startCli(['public', '--port', '0'], { cwd })
     expect((await get(cli.port, '/style.css')).status).toBe(403)
 
-    writeFileSync(config, JSON.stringify({ allow: ['index.html', 'style.css'], maxAge: 60, headers: [{ source: '/style.css', headers: [{ key: 'X-Rule', value: '1' }] }] }))
+    writeFileSync(config, JSON.stringify({ allow: ['index.html', 'style.css', 'missing.html'], maxAge: 60, headers: [{ source: '/style.css', headers: [{ key: 'X-Rule', value: '1' }] }] }))
     process.kill(cli.pid, 'SIGHUP')
-    await cli.waitForStderr(/tinyhttp-cli: reloaded: 2 files allowed\n/, 5000)
+    await cli.waitForStderr(/tinyhttp-cli: warning: allow entry "missing.html" matches no file\ntinyhttp-cli: reloaded: 2 files allowed\n/, 5000)
     // maxAge is baked into static's options; a server started without site rules has no rules middleware.
     await cli.waitForStderr(/tinyhttp-cli: warning: restart to apply: maxAge, siteRules\n/, 5000)
     const css = await get(cli.port, '/style.css')

@@ -78,6 +78,10 @@ export function liveConfig(running: CliConfig, next: CliConfig): CliConfig {
 export interface ReloadOutcome {
   /** Files allowed by the new table. */
   readonly files: number
+  /** Allow entries refused by the new table, with the reason (as at start-up). */
+  readonly rejected: ReadonlyArray<{ readonly entry: string; readonly reason: string }>
+  /** Allow entries that match no file now. */
+  readonly unmatched: readonly string[]
   /** Keys that changed but need a restart: everything but the allow list, the site rules, TLS (unless switched on or off) and the drain delay. */
   readonly restartKeys: readonly string[]
 }
@@ -124,7 +128,7 @@ export async function applyReload(built: BuiltApp, running: CliConfig, next: Cli
   if (built.rulesLive) await built.reloadRules(next.siteRules ?? EMPTY_RULES)
   else if (!isEmptyRules(rules)) restartKeys.push('siteRules')
   if (context !== undefined) for (const server of tlsServers) server.setSecureContext(context)
-  return { files: report.allowed.length, restartKeys }
+  return { files: report.allowed.length, rejected: report.rejected, unmatched: report.unmatched, restartKeys }
 }
 
 /** No rules: what the config file's rules become when its rule keys are removed. */
@@ -137,7 +141,8 @@ function isTlsServer(server: Server): server is Server & { setSecureContext(opti
 
 /**
  * SIGHUP for one server: resolves the configuration again (config file, allow file, TLS files), applies
- * it, and says one line on stderr: `reloaded: N files allowed` (not with `--quiet`), then
+ * it, and says on stderr what the new allow list refused or found nothing for (as at start-up), then
+ * `reloaded: N files allowed` (not with `--quiet`), then
  * `restart to apply: <keys>` when some changed keys need a restart, or
  * `reload failed, the running configuration stays in force: <why>`.
  *
@@ -162,6 +167,8 @@ export async function reloadAndReport(
     printWarning(io, `reload failed, the running configuration stays in force: ${oneLine(err)}`)
     return
   }
+  for (const r of outcome.rejected) printWarning(io, `allow entry ${JSON.stringify(r.entry)} rejected: ${r.reason}`)
+  for (const e of outcome.unmatched) printWarning(io, `allow entry ${JSON.stringify(e)} matches no file`)
   if (!server.config.quiet) io.stderr.write(`tinyhttp-cli: reloaded: ${outcome.files} file${outcome.files === 1 ? '' : 's'} allowed\n`)
   if (outcome.restartKeys.length > 0) printWarning(io, `restart to apply: ${outcome.restartKeys.join(', ')}`)
 }

@@ -29,6 +29,12 @@ export interface StartOptions {
   warnings?: boolean
   /** Add `pid` to JSON access log lines (cluster workers). */
   pid?: number
+  /**
+   * The readiness to drive (`starting` until listening, then `ready`; `draining` from `drain()`), for a
+   * probe started before the server (an admin listener answering `/readyz` with 503 `starting`).
+   * @defaultValue a new one, on {@link StartedServer.readiness}
+   */
+  readiness?: Readiness
 }
 
 /** A server started by {@link start}. */
@@ -152,7 +158,7 @@ export async function startWith(config: CliConfig, io: CliIo, options: StartOpti
         ...(options.pid !== undefined ? { pid: options.pid } : {}),
       })
   const built = buildApp(config, log)
-  const readiness = new Readiness()
+  const readiness = options.readiness ?? new Readiness()
   let files: number
   let port: number
   try {
