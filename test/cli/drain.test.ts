@@ -1,8 +1,9 @@
-import { closeSync, ftruncateSync, openSync } from 'node:fs'
+import { closeSync, ftruncateSync, openSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { start } from 'tinyhttp-cli'
-import { RawClient } from '../helpers/raw-client.js'
+import { RawClient, rawRequest } from '../helpers/raw-client.js'
+import { steadyLoad } from '../helpers/steady-load.js'
 import { cleanupTemp, demoSite, ensureBuilt, killAll, request, sleep, startCli } from './helpers.js'
 
 beforeAll(ensureBuilt, 200_000)
@@ -98,6 +99,38 @@ describe('drain on SIGTERM (--drain-delay)', () => {
       })
     }
   })
+})
+
+describe('one process under continuous requests', () => {
+  it('a SIGHUP reload loses none and resets nothing; a SIGTERM drain answers every accepted request', async () => {
+    const { cwd, root } = demoSite()
+    writeFileSync(join(cwd, 'allow.txt'), 'index.html\n')
+    const cli = await startCli(['public', '--port', '0', '--no-config', '--allow-file', 'allow.txt', '--drain-delay', '1', '-q'], { cwd })
+    const expected = readFileSync(join(root, 'index.html'))
+    let stopping = false
+    const load = steadyLoad({ port: cli.port, path: '/index.html', expected, concurrency: 4, stop: () => stopping, stopOnRefused: true })
+    await sleep(300)
+    writeFileSync(join(cwd, 'allow.txt'), 'index.html\nstyle.css\n')
+    process.kill(cli.pid, 'SIGHUP')
+    let css = 0
+    for (let i = 0; i < 50 && css !== 200; i++) {
+      css = (await rawRequest(cli.port, request('GET', '/style.css', { Connection: 'close' }))).status
+      if (css !== 200) await sleep(100)
+    }
+    expect(css).toBe(200)
+    await sleep(300)
+    const reloaded = { ...load.counts, lost: [...load.counts.lost] }
+    expect(reloaded.lost).toEqual([])
+    expect(reloaded.retried + reloaded.reset + reloaded.refused).toBe(0) // nothing closed by a reload
+    process.kill(cli.pid, 'SIGTERM')
+    expect(await cli.exited(10_000)).toEqual({ code: 0, signal: null })
+    stopping = true
+    const counts = await load.done
+    console.log(`one process: ${reloaded.ok} answers through the SIGHUP; after SIGTERM ${counts.ok - reloaded.ok} answers (${counts.closeAnswers} with Connection: close), ${counts.retried} retried, lost ${counts.lost.length}, reset in the backlog ${counts.reset}, refused ${counts.refused}`)
+    expect(counts.lost).toEqual([])
+    expect(counts.closeAnswers).toBeGreaterThan(0)
+    expect(counts.reset).toBeLessThanOrEqual(4)
+  }, 30_000)
 })
 
 describe('readiness of a started server', () => {
