@@ -62,4 +62,23 @@ describe('--workers: reload and drain lose no request', () => {
     // connection per client loop (which then sees ECONNREFUSED and stops); a balancer retries those.
     expect(counts.reset).toBeLessThanOrEqual(4)
   }, 60_000)
+
+  it('SIGHUP with a broken config file keeps every worker, says why in one line; a changed worker count is named as restart to apply', async () => {
+    const { cwd } = demoSite()
+    const config = join(cwd, 'tinyhttp.json')
+    writeFileSync(config, JSON.stringify({ workers: 2, allow: ['index.html'] }))
+    const cli = await startCli(['public', '--port', '0'], { cwd })
+    writeFileSync(config, '{"workers": 2, "allow": 5}')
+    process.kill(cli.pid, 'SIGHUP')
+    const m = await cli.waitForStderr(/tinyhttp-cli: warning: reload failed, the running workers stay: (.*)\n/, 10_000)
+    expect(m[1]).toMatch(/^tinyhttp\.json: allow: /)
+    expect(cli.stderr().split('\n').filter(Boolean)).toHaveLength(1)
+    expect((await rawRequest(cli.port, request('GET', '/index.html', { Connection: 'close' }))).status).toBe(200)
+    expect((await rawRequest(cli.port, request('GET', '/style.css', { Connection: 'close' }))).status).toBe(403)
+
+    writeFileSync(config, JSON.stringify({ workers: 3, allow: ['index.html', 'style.css'] }))
+    process.kill(cli.pid, 'SIGHUP')
+    await cli.waitForStderr(/tinyhttp-cli: reloaded: 2 workers replaced\ntinyhttp-cli: warning: restart to apply: workers\n/, 30_000)
+    expect((await rawRequest(cli.port, request('GET', '/style.css', { Connection: 'close' }))).status).toBe(200)
+  }, 60_000)
 })
