@@ -59,7 +59,7 @@ export async function keepingAlive<T>(promise: Promise<T>): Promise<T> {
 /**
  * Starts a server and serves until SIGINT/SIGTERM (or an abort). The handlers are installed before the
  * server starts, so a signal that arrives while it starts is not lost (the server then closes as soon
- * as it is up). The first signal drains: `drain()` at once (readiness `draining`, answers say
+ * as it is up, without a delay). The first signal drains: `drain()` at once (readiness `draining`, answers say
  * `Connection: close`), the listeners stay open `drainDelay` seconds, then `close()`; a second signal
  * forces exit 1 at once. SIGHUP calls `reload` (one at a time; ignored while starting or shutting down).
  *
@@ -120,11 +120,12 @@ export async function serveUntilShutdown<S extends Closable>(
 
   try {
     server = await startServer()
+    // A signal that came while starting: nobody has routed here yet, so no delay (and none was announced).
+    const stoppedWhileStarting = signals > 0
     await keepingAlive(first)
     const up = server
-    // A signal that came while starting: the drain starts now.
     up.drain?.()
-    const delay = (up.drainDelay ?? 0) * 1000
+    const delay = stoppedWhileStarting ? 0 : (up.drainDelay ?? 0) * 1000
     if (delay > 0) {
       let timer: NodeJS.Timeout | undefined
       const waited = new Promise<number>(resolve => (timer = setTimeout(() => resolve(0), delay)))
