@@ -80,6 +80,20 @@ describe('SIGHUP: reload without restart', () => {
   })
 })
 
+describe('SIGHUP: what a reload refuses', () => {
+  it('a new allow list without the --spa file: refused, the old list stays', async () => {
+    const { cwd } = demoSite()
+    writeFileSync(join(cwd, 'allow.txt'), 'index.html\n')
+    const cli = await startCli(['public', '--port', '0', '--no-config', '--spa', '--allow-file', 'allow.txt'], { cwd })
+    writeFileSync(join(cwd, 'allow.txt'), 'style.css\n')
+    process.kill(cli.pid, 'SIGHUP')
+    const m = await cli.waitForStderr(/tinyhttp-cli: warning: reload failed, the running configuration stays in force: (.*)\n/, 5000)
+    expect(m[1]).toBe('--spa file index.html is not allowed by the new allow list')
+    expect((await get(cli.port, '/index.html')).status).toBe(200)
+    expect((await get(cli.port, '/style.css')).status).toBe(403)
+  })
+})
+
 // openssl is a Debian package; .ci/run installs it. Without it no certificate can be made here.
 describe.skipIf(!has('openssl'))('SIGHUP: certificate rotation', () => {
   it('a new certificate and key are presented to new connections; a key that does not match keeps the old pair, with one line why', async () => {

@@ -90,7 +90,8 @@ export interface ReloadOutcome {
  * Applies a newly resolved configuration to a running server, all or nothing: first everything is
  * prepared and checked (the TLS context is made from the new certificate and key, the rule files are
  * read, validated and compiled), and only then swapped in — the allowlist's table (the one step that can
- * still fail: its root gone; nothing else has changed then), the rules (one reference), the certificate
+ * still fail: its root gone, or the `--spa` file not in the new table, and then the old list is put
+ * back; nothing else has changed then), the rules (one reference), the certificate
  * (`tls.Server.setSecureContext`: new handshakes get it, connections already open keep theirs).
  *
  * @param built - the running app
@@ -124,6 +125,11 @@ export async function applyReload(built: BuiltApp, running: CliConfig, next: Cli
   compileRules(rules)
   // Swap.
   const report = await built.allowlist.replace(next.allow)
+  if (running.spa !== undefined && !report.allowed.some(f => f.urlPath === '/' + running.spa)) {
+    // The SPA shell must stay served (as at start-up): put the old list back (a second swap).
+    await built.allowlist.replace(running.allow)
+    throw new Error(`--spa file ${running.spa} is not allowed by the new allow list`)
+  }
   // Only a server started without rules and not under --watch has no rules middleware to swap into.
   if (built.rulesLive) await built.reloadRules(next.siteRules ?? EMPTY_RULES)
   else if (!isEmptyRules(rules)) restartKeys.push('siteRules')
