@@ -175,17 +175,12 @@ export class App {
 
   /**
    * Starts a drain, the step before {@link App.close} that loses no request: the listeners keep
-   * accepting, but every answer from now on says `Connection: close` (a new connection is answered
-   * once), and idle keep-alive connections are closed now (a connection that has not sent its first
-   * request yet is left to send it). A load balancer that stops routing here meanwhile loses nothing;
-   * call `close()` when it has.
+   * accepting, every answer from now on says `Connection: close`, idle keep-alive connections close now
+   * (not one that has yet to send its first request). Call `close()` once the balancer stopped routing.
    *
    * @example
    * ```ts
-   * process.once('SIGTERM', () => {
-   *   app.drain()
-   *   setTimeout(() => void app.close(), 5000) // time for the balancer to notice
-   * })
+   * process.once('SIGTERM', () => (app.drain(), setTimeout(() => void app.close(), 5000)))
    * ```
    */
   drain(): void {
