@@ -79,6 +79,7 @@ const TYPES: Partial<Record<FlagName, JsonSchema>> = {
   'not-found': { enum: [403, 404] },
   workers: { type: 'integer', minimum: 0, maximum: MAX_WORKERS },
   'log-format': { enum: ['text', 'json'] },
+  dev: { anyOf: [{ type: 'boolean' }, { enum: ['public'] }] },
 }
 
 /** Keys whose relative paths are read against the config file's folder. */

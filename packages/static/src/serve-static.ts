@@ -110,6 +110,7 @@ export function serveStatic(root: string, options?: ServeStaticOptions): ServeSt
     followSymlinks: config.followSymlinks,
     contentTypeOf: config.contentTypeOf,
     inMemoryLimit: cachingOn ? Math.min(config.memoryCacheMaxFileSize, config.memoryCacheMaxBytes) : -1,
+    htmlTransform: config.htmlTransform,
   }
   // Dot paths are resolved unless refused outright; under 'allowlisted' each request is then gated.
   const resolveOptions = { index: config.index, followSymlinks: config.followSymlinks, dotfiles: config.dotfiles !== false }
