@@ -45,6 +45,8 @@ export interface BuiltApp {
   close(gracePeriod?: number): Promise<void>
   /** Resolves once static has no compression job queued or running (`--check` waits for it). */
   compressionIdle(): Promise<void>
+  /** Drops static's memory cache: the next request for each file reads the disk (`--dev`, after a change). */
+  forgetCachedFiles(): void
 }
 
 /**
@@ -240,6 +242,7 @@ export function buildApp(config: CliConfig, log?: Middleware, hub?: DevHub): Bui
       return p
     },
     compressionIdle: () => files.idle(),
+    forgetCachedFiles: () => files.forget(),
     close(gracePeriod?: number) {
       closed ??= app.close(gracePeriod).finally(() => {
         allow.close()

@@ -195,7 +195,7 @@ export async function startWith(config: CliConfig, io: CliIo, options: StartOpti
   // --watch: config-file edits; rule keys through the server's atomic reload.
   const stopFollowing = followConfigFile(config, extra => built.reloadRules(extra), io, options.warnings !== false)
   // --dev: an edit of a served file reaches the browsers.
-  const stopDev = hub !== undefined ? followServedFiles(config.root, built.allowlist, hub, io, config.quiet) : undefined
+  const stopDev = hub !== undefined ? followServedFiles(config.root, built.allowlist, hub, () => built.forgetCachedFiles(), io, config.quiet) : undefined
   const urls = serverUrls(config.host, port, config.tls !== undefined)
   if (options.banner !== false) printBanner(io, config, urls, files)
   if (config.dev !== undefined && options.warnings !== false) printWarning(io, devNotice(config))
