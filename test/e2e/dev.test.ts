@@ -88,4 +88,32 @@ describe.skipIf(!existsSync(CHROMIUM))('--dev in headless Chromium', () => {
     expect(cli.stderr()).toMatch(/tinyhttp-cli: dev: reload \(\/index\.html\), 1 browser\n/)
     await page.close()
   }, 90_000)
+
+  it("under 'strict-dynamic' the script runs by its hash and integrity, with no violation, and reloads the page", async () => {
+    const cwd = tempDir('tinyhttp-dev-e2e-')
+    const root = join(cwd, 'site')
+    mkdirSync(root)
+    const page2 = (n: number): string => `<!doctype html><html><head><script nonce="n0nce">${COUNTER}</script></head><body><p>v${n}</p></body></html>\n`
+    writeFileSync(join(root, 'index.html'), page2(1))
+    writeFileSync(join(root, '_headers'), "/*\n  Content-Security-Policy: script-src 'nonce-n0nce' 'strict-dynamic'; connect-src 'self'; object-src 'none'\n")
+    const cli = await startCli(['site', '--port', '0', '--dev'], { cwd })
+    const page = await browser.newPage()
+    const violations: string[] = []
+    page.on('console', msg => {
+      if (/Content Security Policy|Refused to/i.test(msg.text())) violations.push(msg.text())
+    })
+    await page.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', e => console.log(`Refused to ${e.violatedDirective} ${e.blockedURI}`))
+    })
+    const res = await page.goto(`${cli.url}/`)
+    expect(res?.headers()['content-security-policy']).toMatch(/^script-src 'nonce-n0nce' 'strict-dynamic' 'sha256-[A-Za-z0-9+/]+=*'; connect-src 'self' ws:\/\/127\.0\.0\.1:\d+\/__tinyhttp\/dev; object-src 'none'$/)
+    await page.waitForFunction(() => (window as unknown as { __tinyhttpDev?: boolean }).__tinyhttpDev === true, undefined, { timeout: 10_000 })
+    expect(await loads(page)).toBe('1')
+    await socketOpen(cli, 1)
+    writeFileSync(join(root, 'index.html'), page2(2))
+    await page.waitForFunction(() => document.documentElement.dataset.loads === '2', undefined, { timeout: 10_000 })
+    expect(await page.locator('p').textContent()).toBe('v2')
+    expect(violations).toEqual([])
+    await page.close()
+  }, 60_000)
 })

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { watch, type FSWatcher } from 'node:fs'
+import { readdirSync, watch, type FSWatcher } from 'node:fs'
 import { dirname, join, relative, isAbsolute } from 'node:path'
 import { createDebug } from 'tinyhttp-core'
 
@@ -66,14 +66,45 @@ export interface WatchTiming {
   maxWaitMs?: number
 }
 
+/** Most folders watched (inotify watches are a per-user limit). */
+export const MAX_WATCHED_FOLDERS = 4096
+
+/**
+ * The root and its folders, breadth first, skipping dot folders (`.git`) and symlinks, at most `limit`.
+ *
+ * @param root - the root (real path)
+ * @param limit - most folders returned
+ * @returns absolute folder paths, the root first
+ * @example
+ * ```ts
+ * foldersUnder('/srv/site', 4096) // ['/srv/site', '/srv/site/assets', …]
+ * ```
+ */
+export function foldersUnder(root: string, limit: number): string[] {
+  const out = [root]
+  for (let i = 0; i < out.length && out.length < limit; i++) {
+    let entries
+    try {
+      entries = readdirSync(out[i] as string, { withFileTypes: true })
+    } catch {
+      continue
+    }
+    for (const e of entries) {
+      if (out.length >= limit) break
+      if (e.isDirectory() && !e.name.startsWith('.')) out.push(join(out[i] as string, e.name))
+    }
+  }
+  return out
+}
+
 function isInside(root: string, file: string): boolean {
   const rel = relative(root, file)
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))
 }
 
 /**
- * Watches the folders that hold served files (and their parents up to the root, so a new folder is
- * seen) and reports, once per burst of events, which **served** files changed: a file whose path is in
+ * Watches the root's folders (dot folders left out; {@link MAX_WATCHED_FOLDERS} at most) and those of
+ * served files outside it (symlinks), and reports, once per burst of events, which **served** files changed: a file whose path is in
  * the table before the burst or after it (a rebuild of the table runs first, so a file created or removed
  * counts, and a file the allowlist does not serve never does: editor swap files, `.git`, a file outside
  * the allowlist). Events are debounced: a batch leaves {@link WatchTiming.quietMs} after the last event,
@@ -131,20 +162,17 @@ export class ServedFileWatcher {
     return new Map(files.map(f => [f.file, f.urlPath]))
   }
 
-  /** Watches the folder of every served file and each parent up to the root; closes the others. */
+  /**
+   * Watches every folder of the root (a file may appear in any, and an allow entry may name a folder
+   * that is empty now) and the folder of each served file outside the root; closes the others.
+   */
   #sync(): void {
     if (this.#closed) return
     const root = this.#source.root
-    const wanted = new Set<string>([root])
+    const wanted = new Set<string>(foldersUnder(root, MAX_WATCHED_FOLDERS))
     for (const file of this.#served.keys()) {
-      let dir = dirname(file)
-      while (!wanted.has(dir)) {
-        wanted.add(dir)
-        if (!isInside(root, dir) || dir === root) break
-        const up = dirname(dir)
-        if (up === dir) break
-        dir = up
-      }
+      const dir = dirname(file)
+      if (!isInside(root, dir) && wanted.size < MAX_WATCHED_FOLDERS) wanted.add(dir)
     }
     for (const [dir, w] of this.#watchers) {
       if (!wanted.has(dir)) {
