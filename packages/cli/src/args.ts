@@ -288,6 +288,7 @@ export function helpText(version: string): string {
     '  tinyhttp-cli site -a index.html -a "assets/**/*.css"',
     '  tinyhttp-cli dist --spa --max-age 3600 --precompressed',
     '  tinyhttp-cli dist --allow-file ./allow.txt --check',
+    '  tinyhttp-cli site --dev                       live reload while you edit',
     '',
   ]
   return lines.join('\n')

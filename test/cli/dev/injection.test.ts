@@ -181,6 +181,14 @@ describe('--dev: the page keeps a strict CSP', () => {
     for (const res of [get, head, nm]) expect(res.headers.get('content-security-policy')).not.toMatch(/unsafe/)
   })
 
+  it('a Report-Only policy is rewritten the same way (no report for the dev script)', async () => {
+    const { cwd } = site({ _headers: "/*\n  Content-Security-Policy-Report-Only: default-src 'self'; script-src 'sha256-r'\n" })
+    const { app } = await built(['site', '--dev', '-q'], cwd)
+    const res = await app.inject({ target: '/', headers: { Host: '127.0.0.1:1' } })
+    expect(res.headers.get('content-security-policy-report-only')).toBe("default-src 'self'; script-src 'sha256-r' http://127.0.0.1:1/__tinyhttp/dev.js; connect-src 'self' ws://127.0.0.1:1/__tinyhttp/dev")
+    expect(res.headers.get('content-security-policy')).toBeUndefined()
+  })
+
   it("the URLs follow the Host the page was asked with (localhost:port)", async () => {
     const { cwd } = site({ _headers: "/*\n  Content-Security-Policy: script-src 'sha256-x'\n" })
     const { app } = await built(['site', '--dev', '-q'], cwd)
