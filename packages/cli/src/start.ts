@@ -187,6 +187,8 @@ export async function startWith(config: CliConfig, io: CliIo, options: StartOpti
           built.reloadRules().then(
             () => {
               if (!config.quiet) io.stderr.write(`tinyhttp-cli: rules reloaded from ${config.rootArg}\n`)
+              // --dev: new headers (a CSP, a redirect) change the page: reload it.
+              hub?.send({ paths: [], css: false })
             },
             (err: unknown) => printWarning(io, `rules not reloaded, the previous rules stay in force: ${oneLine(err)}`),
           )

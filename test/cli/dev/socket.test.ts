@@ -80,6 +80,18 @@ describe('--dev live-reload socket', () => {
     expect(a.messages).toEqual([{ type: 'change', paths: ['/style.css'], css: true }])
   })
 
+  it('a valid edit of a rule file reloads the page once its rules are in force', async () => {
+    const { server, root, out } = await devServer()
+    const a = await browser(server.port)
+    writeFileSync(join(root, '_headers'), '/*\n  X-Dev: on\n')
+    await until(() => a.messages.length > 0)
+    await sleep(600)
+    expect(a.messages).toEqual([{ type: 'change', paths: [], css: false }])
+    expect(out.err()).toMatch(/tinyhttp-cli: rules reloaded from site\n/)
+    const res = await rawRequest(server.port, request('GET', '/index.html'))
+    expect(res.headers.get('x-dev')?.[0]).toBe('on')
+  })
+
   it('a page of another origin cannot subscribe (403), nor a rebound host name (421)', async () => {
     const { server } = await devServer()
     const upgrade = (headers: string): string =>
