@@ -6,12 +6,18 @@
 import { createHash } from 'node:crypto'
 import { DEV_CLIENT_SOURCE } from './client.js'
 
-/** The URL path of the live-reload script (served by the dev middleware, never a file of the root). */
+/**
+ * The URL path of the live-reload script (served by the dev middleware, never a file of the root).
+ *
+ * @example `fetch(origin + DEV_SCRIPT_PATH)`
+ */
 export const DEV_SCRIPT_PATH = '/__tinyhttp/dev.js'
-/** The URL path of the live-reload WebSocket. */
+/**
+ * The URL path of the live-reload WebSocket.
+ *
+ * @example `new WebSocket('ws://127.0.0.1:7878' + DEV_SOCKET_PATH)`
+ */
 export const DEV_SOCKET_PATH = '/__tinyhttp/dev'
-/** The folder of the root `--dev` refuses to shadow: its URL prefix belongs to the dev middleware. */
-export const DEV_PREFIX = '/__tinyhttp/'
 
 /**
  * The CSP hash-source of the client script (`'sha256-…'`), the same value as the tag's `integrity`:

@@ -9,7 +9,11 @@ import { createDebug } from 'tinyhttp-core'
 
 const debug = createDebug('tinyhttp:cli')
 
-/** A file served now: its URL path and its real path on disk (as the allowlist's table has them). */
+/**
+ * A file served now: its URL path and its real path on disk (as the allowlist's table has them).
+ *
+ * @example `const f: ServedFile = { urlPath: '/style.css', file: '/srv/site/style.css' }`
+ */
 export interface ServedFile {
   readonly urlPath: string
   readonly file: string
@@ -66,7 +70,11 @@ export interface WatchTiming {
   maxWaitMs?: number
 }
 
-/** Most folders watched (inotify watches are a per-user limit). */
+/**
+ * Most folders watched (inotify watches are a per-user limit).
+ *
+ * @example `foldersUnder(root, MAX_WATCHED_FOLDERS)`
+ */
 export const MAX_WATCHED_FOLDERS = 4096
 
 /**
