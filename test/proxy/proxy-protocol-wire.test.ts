@@ -154,3 +154,39 @@ describe('a listener with the PROXY protocol: bad input closes with nothing writ
     expect(app.servers.size).toBe(0)
   })
 })
+
+describe('trustProxy: Forwarded / X-Forwarded-For over the wire', () => {
+  const request = (fields: string): string => `GET / HTTP/1.1\r\nHost: x\r\n${fields}Connection: close\r\n\r\n`
+
+  test('never read by default', async () => {
+    const { port: listening } = await start({})
+    const result = await wire(listening, [request('X-Forwarded-For: 198.51.100.1\r\nForwarded: for=198.51.100.2\r\n')])
+    expect(bodyOf(result.received)).toBe(`127.0.0.1 ${result.local.port}`)
+  })
+
+  test('read when the peer is trusted: the right-most untrusted address', async () => {
+    const { port: listening } = await start({}, { trustProxy: '127.0.0.1' })
+    const xff = await wire(listening, [request('X-Forwarded-For: 6.6.6.6, 198.51.100.1, 127.0.0.1\r\n')])
+    expect(bodyOf(xff.received)).toBe('198.51.100.1 undefined')
+    const fwd = await wire(listening, [request('Forwarded: for="[2001:db8::17]:4711"\r\n')])
+    expect(bodyOf(fwd.received)).toBe('2001:db8::17 4711')
+  })
+
+  test('ignored when the peer is not trusted', async () => {
+    const { port: listening } = await start({}, { trustProxy: '10.0.0.0/8' })
+    const result = await wire(listening, [request('X-Forwarded-For: 198.51.100.1\r\n')])
+    expect(bodyOf(result.received)).toBe(`127.0.0.1 ${result.local.port}`)
+  })
+
+  test('behind a PROXY header, the header source is the direct peer that must be trusted', async () => {
+    const { port: listening } = await start(TRUST_LOOPBACK, { trustProxy: '192.0.2.0/24' })
+    const trusted = await wire(listening, ['PROXY TCP4 192.0.2.1 198.51.100.2 56324 443\r\n', request('X-Forwarded-For: 203.0.113.5\r\n')])
+    expect(bodyOf(trusted.received)).toBe('203.0.113.5 undefined')
+    const untrusted = await wire(listening, ['PROXY TCP4 203.0.113.9 198.51.100.2 1 443\r\n', request('X-Forwarded-For: 203.0.113.5\r\n')])
+    expect(bodyOf(untrusted.received)).toBe('203.0.113.9 1')
+  })
+
+  test('a bad list is refused at createApp', () => {
+    expect(() => createApp({ trustProxy: '10.0.0.0/40' })).toThrow(/invalid CIDR "10.0.0.0\/40"/)
+  })
+})
