@@ -254,7 +254,7 @@ export class App {
    * Starts serving on a socket (a `net.Socket`, a `tls.TLSSocket`, or any Duplex in tests).
    *
    * @param socket - the accepted connection
-   * @param peer - who the requests come from, when not the socket (a PROXY header's client) @internal
+   * @param peer - who the requests come from, when not the socket (the client a PROXY header named)
    */
   handleConnection(socket: Duplex, peer?: Peer): void {
     if (this.#closing) {

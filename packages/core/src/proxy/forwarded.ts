@@ -136,7 +136,7 @@ export function forwardedFor(values: readonly string[]): Array<ForwardedNode | n
  * // X-Forwarded-For: 203.0.113.7, 10.0.0.9 → { address: '203.0.113.7', port: undefined }
  * ```
  */
-export function clientBehindProxies(peer: Peer, headers: RequestHeaders, trusted: CidrList): { address: string | undefined; port: number | undefined } {
+export function clientBehindProxies(peer: { readonly remoteAddress?: string | undefined; readonly remotePort?: number | undefined }, headers: RequestHeaders, trusted: CidrList): { address: string | undefined; port: number | undefined } {
   let current = { address: peer.remoteAddress, port: peer.remotePort }
   if (!trusted.contains(current.address)) return current
   const forwarded = headers.getAll('forwarded')
