@@ -76,6 +76,7 @@ export {
 } from './http/response-reader.js'
 export { ReceivedHeaders } from './http/received-headers.js'
 export type { RequestHead } from './http/request-head.js'
+export type { Peer } from './http/peer.js'
 export { DEFAULT_PARSER_LIMITS, type ParserLimits } from './http/parser-limits.js'
 export { PARSE_ERROR_STATUS, type ParseErrorCode } from './http/parse-error.js'
 export { canonicalizePath, type CanonicalPath, type PathRejection } from './path/canonical-path.js'

@@ -12,7 +12,6 @@ import type { Duplex } from 'node:stream'
  * const peer: Peer = socket
  * peer.remoteAddress // '127.0.0.1', or undefined once the socket is gone
  * ```
- * @internal
  */
 export interface Peer {
   /** The peer's IP address, when known. */
