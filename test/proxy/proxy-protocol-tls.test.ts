@@ -112,3 +112,25 @@ describe('the PROXY protocol on a TLS listener: the header comes before the TLS 
     expect(bad).toMatchObject({ closed: true, received: Buffer.alloc(0) })
   })
 })
+
+describe('the PROXY protocol on a TLS listener: sockets between the header and the TLS handshake', () => {
+  test('a peer that hangs up mid-handshake does not hold app.close() (the socket stays among the handshakes until TLS is up)', async () => {
+    const port = await startTls('127.0.0.1')
+    const app = apps[apps.length - 1] as App
+    // The header, then the first bytes of a ClientHello, then a half-close: TLS waits for the rest.
+    const partial = await wire(port, [inet4(), Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01])], { end: true, timeoutMs: 300 })
+    expect(partial.received.length).toBe(0)
+    expect(app.handshakes.size).toBe(1)
+    const started = Date.now()
+    await app.close(100)
+    expect(Date.now() - started).toBeLessThan(5000)
+    expect(app.handshakes.size).toBe(0)
+  })
+
+  test('a completed TLS connection leaves the handshakes', async () => {
+    const port = await startTls('127.0.0.1')
+    const app = apps[apps.length - 1] as App
+    expect(bodyOf(await tlsGet(port, inet4(), true))).toBe('192.0.2.1 56324 true')
+    expect(app.handshakes.size).toBe(0)
+  })
+})

@@ -395,6 +395,7 @@ export class App {
       server => new Promise<void>(resolve => (server.listening ? server.close(() => resolve()) : resolve())),
     )
     for (const socket of this.handshakes) socket.destroy()
+    this.handshakes.clear()
     for (const conn of this.#connections) conn.shutdown()
     this.#endUpgraded(gracePeriod)
     const drained = new Promise<void>(resolve => {

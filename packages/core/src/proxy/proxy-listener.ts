@@ -140,7 +140,7 @@ export interface ProxyHandshakeHost {
 export function attachProxied(server: Server, tls: boolean, config: ProxyProtocolConfig, host: ProxyHandshakeHost): void {
   if (tls) {
     interceptTlsConnections(server, config, host)
-    server.on('secureConnection', (socket: Socket) => host.handleConnection(socket, proxiedPeerOf(socket)))
+    server.on('secureConnection', (socket: Socket) => host.handleConnection(socket, proxiedPeerOf(socket, host)))
     return
   }
   const accept = (socket: Socket, peer: Peer): void => {
@@ -243,7 +243,7 @@ class ProxyHandshake implements Timed {
  * `send-proxy-v2` to an `ssl` server), so the server's own `connection` listeners (the one that starts
  * TLS) are taken off and called only once the header has been read, with the rest of the bytes (the
  * ClientHello) put back into the socket, which TLS then reads first. The peer is kept on the raw socket
- * for {@link proxiedPeerOf}.
+ * for {@link proxiedPeerOf}, and the socket stays in the App's `handshakes` until TLS is established.
  *
  * @param server - a `tls.Server`
  * @param config - the resolved option
@@ -251,7 +251,7 @@ class ProxyHandshake implements Timed {
  * @example
  * ```ts
  * interceptTlsConnections(tlsServer, config, app)
- * tlsServer.on('secureConnection', s => app.handleConnection(s, proxiedPeerOf(s)))
+ * tlsServer.on('secureConnection', s => app.handleConnection(s, proxiedPeerOf(s, app)))
  * ```
  * @internal
  */
@@ -261,6 +261,10 @@ export function interceptTlsConnections(server: Server, config: ProxyProtocolCon
   server.on('connection', (socket: Socket) =>
     readProxyHeader(socket, config, host, (raw, peer) => {
       ;(raw as Socket & { [PEER]?: Peer })[PEER] = peer
+      // Until its TLS handshake is done the socket belongs to nobody: the App keeps it among its
+      // handshakes, so that close() does not wait for a balancer that hung up mid-handshake.
+      host.handshakes.add(raw)
+      raw.once('close', () => host.handshakes.delete(raw))
       for (const listener of startTls) listener.call(server, raw)
     }),
   )
@@ -273,14 +277,17 @@ const PEER = Symbol('tinyhttp.proxyPeer')
  * TCP socket under it (`tls.TLSSocket` keeps that one as `_parent`, Node's own name since v0.11).
  *
  * @param tlsSocket - a socket from `secureConnection`
+ * @param host - the App (its raw socket leaves `handshakes`: it is an HTTP connection now)
  * @returns the peer, or the TLS socket itself when no header was read for it
  * @example
  * ```ts
- * server.on('secureConnection', s => app.handleConnection(s, proxiedPeerOf(s)))
+ * server.on('secureConnection', s => app.handleConnection(s, proxiedPeerOf(s, app)))
  * ```
  * @internal
  */
-export function proxiedPeerOf(tlsSocket: Socket): Peer {
+export function proxiedPeerOf(tlsSocket: Socket, host: ProxyHandshakeHost): Peer {
   const parent = (tlsSocket as Socket & { _parent?: Socket & { [PEER]?: Peer } })._parent
-  return parent?.[PEER] ?? tlsSocket
+  if (parent === undefined) return tlsSocket
+  host.handshakes.delete(parent)
+  return parent[PEER] ?? tlsSocket
 }
