@@ -72,4 +72,18 @@ describe('tinyhttp-cli --proxy-protocol: the access log shows the client, not th
     expect(JSON.parse(line)).toMatchObject({ remote: '192.0.2.1', remotePort: 56324 })
     expect(await wire(cli.port, [GET_STYLE])).toMatchObject({ closed: true, received: Buffer.alloc(0) })
   })
+
+  it('--workers 2: every worker reads the header', async () => {
+    const { cwd } = demoSite()
+    const cli = await startCli(['public', '--port', '0', '--workers', '2', '--proxy-protocol', '--trusted-proxies', '127.0.0.1', '--log-format', 'json'], { cwd })
+    for (let i = 0; i < 6; i++) {
+      const result = await wire(cli.port, [`PROXY TCP4 192.0.2.${i + 1} 198.51.100.2 ${40000 + i} 443\r\n`, GET_STYLE])
+      expect(result.received.toString('latin1')).toMatch(/^HTTP\/1\.1 200 OK\r\n/)
+    }
+    const jsonLines = (): string[] => cli.stdout().split('\n').filter(l => l.startsWith('{'))
+    for (let i = 0; i < 100 && jsonLines().length < 6; i++) await new Promise(r => setTimeout(r, 20))
+    const lines = jsonLines()
+    expect(lines.map(l => (JSON.parse(l) as { remotePort: number }).remotePort).sort()).toEqual([40000, 40001, 40002, 40003, 40004, 40005])
+    expect(await wire(cli.port, [GET_STYLE])).toMatchObject({ closed: true, received: Buffer.alloc(0) })
+  })
 })
