@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { ProxyHeaderParser, type ProxyParseStep } from '../../src/proxy/proxy-parser.js'
+import { ProxyProtocolError } from '../../src/proxy/proxy-header.js'
+import { ProxyHeaderParser, parseProxyHeader, type ProxyParseStep } from '../../src/proxy/proxy-parser.js'
 import { inet4, ipv6, port, tlv, unixPath, v2 } from './build-v2.js'
 
 /** Feeds `input` in chunks cut at `cuts`; returns the final step and the rest seen after the header. */
@@ -80,7 +81,14 @@ describe('the incremental PROXY header parser', () => {
     const noise = fc.uint8Array({ maxLength: 300 }).map(b => Buffer.from(b))
     fc.assert(
       fc.property(fc.oneof(mutated, noise), cuts, fc.option(fc.nat(300)), (input, points, limit) => {
+        // The stateless parser either answers or throws its own typed error, never anything else.
+        try {
+          parseProxyHeader(input, limit === null ? {} : { maxTlvBytes: limit })
+        } catch (err) {
+          expect(err).toBeInstanceOf(ProxyProtocolError)
+        }
         const whole = outcome(feed(input, [], limit ?? undefined))
+        expect(whole).not.toEqual({ error: undefined })
         expect(outcome(feed(input, points, limit ?? undefined))).toEqual(whole)
       }),
       { numRuns: 2000 },
