@@ -73,10 +73,8 @@ export interface AppOptions {
    */
   checkMissingAwait?: boolean
   /**
-   * The proxies whose `Forwarded` / `X-Forwarded-For` fields are believed (a {@link CidrList}, or its text
-   * `'10.0.0.0/8,::1'`): when the direct peer is one of them, `ctx.req.remoteAddress` is the right-most
-   * address of those fields that is not (see `clientBehindProxies`). Never trusted by default.
-   * @defaultValue none: the fields are never read
+   * Whose `Forwarded`/`X-Forwarded-For` to believe (`'10.0.0.0/8,::1'`): from them, `ctx.req.remoteAddress` is
+   * the right-most address not in the list (`clientBehindProxies`). @defaultValue none: never read
    */
   trustProxy?: CidrList | string | readonly string[]
 }
@@ -199,9 +197,8 @@ export class App {
    * @internal
    */
   serve(head: RequestHead, body: BodySource | null, peer: Peer, secure: boolean): ResponsePlan | Promise<ResponsePlan> {
-    const forwarded = this.#trustProxy === null ? null : new ForwardedPeer(peer, this.#trustProxy)
-    const req = new Request(head, body === null ? null : new RequestBody(body), forwarded ?? peer, secure)
-    if (forwarded !== null) forwarded.headers = req.headers
+    const remote = this.#trustProxy === null ? peer : new ForwardedPeer(peer, head.rawHeaders, this.#trustProxy)
+    const req = new Request(head, body === null ? null : new RequestBody(body), remote, secure)
     const ctx = new Context(req, new Response())
     const chain = (this.#composed ??= compose(this.#middleware, this.#composeOptions))
     const done = chain(ctx)

@@ -1,5 +1,5 @@
 import type { Peer } from '../http/peer.js'
-import type { RequestHeaders } from '../http/request-headers.js'
+import { RequestHeaders } from '../http/request-headers.js'
 import type { CidrList } from './cidr.js'
 import { formatIPv6, parseIPv4, parseIPv6 } from './ip-address.js'
 
@@ -168,26 +168,24 @@ export function clientBehindProxies(peer: { readonly remoteAddress?: string | un
  */
 export class ForwardedPeer implements Peer {
   readonly #peer: Peer
+  readonly #rawHeaders: readonly string[]
   readonly #trusted: CidrList
-  /** Set right after the request is made (the request owns the headers). */
-  headers: RequestHeaders | null = null
   #resolved: { address: string | undefined; port: number | undefined } | null = null
 
   /**
    * @param peer - the direct peer
+   * @param rawHeaders - the request's fields, flat name/value pairs as parsed
    * @param trusted - the trusted proxies
    */
-  constructor(peer: Peer, trusted: CidrList) {
+  constructor(peer: Peer, rawHeaders: readonly string[], trusted: CidrList) {
     this.#peer = peer
+    this.#rawHeaders = rawHeaders
     this.#trusted = trusted
   }
 
   #resolve(): { address: string | undefined; port: number | undefined } {
     if (this.#resolved !== null) return this.#resolved
-    const peer = this.#peer
-    const headers = this.headers
-    const resolved = headers === null ? { address: peer.remoteAddress, port: peer.remotePort } : clientBehindProxies(peer, headers, this.#trusted)
-    return (this.#resolved = resolved)
+    return (this.#resolved = clientBehindProxies(this.#peer, new RequestHeaders(this.#rawHeaders), this.#trusted))
   }
 
   get remoteAddress(): string | undefined {
