@@ -13,6 +13,16 @@ export interface TestCert {
   remove(): void
 }
 
+/** Whether openssl runs here (a Debian package that .ci/run installs); without it no certificate can be made. */
+export function hasOpenssl(): boolean {
+  try {
+    execFileSync('openssl', ['version'], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
+}
+
 /** Makes the certificate (openssl is a Debian package that .ci/run installs). */
 export function makeCert(): TestCert {
   const dir = mkdtempSync(join(tmpdir(), 'tinyhttp-proxy-tls-'))
