@@ -14,6 +14,7 @@ import type { InjectRequest } from './inject-request.js'
 import type { Peer } from './http/peer.js'
 import type { RequestHead } from './http/request-head.js'
 import type { ResponsePlan } from './http/response-plan.js'
+import { WireStats } from './http/wire-stats.js'
 import { renderError } from './render-error.js'
 import { respond } from './respond.js'
 import { Request } from './request.js'
@@ -109,6 +110,8 @@ export class App {
   readonly #composeOptions: ComposeOptions
   #closing = false
   #closed: Promise<void> | null = null
+  /** What the wire counted (connections, requests it refused before the chain): see {@link WireStats}. */
+  readonly wireStats = new WireStats()
 
   /** @param options - timeouts and limits */
   constructor(options: AppOptions = {}) {
@@ -243,6 +246,7 @@ export class App {
       socket.destroy()
       return
     }
+    this.wireStats.connectionsOpened++
     this.#connections.add(new Connection(socket, this, this.#connectionOptions))
   }
 
@@ -282,7 +286,7 @@ export class App {
 
   /** A connection closed (or switched protocols). @internal */
   release(conn: object): void {
-    this.#connections.delete(conn as Connection)
+    if (this.#connections.delete(conn as Connection)) this.wireStats.connectionsClosed++
   }
 
   /** A socket that switched protocols: tracked only so that {@link App.close} ends it. @internal */
@@ -350,6 +354,13 @@ export class App {
   /** Number of open HTTP connections (a socket handed to an upgrade handler no longer counts). */
   get connectionCount(): number {
     return this.#connections.size
+  }
+
+  /** Open HTTP connections with a request in progress; counted when asked (a walk: for a scrape, not per request). */
+  get activeConnections(): number {
+    let active = 0
+    for (const conn of this.#connections) if (!conn.idle) active++
+    return active
   }
 
   /**

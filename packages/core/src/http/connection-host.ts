@@ -5,6 +5,7 @@ import type { ParserLimits } from './parser-limits.js'
 import type { Peer } from './peer.js'
 import type { RequestHead } from './request-head.js'
 import type { ResponsePlan } from './response-plan.js'
+import type { WireStats } from './wire-stats.js'
 
 /** Timeouts and limits of a connection (all in milliseconds / counts). */
 export interface ConnectionOptions {
@@ -41,6 +42,7 @@ export interface ConnectionOptions {
  *   deadlines: new DeadlineSet(250),
  *   release: conn => connections.delete(conn),
  *   adopt: socket => upgraded.add(socket),
+ *   wireStats: new WireStats(),
  * }
  * ```
  * @internal
@@ -68,4 +70,6 @@ export interface ConnectionHost {
    * connection, but the host still ends it when it closes.
    */
   adopt(socket: Duplex): void
+  /** Counters the wire increments: requests it answered itself, by code. */
+  readonly wireStats: WireStats
 }
