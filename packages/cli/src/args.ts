@@ -65,6 +65,8 @@ export const FLAGS = [
   { name: 'tls-key', kind: 'value', placeholder: '<file>', description: 'PEM private key for --tls-cert' },
   { name: 'workers', short: 'w', kind: 'value', placeholder: '<n>', description: 'processes serving the same port; 0 = one per core', defaultText: '1' },
   { name: 'watch', kind: 'boolean', description: 'follow the file system: files added or removed under the root update what is served; rule file edits apply at once' },
+  { name: 'admin', kind: 'value', placeholder: '<[host:]port>', description: 'admin listener (GET /livez, /readyz, /metrics in the Prometheus format) on this port; host 127.0.0.1 unless given', defaultText: 'off' },
+  { name: 'health-path', kind: 'value', placeholder: '<path>', description: 'answer GET this path on the public port: 200 ok when ready, 503 when not (refused when it would hide a served file)', defaultText: 'off' },
   { name: 'log-format', kind: 'value', placeholder: 'text|json', description: 'access log format', defaultText: 'text' },
   { name: 'quiet', short: 'q', kind: 'boolean', description: 'no access log (the Local: line is still printed)' },
   { name: 'check', kind: 'boolean', description: 'print what would be served (URL, type, size, ETag, br/gzip sizes), the headers after all rules, each rule with the URLs it changes, and what was rejected, then exit' },

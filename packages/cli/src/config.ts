@@ -6,6 +6,7 @@ import type { SiteRules } from 'tinyhttp-rules'
 import type { FlagName, FlagValue, ParsedArgs } from './args.js'
 import { loadConfigFile, mergeWithFile, namingFileKeys, refuseInsideRoot, type LoadedConfigFile } from './config-file-load.js'
 import { resolveErrorPages, type ErrorPageFiles } from './error-pages.js'
+import { resolveAdminOptions, type AdminConfig } from './config-admin.js'
 import { CliError, oneLine, runtimeError, usageError } from './errors.js'
 
 /** The default root folder, relative to the working directory. */
@@ -32,7 +33,7 @@ export interface TlsConfig {
 }
 
 /** A validated configuration: what `tinyhttp-cli` will serve and how. */
-export interface CliConfig {
+export interface CliConfig extends AdminConfig {
   /** The root folder, absolute and with symlinks resolved. */
   root: string
   /** The root as the user gave it (for messages). */
@@ -449,5 +450,6 @@ async function resolveMerged(args: ParsedArgs, context: ConfigContext, configFil
     siteRules: configFile?.siteRules,
     allowedRedirectHosts: configFile?.allowedRedirectHosts ?? [],
     configFile,
+    ...resolveAdminOptions(options),
   }
 }

@@ -18,6 +18,8 @@ import { listen, serverUrls } from './listen.js'
 import { ruleFileEntries, watchRuleFiles } from './site-rules.js'
 import type { SiteRules } from 'tinyhttp-rules'
 import { version } from './version.js'
+import { observeForAdmin, type AdminParts } from './admin-wiring.js'
+import type { Snapshot } from 'tinyhttp-metrics'
 
 /** Options of {@link start}. */
 export interface StartOptions {
@@ -43,6 +45,10 @@ export interface StartedServer {
   files: number
   /** The configuration it runs with. */
   config: CliConfig
+  /** `--admin`: the admin listener's URL (undefined in a cluster worker: the primary owns it). */
+  adminUrl: string | undefined
+  /** `--admin`: this process's metrics as a snapshot (a cluster worker sends it to the primary). */
+  metricsSnapshot: (() => Snapshot) | undefined
   /**
    * Re-reads the root's rule files (`_headers`, `_redirects`, `serve.json`), merges `extra` (undefined:
    * the configuration file's rules given last) and swaps the result in atomically; rejects and keeps the
@@ -66,11 +72,11 @@ export interface StartedServer {
  *
  * @param io - the streams
  * @param config - the configuration
- * @param urls - `local` and `network`
+ * @param urls - `local`, `network`, and `admin` (`--admin`)
  * @param files - number of files allowed
  * @param workers - number of worker processes (cluster)
  */
-export function printBanner(io: CliIo, config: CliConfig, urls: { local: string; network: string[] }, files: number, workers = 1): void {
+export function printBanner(io: CliIo, config: CliConfig, urls: { local: string; network: string[]; admin?: string }, files: number, workers = 1): void {
   const tty = useColor(io.stdout, io.env)
   const paint = painter(tty)
   const lines: string[] = []
@@ -79,11 +85,13 @@ export function printBanner(io: CliIo, config: CliConfig, urls: { local: string;
     if (!config.quiet) lines.push('', `  ${paint('bold', 'tinyhttp-cli')} ${version()}  serving ${paint('cyan', config.root)} ${paint('dim', `(${what})`)}`, '')
     lines.push(`  ${paint('bold', 'Local:')}   ${paint('cyan', urls.local)}`)
     for (const n of urls.network) lines.push(`  ${paint('bold', 'Network:')} ${paint('cyan', n)}`)
+    if (urls.admin !== undefined) lines.push(`  ${paint('bold', 'Admin:')}   ${paint('cyan', urls.admin)}`)
     if (!config.quiet) lines.push('')
   } else {
     // Machine-readable: `Local:` is always the first line, nothing but URLs before the access log.
     lines.push(`Local: ${urls.local}`)
     for (const n of urls.network) lines.push(`Network: ${n}`)
+    if (urls.admin !== undefined) lines.push(`Admin: ${urls.admin}`)
   }
   io.stdout.write(lines.join('\n') + '\n')
 }
@@ -131,7 +139,9 @@ export async function startWith(config: CliConfig, io: CliIo, options: StartOpti
         ...(config.logFormat === 'text' && useColor(io.stdout, io.env) ? { paint: painter(true) } : {}),
         ...(options.pid !== undefined ? { pid: options.pid } : {}),
       })
-  const built = buildApp(config, log)
+  const admin: AdminParts = observeForAdmin(config)
+  const built = buildApp(config, log, admin.middleware)
+  admin.attach(built.app)
   let files: number
   let port: number
   try {
@@ -153,8 +163,11 @@ export async function startWith(config: CliConfig, io: CliIo, options: StartOpti
         printWarning(io, `${flags} not apply to HTML pages: they get Cache-Control: no-cache, so visitors see a new page at once`)
       }
     }
+    admin.checkTable(table)
     port = (await listen(built, config)).port
+    await admin.listening(io)
   } catch (err) {
+    await admin.close()
     await built.close(0)
     writer.flush()
     throw err
@@ -177,7 +190,7 @@ export async function startWith(config: CliConfig, io: CliIo, options: StartOpti
   // --watch: config-file edits; rule keys through the server's atomic reload.
   const stopFollowing = followConfigFile(config, extra => built.reloadRules(extra), io, options.warnings !== false)
   const urls = serverUrls(config.host, port, config.tls !== undefined)
-  if (options.banner !== false) printBanner(io, config, urls, files)
+  if (options.banner !== false) printBanner(io, config, { ...urls, ...(admin.url !== undefined ? { admin: admin.url } : {}) }, files)
   return {
     app: built.app,
     url: urls.local,
@@ -185,11 +198,15 @@ export async function startWith(config: CliConfig, io: CliIo, options: StartOpti
     port,
     files,
     config,
+    adminUrl: admin.url,
+    metricsSnapshot: admin.snapshot,
     reloadRules: extra => built.reloadRules(extra),
     async close(gracePeriod?: number) {
       stopWatching?.()
       stopFollowing?.()
+      admin.draining()
       await built.close(gracePeriod)
+      await admin.close()
       writer.flush()
     },
   }

@@ -7,6 +7,10 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import type { Registry } from './registry.js'
 
+/** The event-loop sampler's interval. */
+const RESOLUTION_MS = 20
+const RESOLUTION_NS = RESOLUTION_MS * 1e6
+
 /** What {@link processMetrics} returns. */
 export interface ProcessMetrics {
   /** Stops sampling the event-loop delay. */
@@ -44,8 +48,9 @@ function maxFds(): number | undefined {
  * | `process_max_fds` (soft limit, from `/proc/self/limits`) | min |
  * | `nodejs_eventloop_delay_max_seconds`, `…_p99_seconds`, `…_mean_seconds` since the previous snapshot | max |
  *
- * The event-loop delay is sampled by `perf_hooks.monitorEventLoopDelay` (20 ms resolution) and reset
- * at each snapshot, so each scrape reports the interval since the one before.
+ * The event-loop delay is sampled by `perf_hooks.monitorEventLoopDelay` (a timer every 20 ms; the delay
+ * is how late it fired) and reset at each snapshot, so each scrape reports the interval since the one
+ * before.
  *
  * @param registry - where they go
  * @returns a handle to stop the sampling
@@ -69,7 +74,7 @@ export function processMetrics(registry: Registry): ProcessMetrics {
   const delayMax = registry.gauge({ name: 'nodejs_eventloop_delay_max_seconds', help: 'Longest event-loop delay since the previous scrape.', merge: 'max' })
   const delayP99 = registry.gauge({ name: 'nodejs_eventloop_delay_p99_seconds', help: '99th percentile of the event-loop delay since the previous scrape.', merge: 'max' })
   const delayMean = registry.gauge({ name: 'nodejs_eventloop_delay_mean_seconds', help: 'Mean event-loop delay since the previous scrape.', merge: 'max' })
-  const delay = monitorEventLoopDelay({ resolution: 20 })
+  const delay = monitorEventLoopDelay({ resolution: RESOLUTION_MS })
   delay.enable()
   registry.onCollect(() => {
     const cpu = process.cpuUsage()
@@ -80,11 +85,13 @@ export function processMetrics(registry: Registry): ProcessMetrics {
     if (open !== undefined) fds.set(open)
     const max = maxFds()
     if (max !== undefined) limit.set(max)
-    // No sample yet (a scrape right after start): report 0 rather than the histogram's NaN/huge defaults.
+    // The sampler measures the time between its 20 ms timer ticks: the delay is what exceeds the tick.
+    // No sample yet (a scrape right after start): 0 rather than the histogram's NaN/huge defaults.
     const sampled = delay.count > 0
-    delayMax.set(sampled ? delay.max / 1e9 : 0)
-    delayP99.set(sampled ? delay.percentile(99) / 1e9 : 0)
-    delayMean.set(sampled ? delay.mean / 1e9 : 0)
+    const beyond = (ns: number): number => (sampled ? Math.max(0, ns - RESOLUTION_NS) / 1e9 : 0)
+    delayMax.set(beyond(delay.max))
+    delayP99.set(beyond(delay.percentile(99)))
+    delayMean.set(beyond(delay.mean))
     delay.reset()
   })
   return { stop: () => delay.disable() }
