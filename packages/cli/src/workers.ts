@@ -7,12 +7,15 @@ import { resolveConfig, type CliConfig } from './config.js'
 import { CliError, EXIT_RUNTIME, oneLine } from './errors.js'
 import { printError, printWarning, type CliIo } from './output.js'
 import { printBanner, startWith } from './start.js'
+import { startClusterAdmin, type ClusterAdmin, type MetricsReply, type MetricsRequest } from './cluster-admin.js'
 
 /** Messages between the primary and its workers (IPC). */
 export type WorkerMessage =
   | { tinyhttp: 'listening'; url: string; network: string[]; files: number }
   | { tinyhttp: 'fatal'; code: number; message: string }
   | { tinyhttp: 'shutdown' }
+  | MetricsRequest
+  | MetricsReply
 
 /** Environment variable set for the first worker only: it prints the allowlist warnings. */
 const FIRST_WORKER_ENV = 'TINYHTTP_CLI_FIRST_WORKER'
@@ -62,6 +65,8 @@ export async function runPrimary(config: CliConfig, argv: readonly string[], io:
   // 2-core machine, round-robin halves the connection-per-request rate. NODE_CLUSTER_SCHED_POLICY wins.
   if (process.env.NODE_CLUSTER_SCHED_POLICY === undefined) cluster.schedulingPolicy = cluster.SCHED_NONE
   cluster.setupPrimary({ exec: fileURLToPath(new URL('./bin.js', import.meta.url)), args: [...argv], cwd: io.cwd })
+  // --admin: the primary answers probes and scrapes, summing the workers' metrics.
+  const admin: ClusterAdmin | undefined = config.admin === undefined ? undefined : await startClusterAdmin(config.admin)
 
   const live = new Set<Worker>()
   const crashes: number[] = []
@@ -83,6 +88,7 @@ export async function runPrimary(config: CliConfig, argv: readonly string[], io:
     if (shuttingDown) return
     shuttingDown = true
     exitCode = code
+    admin?.draining()
     for (const t of timers) clearTimeout(t)
     timers.clear()
     for (const w of live) {
@@ -108,9 +114,12 @@ export async function runPrimary(config: CliConfig, argv: readonly string[], io:
     live.add(worker)
     worker.on('message', (message: unknown) => {
       if (!isMessage(message)) return
+      admin?.onMessage(worker, message)
+      if (message.tinyhttp === 'listening') admin?.workerListening(worker)
       if (message.tinyhttp === 'listening' && !announced && !shuttingDown) {
         announced = true
-        printBanner(io, config, { local: message.url, network: message.network }, message.files, config.workers)
+        const urls = { local: message.url, network: message.network, ...(admin !== undefined ? { admin: admin.url } : {}) }
+        printBanner(io, config, urls, message.files, config.workers)
       } else if (message.tinyhttp === 'fatal' && !shuttingDown) {
         printError(io, message.message)
         shutdown(message.code)
@@ -119,6 +128,7 @@ export async function runPrimary(config: CliConfig, argv: readonly string[], io:
     worker.on('error', () => {})
     worker.once('exit', (code, signal) => {
       live.delete(worker)
+      admin?.workerGone(worker)
       if (shuttingDown) return finishIfIdle()
       const now = Date.now()
       crashes.push(now)
@@ -154,6 +164,7 @@ export async function runPrimary(config: CliConfig, argv: readonly string[], io:
 
   for (let i = 0; i < config.workers; i++) fork()
   const code = await done
+  await admin?.close()
   if (hardLimit !== undefined) clearTimeout(hardLimit)
   for (const t of timers) clearTimeout(t)
   process.off('SIGINT', onSignal)
@@ -188,14 +199,17 @@ export async function runWorker(argv: readonly string[], io: CliIo): Promise<num
     if (signals > 1) process.exit(EXIT_RUNTIME)
     stop()
   }
+  let server: StartedServer | undefined
   const onMessage = (message: unknown): void => {
     if (isMessage(message) && message.tinyhttp === 'shutdown') stop()
+    if (isMessage(message) && message.tinyhttp === 'metrics-request') {
+      void send({ tinyhttp: 'metrics-snapshot', id: message.id, snapshot: server?.metricsSnapshot?.() ?? null })
+    }
   }
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
   process.on('message', onMessage)
   try {
-    let server: StartedServer
     try {
       const config = await resolveConfig(parseArgs(argv), io)
       server = await startWith(config, io, { banner: false, warnings: io.env[FIRST_WORKER_ENV] === '1', pid: process.pid })
