@@ -275,6 +275,7 @@ export function helpText(version: string): string {
     `tinyhttp-cli ${version}: serve a folder safely, only the files you allow.`,
     '',
     'Usage: tinyhttp-cli [root] [options]',
+    '       tinyhttp-cli healthcheck [url] [--admin [host:]port] [--config file]   exit 0 when /readyz says ready, else 1',
     '',
     'Arguments:',
     `  ${'root'.padEnd(width)}folder to serve (default: ./public)`,
