@@ -1,19 +1,20 @@
 // `tinyhttp-cli healthcheck`: exit codes and the one line, against a real CLI server, a server that
 // is not ready, a closed port, a silent server, and with the address found in tinyhttp.json.
+import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { createServer, type Server, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from 'tinyhttp-core'
 import { adminApp } from '../../packages/cli/src/admin-server.js'
-import { cleanupTemp, demoSite, ensureBuilt, killAll, spawnCli, startCli, tempDir } from './helpers.js'
+import { cleanupTemp, demoSite, ensureBuilt, has, killAll, spawnCli, startCli, tempDir } from './helpers.js'
 
 beforeAll(ensureBuilt)
 afterEach(killAll)
 afterAll(cleanupTemp)
 
-async function healthcheck(args: string[], cwd?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const cli = spawnCli(['healthcheck', ...args], cwd !== undefined ? { cwd } : {})
+async function healthcheck(args: string[], cwd?: string, env?: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const cli = spawnCli(['healthcheck', ...args], { ...(cwd !== undefined ? { cwd } : {}), ...(env !== undefined ? { env } : {}) })
   const { code } = await cli.exited(10_000)
   return { code, stdout: cli.stdout(), stderr: cli.stderr() }
 }
@@ -107,5 +108,21 @@ describe('tinyhttp-cli healthcheck', () => {
     expect((await healthcheck(['--bogus'], cwd)).code).toBe(1)
     expect(await healthcheck(['localhost:9464'], cwd)).toMatchObject({ code: 1, stderr: expect.stringMatching(/^healthcheck: not a URL: "localhost:9464"/) })
     expect(await healthcheck(['ftp://127.0.0.1/readyz'], cwd)).toMatchObject({ code: 1 })
+  })
+
+  // openssl is a Debian package (.ci/run installs it); without it no certificate can be made here.
+  it.skipIf(!has('openssl'))('https: exit 0 when the certificate is trusted, 1 with the TLS error when it is not', async () => {
+    const { cwd } = demoSite()
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'key.pem', '-out', 'cert.pem', '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1'],
+      { cwd, stdio: 'ignore' },
+    )
+    const cli = await startCli(['public', '--port', '0', '--tls-cert', 'cert.pem', '--tls-key', 'key.pem', '--health-path', '/healthz', '-q'], { cwd })
+    const url = `https://127.0.0.1:${cli.port}/healthz`
+    expect(await healthcheck([url], cwd, { NODE_EXTRA_CA_CERTS: join(cwd, 'cert.pem') })).toEqual({ code: 0, stdout: 'ready\n', stderr: '' })
+    const untrusted = await healthcheck([url], cwd)
+    expect(untrusted.code).toBe(1)
+    expect(untrusted.stderr).toMatch(new RegExp(`^cannot connect to 127\\.0\\.0\\.1:${cli.port}: [A-Z_]*SELF_SIGNED[A-Z_]*\n$`))
   })
 })
