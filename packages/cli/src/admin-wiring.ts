@@ -13,7 +13,6 @@ import { startAdmin, type AdminServer, type Readiness, type ReadinessState } fro
 import type { CliConfig } from './config.js'
 import { oneLine, runtimeError } from './errors.js'
 import { healthPath, refuseShadowing } from './health-path.js'
-import type { CliIo } from './output.js'
 
 /** The admin pieces of one served app, in the order start-up uses them. */
 export interface AdminParts {
@@ -24,7 +23,7 @@ export interface AdminParts {
   /** Refuses a health path that hides a served file. */
   checkTable(table: Pick<AllowlistReport, 'allowed'>): void
   /** The public port listens: ready; starts the admin listener (not in a cluster worker). */
-  listening(io: CliIo): Promise<void>
+  listening(): Promise<void>
   /** A shutdown started: not ready any more. */
   draining(): void
   /** Closes the admin listener and stops sampling. */

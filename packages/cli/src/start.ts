@@ -165,7 +165,7 @@ export async function startWith(config: CliConfig, io: CliIo, options: StartOpti
     }
     admin.checkTable(table)
     port = (await listen(built, config)).port
-    await admin.listening(io)
+    await admin.listening()
   } catch (err) {
     await admin.close()
     await built.close(0)
