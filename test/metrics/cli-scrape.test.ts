@@ -1,7 +1,7 @@
 // A real scrape of the CLI: promtool accepts it, and under --workers 2 the primary's scrape sums the
 // workers' counters (N requests → N), with the workers' own access logs as the witness.
 import { spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { send } from '../helpers/wire.js'
 import { rawRequest } from '../helpers/raw-client.js'
@@ -80,5 +80,26 @@ describe('a real scrape', () => {
     // Neither the probes nor the scrapes are in the access log.
     expect(cli.stdout()).not.toMatch(/readyz|metrics/)
     if (existsSync(PROMTOOL)) expect(spawnSync(PROMTOOL, ['check', 'metrics'], { input: scrape, encoding: 'utf8' }).status).toBe(0)
+  })
+
+  it('--workers 2: a worker that cannot answer (stopped) is counted as unanswered after the 1 s wait', async () => {
+    const { cli, admin } = await started(['--workers', '2', '-q'])
+    const children = (): number[] =>
+      readFileSync(`/proc/${cli.pid}/task/${cli.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number)
+    for (let i = 0; i < 100 && children().length < 2; i++) await new Promise(r => setTimeout(r, 20))
+    // Both workers listen (each says so to the primary once it does).
+    for (let i = 0; i < 100 && !(await send(admin, 'GET', '/metrics')).body.toString().includes('tinyhttp_cluster_workers 2\n'); i++) await new Promise(r => setTimeout(r, 50))
+    const [stopped] = children()
+    expect(children()).toHaveLength(2)
+    process.kill(stopped as number, 'SIGSTOP')
+    try {
+      const scrape = (await send(admin, 'GET', '/metrics')).body.toString()
+      expect(scrape).toContain('tinyhttp_cluster_workers 2\n')
+      expect(scrape).toContain('tinyhttp_cluster_workers_unanswered 1\n')
+    } finally {
+      process.kill(stopped as number, 'SIGCONT')
+    }
+    const after = (await send(admin, 'GET', '/metrics')).body.toString()
+    expect(after).toContain('tinyhttp_cluster_workers_unanswered 0\n')
   })
 })
