@@ -104,9 +104,9 @@ export function metrics(options: MetricsOptions = {}): MetricsMiddleware {
   const cacheIndex = seriesOf(cache, 'result', CACHE_RESULTS)
   const classIndex = new Map<string, number>(STATUS_CLASSES.map((c, i) => [c, i]))
 
-  // Cost per request (bench/middleware.mjs): ~1 µs on this
-  // 2-core machine at load average 12, of which ~0.8 µs are the two performance.now() reads (~65 ns each
-  // when the machine is quiet); the lookups and increments are the rest. Installed only with --admin.
+  // Cost per request (bench/middleware.mjs, this 2-core machine shared with other jobs, load average
+  // 11–14): 0.4–1.0 µs over the same Response without it, most of it the two performance.now() reads
+  // (0.4 µs each under that load; ~65 ns when quiet). The CLI installs it only with --admin.
   const middleware = function metrics(ctx, next) {
     const start = performance.now()
     const method = methodIndex.get(ctx.req.method) ?? otherMethod
