@@ -29,17 +29,22 @@ function samples(observe: MetricsMiddleware): Map<string, number> {
   return out
 }
 
-async function site(): Promise<{ port: number; observe: MetricsMiddleware }> {
+async function site(): Promise<{ port: number; observe: MetricsMiddleware; files: ReturnType<typeof serveStatic> }> {
   const observe = metrics()
   const files = serveStatic(root, { compress: true })
   const served = await serve([observe, fallback(), allowlist(['a.txt', 'big.bin'], { root }), files])
   wireMetrics(observe.registry, served.app)
-  return { port: served.port, observe }
+  return { port: served.port, observe, files }
 }
 
 describe('metrics() over the wire', () => {
   it('counts a file from memory, a compressed variant, a 304, a file from disk, a refusal, an unknown method', async () => {
-    const { port, observe } = await site()
+    const { port, observe, files } = await site()
+    // Static makes its br variant in the background on the first request that asks: make it first, so
+    // the request counted below gets it (on a loaded machine the first one may still get identity).
+    await send(port, 'GET', '/a.txt', { 'Accept-Encoding': 'br' })
+    await files.idle()
+    const s0 = samples(observe)
     const plain = await send(port, 'GET', '/a.txt')
     expect(plain.status).toBe(200)
     expect(plain.body.toString()).toBe(text)
@@ -53,7 +58,8 @@ describe('metrics() over the wire', () => {
     expect((await send(port, 'BREW', '/a.txt')).status).toBe(501)
     expect((await send(port, 'HEAD', '/a.txt')).status).toBe(200)
 
-    const s = samples(observe)
+    const s1 = samples(observe)
+    const s = new Map([...s1].map(([k, v]) => [k, v - (s0.get(k) ?? 0)]))
     expect(s.get('tinyhttp_http_requests_total{method="GET",status_class="2xx"}')).toBe(3)
     expect(s.get('tinyhttp_http_requests_total{method="GET",status_class="3xx"}')).toBe(1)
     expect(s.get('tinyhttp_http_requests_total{method="GET",status_class="4xx"}')).toBe(1)
@@ -68,7 +74,7 @@ describe('metrics() over the wire', () => {
     expect(s.get('tinyhttp_static_cache_total{result="revalidated"}')).toBe(1)
     expect(s.get('tinyhttp_http_request_duration_seconds_count')).toBe(7)
     expect(s.get('tinyhttp_http_request_duration_seconds_bucket{le="+Inf"}')).toBe(7)
-    expect(s.get('tinyhttp_http_requests_in_flight')).toBe(0)
+    expect(s1.get('tinyhttp_http_requests_in_flight')).toBe(0)
     expect(s.get('tinyhttp_connections_opened_total')).toBe(7)
   })
 

@@ -21,6 +21,7 @@ export const PACKAGES = {
   compress: 'tinyhttp-compress',
   listing: 'tinyhttp-listing',
   metrics: 'tinyhttp-metrics',
+  websocket: 'tinyhttp-websocket',
   cli: 'tinyhttp-cli',
 } as const
 
@@ -34,6 +35,7 @@ export const PLUGINS = [
   'tinyhttp-rules',
   'tinyhttp-listing',
   'tinyhttp-metrics',
+  'tinyhttp-websocket',
 ] as const
 
 /** The folders under `packages/` that hold a publishable (non-private) package, with their names. */

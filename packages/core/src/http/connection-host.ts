@@ -4,7 +4,7 @@ import type { DeadlineSet } from './deadline-set.js'
 import type { ParserLimits } from './parser-limits.js'
 import type { Peer } from './peer.js'
 import type { RequestHead } from './request-head.js'
-import type { ResponsePlan } from './response-plan.js'
+import type { ResponsePlan, UpgradeLifecycle } from './response-plan.js'
 import type { WireStats } from './wire-stats.js'
 
 /** Timeouts and limits of a connection (all in milliseconds / counts). */
@@ -41,7 +41,7 @@ export interface ConnectionOptions {
  *   closing: false,
  *   deadlines: new DeadlineSet(250),
  *   release: conn => connections.delete(conn),
- *   adopt: socket => upgraded.add(socket),
+ *   adopt: socket => (upgraded.add(socket), { onAppClose: () => {} }),
  *   wireStats: new WireStats(),
  * }
  * ```
@@ -68,8 +68,10 @@ export interface ConnectionHost {
   /**
    * A socket that switched protocols, about to be handed to its upgrade handler: no longer an HTTP
    * connection, but the host still ends it when it closes.
+   *
+   * @returns what the upgrade handler gets to hook into the host's shutdown
    */
-  adopt(socket: Duplex): void
+  adopt(socket: Duplex): UpgradeLifecycle
   /** Counters the wire increments: requests it answered itself, by code. */
   readonly wireStats: WireStats
 }

@@ -321,9 +321,9 @@ export class Connection extends ConnectionReader implements Timed, BodyOwner {
     this.host.deadlines.delete(this)
     this.host.release(this)
     this.ended(plan, 0, false)
-    this.host.adopt(socket)
+    const lifecycle = this.host.adopt(socket)
     try {
-      handler(socket, rest)
+      handler(socket, rest, lifecycle)
     } catch (err) {
       debug('upgrade handler threw: %o', err)
       socket.destroy()
