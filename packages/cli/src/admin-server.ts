@@ -8,22 +8,18 @@
 import { createApp, type App, type Context } from 'tinyhttp-core'
 import { PROMETHEUS_CONTENT_TYPE } from 'tinyhttp-metrics'
 import type { AdminAddress } from './config-admin.js'
+import type { ReadinessReport } from './readiness.js'
 
-/** Whether the server should get traffic, and why not. */
-export interface ReadinessState {
-  /** True once serving, false while starting and from the moment a drain starts. */
-  ready: boolean
-  /** One short phrase: `ready`, `starting`, `draining`, `no worker listening`. */
-  reason: string
-}
-
-/** Reads the readiness state (the owner of the state decides; the admin listener only asks). */
-export type Readiness = () => ReadinessState
+/**
+ * Asks whether the server should get traffic, and why not: the check of the CLI's `Readiness`
+ * (`readiness.check`), which owns the state; the admin listener and the health path only ask.
+ */
+export type ReadinessCheck = () => ReadinessReport
 
 /** What the admin listener needs. */
 export interface AdminOptions {
   /** Asked on every `/readyz`. */
-  readiness: Readiness
+  readiness: ReadinessCheck
   /** The Prometheus text for `/metrics` (a promise when workers are asked). */
   scrape: () => string | Promise<string>
 }

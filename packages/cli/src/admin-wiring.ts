@@ -1,6 +1,6 @@
 /**
  * What `--admin` and `--health-path` add to a served app: the metrics middleware (with the wire and
- * process metrics), the health path, the shadowing check, the readiness state, and the admin listener
+ * process metrics), the health path, the shadowing check, and the admin listener
  * (not in a cluster worker: there the primary owns it and asks the workers for their snapshots).
  *
  * @module
@@ -9,7 +9,7 @@ import cluster from 'node:cluster'
 import type { AllowlistReport } from 'tinyhttp-allowlist'
 import type { App, Middleware } from 'tinyhttp-core'
 import { metrics, processMetrics, toPrometheusText, wireMetrics, type ProcessMetrics, type Snapshot } from 'tinyhttp-metrics'
-import { startAdmin, type AdminServer, type Readiness, type ReadinessState } from './admin-server.js'
+import { startAdmin, type AdminServer, type ReadinessCheck } from './admin-server.js'
 import type { CliConfig } from './config.js'
 import { oneLine, runtimeError } from './errors.js'
 import { healthPath, refuseShadowing } from './health-path.js'
@@ -22,10 +22,8 @@ export interface AdminParts {
   attach(app: App): void
   /** Refuses a health path that hides a served file. */
   checkTable(table: Pick<AllowlistReport, 'allowed'>): void
-  /** The public port listens: ready; starts the admin listener (not in a cluster worker). */
+  /** The public port listens: starts the admin listener (not in a cluster worker). */
   listening(): Promise<void>
-  /** A shutdown started: not ready any more. */
-  draining(): void
   /** Closes the admin listener and stops sampling. */
   close(): Promise<void>
   /** The admin listener's URL once it listens. */
@@ -38,19 +36,17 @@ export interface AdminParts {
  * Prepares the admin pieces of a configuration.
  *
  * @param config - `admin` and `healthPath`
- * @param readiness - where readiness comes from @defaultValue ready once the public port listens, not
- *   ready once a shutdown starts
+ * @param readiness - asked by `/readyz` and the health path (the server's `Readiness.check`)
  * @returns the pieces; all of them do nothing when both options are off
  * @example
  * ```ts
- * const admin = observeForAdmin(config)
+ * const admin = observeForAdmin(config, readiness.check)
  * const built = buildApp(config, log, admin.middleware)
  * admin.attach(built.app)
  * ```
  */
-export function observeForAdmin(config: Pick<CliConfig, 'admin' | 'healthPath'>, readiness?: Readiness): AdminParts {
-  let state: ReadinessState = { ready: false, reason: 'starting' }
-  const ask: Readiness = readiness ?? (() => state)
+export function observeForAdmin(config: Pick<CliConfig, 'admin' | 'healthPath'>, readiness: ReadinessCheck): AdminParts {
+  const ask = readiness
   const observe = config.admin !== undefined ? metrics() : undefined
   let proc: ProcessMetrics | undefined
   let server: AdminServer | undefined
@@ -69,7 +65,6 @@ export function observeForAdmin(config: Pick<CliConfig, 'admin' | 'healthPath'>,
       if (config.healthPath !== undefined) refuseShadowing(config.healthPath, table)
     },
     async listening() {
-      state = { ready: true, reason: 'ready' }
       const address = config.admin
       if (address === undefined || snapshot === undefined || cluster.isWorker) return
       try {
@@ -77,9 +72,6 @@ export function observeForAdmin(config: Pick<CliConfig, 'admin' | 'healthPath'>,
       } catch (err) {
         throw adminListenError(err, address)
       }
-    },
-    draining() {
-      state = { ready: false, reason: 'draining' }
     },
     async close() {
       proc?.stop()

@@ -2,13 +2,14 @@
  * The admin listener of a cluster (`--admin` with `--workers`): the primary owns it. On each scrape it
  * asks every worker for its metrics snapshot over the cluster channel, waits at most
  * {@link SCRAPE_TIMEOUT_MS}, and sums what came (with its own process metrics), so one scrape sees the
- * whole instance. `/readyz` is ready while at least one worker listens and no shutdown has started.
+ * whole instance. `/readyz` answers from the primary's readiness (ready while at least one worker
+ * listens and no shutdown has started).
  *
  * @module
  */
 import type { Worker } from 'node:cluster'
 import { isSnapshot, mergeSnapshots, processMetrics, Registry, toPrometheusText, type Snapshot } from 'tinyhttp-metrics'
-import { startAdmin, type AdminServer, type ReadinessState } from './admin-server.js'
+import { startAdmin, type AdminServer, type ReadinessCheck } from './admin-server.js'
 import { adminListenError } from './admin-wiring.js'
 import type { AdminAddress } from './config-admin.js'
 
@@ -35,14 +36,12 @@ export interface MetricsReply {
 export interface ClusterAdmin {
   /** `http://host:port` */
   readonly url: string
-  /** A worker listens: it counts for readiness and is asked on each scrape. */
+  /** A worker listens: it is asked on each scrape. */
   workerListening(worker: Worker): void
   /** A worker exited. */
   workerGone(worker: Worker): void
   /** A message from a worker (answers to scrapes; anything else is ignored). */
   onMessage(worker: Worker, message: unknown): void
-  /** A shutdown started: `/readyz` says 503 `draining` from now on. */
-  draining(): void
   /** Closes the listener. */
   close(): Promise<void>
 }
@@ -57,26 +56,23 @@ interface Pending {
  * Starts the primary's admin listener.
  *
  * @param address - the `--admin` address
+ * @param readiness - the instance's readiness (the primary's: ready while a worker listens and no drain started)
  * @returns the listener and the hooks the primary calls
  * @throws CliError (exit code 1) when the port cannot be bound
  * @example
  * ```ts
- * const admin = await startClusterAdmin({ host: '127.0.0.1', port: 9464 })
+ * const admin = await startClusterAdmin({ host: '127.0.0.1', port: 9464 }, readiness.check)
  * worker.on('message', m => admin.onMessage(worker, m))
  * ```
  */
-export async function startClusterAdmin(address: AdminAddress): Promise<ClusterAdmin> {
+export async function startClusterAdmin(address: AdminAddress, readiness: ReadinessCheck): Promise<ClusterAdmin> {
   const listening = new Set<Worker>()
   const pending = new Map<number, Pending>()
   let nextId = 1
-  let draining = false
   const registry = new Registry()
   const proc = processMetrics(registry)
   const asked = registry.gauge({ name: 'tinyhttp_cluster_workers', help: 'Workers listening, asked for their metrics on this scrape.' })
   const silent = registry.gauge({ name: 'tinyhttp_cluster_workers_unanswered', help: `Workers that did not send their metrics within ${SCRAPE_TIMEOUT_MS} ms on this scrape (their counters are missing from it).` })
-
-  const readiness = (): ReadinessState =>
-    draining ? { ready: false, reason: 'draining' } : listening.size > 0 ? { ready: true, reason: 'ready' } : { ready: false, reason: 'no worker listening' }
 
   const scrape = (): Promise<string> => {
     const id = nextId++
@@ -129,9 +125,6 @@ export async function startClusterAdmin(address: AdminAddress): Promise<ClusterA
       if (entry === undefined || !entry.waiting.delete(w)) return
       if (isSnapshot(reply.snapshot)) entry.snapshots.push(reply.snapshot)
       if (entry.waiting.size === 0) entry.done()
-    },
-    draining() {
-      draining = true
     },
     async close() {
       proc.stop()

@@ -5,7 +5,7 @@
  */
 import type { Middleware } from 'tinyhttp-core'
 import type { AllowlistReport } from 'tinyhttp-allowlist'
-import type { Readiness } from './admin-server.js'
+import type { ReadinessCheck } from './admin-server.js'
 import { usageError } from './errors.js'
 
 /**
@@ -22,7 +22,7 @@ import { usageError } from './errors.js'
  * app.use(healthPath('/healthz', () => ({ ready: true, reason: 'ready' })))
  * ```
  */
-export function healthPath(path: string, readiness: Readiness): Middleware {
+export function healthPath(path: string, readiness: ReadinessCheck): Middleware {
   return function healthPath(ctx, next) {
     const req = ctx.req
     const canonical = req.canonicalPath
