@@ -109,4 +109,33 @@ describe('--admin', () => {
       blocker.close()
     }
   })
+
+  it('SIGTERM: /readyz, the health path and healthcheck say "not ready: draining" during the drain delay, /livez stays 200', async () => {
+    const { cli, admin } = await withAdmin(['--health-path', '/healthz', '--drain-delay', '3'])
+    expect((await send(admin, 'GET', '/readyz')).status).toBe(200)
+    cli.child.kill('SIGTERM')
+    await cli.waitForStderr(/Shutting down/)
+    const ready = await send(admin, 'GET', '/readyz')
+    expect([ready.status, ready.body.toString()]).toEqual([503, 'not ready: draining\n'])
+    expect((await send(admin, 'GET', '/livez')).status).toBe(200)
+    const health = await send(cli.port, 'GET', '/healthz')
+    expect([health.status, health.body.toString()]).toEqual([503, 'not ready: draining\n'])
+    const check = spawnCli(['healthcheck', '--admin', String(admin)])
+    expect((await check.exited()).code).toBe(1)
+    expect(check.stderr()).toBe('not ready: draining\n')
+    expect((await cli.exited()).code).toBe(0)
+  })
+
+  it('--workers 2: the primary\'s /readyz says "not ready: draining" from SIGTERM on, and scrapes still sum the workers', async () => {
+    const { cli, admin } = await withAdmin(['--workers', '2', '--drain-delay', '3', '-q'])
+    expect((await send(cli.port, 'GET', '/index.html')).status).toBe(200)
+    expect((await send(admin, 'GET', '/readyz')).status).toBe(200)
+    cli.child.kill('SIGTERM')
+    await cli.waitForStderr(/Shutting down/)
+    const ready = await send(admin, 'GET', '/readyz')
+    expect([ready.status, ready.body.toString()]).toEqual([503, 'not ready: draining\n'])
+    const scrape = (await send(admin, 'GET', '/metrics')).body.toString()
+    expect(scrape).toContain('tinyhttp_http_requests_total{method="GET",status_class="2xx"} 1\n')
+    expect((await cli.exited()).code).toBe(0)
+  })
 })
