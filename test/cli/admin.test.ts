@@ -128,6 +128,8 @@ describe('--admin', () => {
 
   it('--workers 2: the primary\'s /readyz says "not ready: draining" from SIGTERM on, and scrapes still sum the workers', async () => {
     const { cli, admin } = await withAdmin(['--workers', '2', '--drain-delay', '3', '-q'])
+    // Both workers listen before the signal (a worker still starting when SIGTERM comes is another story).
+    for (let i = 0; i < 100 && !(await send(admin, 'GET', '/metrics')).body.toString().includes('tinyhttp_cluster_workers 2\n'); i++) await new Promise(r => setTimeout(r, 50))
     expect((await send(cli.port, 'GET', '/index.html')).status).toBe(200)
     expect((await send(admin, 'GET', '/readyz')).status).toBe(200)
     cli.child.kill('SIGTERM')
