@@ -7,7 +7,9 @@ import type { FlagName, FlagValue, ParsedArgs } from './args.js'
 import { loadConfigFile, mergeWithFile, namingFileKeys, refuseInsideRoot, type LoadedConfigFile } from './config-file-load.js'
 import { resolveDrainDelay } from './config-lifecycle.js'
 import { resolveDev, type DevMode } from './config-dev.js'
+import { resolveProxyConfig, type ProxyConfig } from './config-proxy.js'
 import { resolveErrorPages, type ErrorPageFiles } from './error-pages.js'
+import { resolveAdminOptions, type AdminConfig } from './config-admin.js'
 import { CliError, oneLine, runtimeError, usageError } from './errors.js'
 
 /** The default root folder, relative to the working directory. */
@@ -34,7 +36,7 @@ export interface TlsConfig {
 }
 
 /** A validated configuration: what `tinyhttp-cli` will serve and how. */
-export interface CliConfig {
+export interface CliConfig extends ProxyConfig, AdminConfig {
   /** The root folder, absolute and with symlinks resolved. */
   root: string
   /** The root as the user gave it (for messages). */
@@ -448,6 +450,7 @@ async function resolveMerged(args: ParsedArgs, context: ConfigContext, configFil
     errorPages: await resolveErrorPages(options['error-page'] as string[] | undefined, root),
     seedMethods: bool(options, 'seed-methods', false),
     tls,
+    ...resolveProxyConfig(options),
     workers,
     drainDelay: resolveDrainDelay(options),
     watch: bool(options, 'watch', false) || dev !== undefined,
@@ -458,5 +461,6 @@ async function resolveMerged(args: ParsedArgs, context: ConfigContext, configFil
     siteRules: configFile?.siteRules,
     allowedRedirectHosts: configFile?.allowedRedirectHosts ?? [],
     configFile,
+    ...resolveAdminOptions(options),
   }
 }

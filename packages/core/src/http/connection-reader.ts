@@ -20,7 +20,7 @@ import {
 import { asksUpgrade, wireAnswer, type Exchange } from './exchange.js'
 import { Output, type OutputOwner } from './output.js'
 import { PARSE_ERROR_STATUS, type ParseErrorCode } from './parse-error.js'
-import { isSecure } from './peer.js'
+import { isSecure, type Peer } from './peer.js'
 import { RequestParser, type ParserHandler } from './parser.js'
 import type { RequestHead } from './request-head.js'
 import { listen, type SocketOwner } from './socket-listeners.js'
@@ -44,6 +44,8 @@ export abstract class ConnectionReader implements ParserHandler, BodySourceHooks
   protected readonly options: ConnectionOptions
   protected readonly parser: RequestParser
   protected readonly out: Output
+  /** Who the requests come from: the socket itself, or the client a PROXY header named. */
+  protected readonly peer: Peer
   /** Requests in order; the head of the queue is the one being answered. Null while there is none. */
   protected queue: Exchange[] | null = null
   /** The exchange whose body the parser is reading, if any. */
@@ -65,10 +67,12 @@ export abstract class ConnectionReader implements ParserHandler, BodySourceHooks
    * @param socket - a `net.Socket`, a `tls.TLSSocket` or any Duplex
    * @param host - the App
    * @param options - timeouts and limits
+   * @param peer - who the requests come from @defaultValue the socket
    */
-  constructor(socket: Duplex, host: ConnectionHost, options: ConnectionOptions) {
+  constructor(socket: Duplex, host: ConnectionHost, options: ConnectionOptions, peer: Peer) {
     this.host = host
     this.options = options
+    this.peer = peer
     const net = socket as Partial<Socket>
     this.out = new Output(socket, this, isSecure(socket))
     // The connection is the parser's handler and the socket's listeners are shared by all connections:
@@ -139,6 +143,7 @@ export abstract class ConnectionReader implements ParserHandler, BodySourceHooks
     const exchange: Exchange = { head, body: null, errorStatus: 0, start: this.msgStart || monotonicMs(), plan: null, upgrade: asksUpgrade(head) }
     if (head.expect === 'unknown') {
       exchange.errorStatus = 417
+      this.host.wireStats.rejected('EXPECTATION_FAILED')
       this.stopReading()
     } else if (head.chunked || head.contentLength > 0) {
       exchange.body = new BodySource(head.chunked ? -1 : head.contentLength, this)
@@ -217,6 +222,7 @@ export abstract class ConnectionReader implements ParserHandler, BodySourceHooks
       const at = queue.indexOf(parsing)
       if (at > 0 || (at === 0 && this.write === IDLE)) {
         queue[at] = wireAnswer(parsing.head, status, parsing.start)
+        this.host.wireStats.rejected(code)
         this.pump()
         return
       }
@@ -227,6 +233,7 @@ export abstract class ConnectionReader implements ParserHandler, BodySourceHooks
       return
     }
     queue.push(wireAnswer(null, status, this.msgStart || monotonicMs()))
+    this.host.wireStats.rejected(code)
     this.pump()
   }
 
