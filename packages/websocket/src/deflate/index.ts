@@ -1,0 +1,6 @@
+export { DeflateError, type DeflateErrorKind } from './errors.js'
+export { parseExtensions, isToken, type ExtensionOffer, type ParsedExtensions } from './extension-header.js'
+export { ZlibLimiter, sharedZlibLimiter } from './limiter.js'
+export { MessageDeflate } from './message-deflate.js'
+export { negotiateDeflate, PERMESSAGE_DEFLATE, type DeflateAgreement, type DeflateParams } from './negotiate.js'
+export { DEFAULT_THRESHOLD, type PerMessageDeflateOptions } from './options.js'
