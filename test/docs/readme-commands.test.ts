@@ -87,6 +87,7 @@ const COMMANDS: Record<string, Check> = {
   'npm install tinyhttp-fallback tinyhttp-core': NOT_PUBLISHED,
   'npm install tinyhttp-compress tinyhttp-core': NOT_PUBLISHED,
   'npm install tinyhttp-listing tinyhttp-core': NOT_PUBLISHED,
+  'npm install tinyhttp-websocket tinyhttp-core': NOT_PUBLISHED,
   // bench/README.md
   'npx -y pnpm@10 bench': BENCH,
   'node bench/run.mjs --quick': BENCH,

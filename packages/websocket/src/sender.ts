@@ -143,7 +143,8 @@ export class Sender {
     socket.write(frameHeader(opcode, payload.length, { rsv1 }))
     const taken = socket.write(payload)
     socket.uncork()
-    return taken
+    // Corked, a large payload always looks buffered; the uncork has handed it to the kernel when it could.
+    return taken || socket.writableLength === 0
   }
 
   /** Forgets what waits (the connection is gone). */
