@@ -36,10 +36,10 @@ export class RawWs {
     socket.on('error', () => {})
   }
 
-  /** Connects and sends `request` (a whole handshake) and reads the response head. */
-  static async open(port: number, request: string): Promise<RawWs> {
+  /** Connects (to 127.0.0.1:port, or a Unix socket path) and sends `request` (a whole handshake) and reads the response head. */
+  static async open(port: number | string, request: string): Promise<RawWs> {
     const socket = await new Promise<Socket>((resolve, reject) => {
-      const s = connect({ port, host: '127.0.0.1' }, () => resolve(s))
+      const s = typeof port === 'string' ? connect({ path: port }, () => resolve(s)) : connect({ port, host: '127.0.0.1' }, () => resolve(s))
       s.once('error', reject)
     })
     const ws = new RawWs(socket)
@@ -55,7 +55,7 @@ export class RawWs {
   }
 
   /** Connects and completes a valid handshake for `path`; throws unless the answer is 101. */
-  static async upgrade(port: number, path = '/echo', extra = ''): Promise<RawWs> {
+  static async upgrade(port: number | string, path = '/echo', extra = ''): Promise<RawWs> {
     const ws = await RawWs.open(port, handshake(path, extra))
     if (ws.status !== 101) throw new Error(`handshake refused: ${ws.head}`)
     return ws
