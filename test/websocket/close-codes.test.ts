@@ -117,7 +117,10 @@ describe('every close-code path over the wire, with a raw client', () => {
 
   it('the server close(): close frame with code and reason; TCP closed by the server once the peer answers', async () => {
     let close: (() => void) | null = null
-    const { port } = await serve(websocket({ path: '/echo' }, ws => (close = () => ws.close(4000, 'over'))))
+    const { port } = await serve(websocket({ path: '/echo' }, ws => {
+        close = () => ws.close(4000, 'over')
+      }),
+    )
     const ws = await RawWs.upgrade(port)
     await expect.poll(() => close).not.toBeNull()
     close!()

@@ -43,7 +43,9 @@ async function app(options: Partial<WebSocketOptions> = {}) {
       await next()
       reasons.push(ctx.res.reason)
     },
-    websocket({ path: '/ws', ...options }, ws => ws.on('message', data => ws.send(data))),
+    websocket({ path: '/ws', ...options }, ws => {
+      ws.on('message', data => ws.send(data))
+    }),
   ])
   return { ...served, reasons }
 }
@@ -166,7 +168,10 @@ describe('subprotocols, selected by the server', () => {
     ['none offered: no header', ['v2'], null, null],
   ] as Array<[string, string[], string | null, string | null]>)('%s', async (_name, protocols, offered, selected) => {
     let seen: string | null = null
-    const { port } = await serve(websocket({ path: '/ws', protocols }, ws => (seen = ws.protocol)))
+    const { port } = await serve(websocket({ path: '/ws', protocols }, ws => {
+        seen = ws.protocol
+      }),
+    )
     const ws = await RawWs.open(port, request(offered === null ? {} : { 'Sec-WebSocket-Protocol': offered }))
     expect(ws.status).toBe(101)
     expect(fields(ws.head).get('sec-websocket-protocol')).toEqual(selected === null ? undefined : [selected])

@@ -49,8 +49,16 @@ export interface WebSocketMiddleware extends Middleware {
   readonly clients: ReadonlySet<WebSocket>
 }
 
-/** Called with every new WebSocket (and the request's context), before it reads its first frame. */
-export type WebSocketHandler = (ws: WebSocket, ctx: Context) => void | Promise<void>
+/**
+ * Called with every new WebSocket (and the request's context), before it reads its first frame. What it
+ * returns is ignored, except a promise: its rejection closes the socket with 1011.
+ *
+ * @example
+ * ```ts
+ * const handler: WebSocketHandler = (ws, ctx) => ws.on('message', data => ws.send(`${ctx.req.path}: ${data}`))
+ * ```
+ */
+export type WebSocketHandler = (ws: WebSocket, ctx: Context) => unknown
 
 function sizeOption(name: string, value: number | undefined, fallback: number, allowZero = false): number {
   if (value === undefined) return fallback
@@ -135,8 +143,8 @@ function runHandler(handler: WebSocketHandler, ws: WebSocket, ctx: Context): voi
     if (ws.readyState === WebSocket.OPEN) ws.close(CLOSE_CODE.INTERNAL_ERROR)
   }
   try {
-    const result = handler(ws, ctx)
-    if (result !== undefined && typeof (result as Promise<void>).then === 'function') (result as Promise<void>).then(undefined, fail)
+    const result = handler(ws, ctx) as { then?: unknown } | null | undefined
+    if (result != null && typeof result.then === 'function') (result as PromiseLike<unknown>).then(undefined, fail)
   } catch (err) {
     fail(err)
   }

@@ -2,12 +2,14 @@ import type { Duplex } from 'node:stream'
 import { COPY_LIMIT, encodeFrame, frameHeader } from './frame-writer.js'
 import type { MessageCodec } from './message-codec.js'
 
+const EMPTY = Buffer.alloc(0)
+
 /** A frame (or a message still being compressed) waiting behind a compression. */
 interface Job {
   readonly opcode: number
   /** The payload to send; for a compression job, the message until its compressed bytes arrive. */
   payload: Buffer
-  /** A broadcast's prebuilt frame: written as it is. */
+  /** A broadcast's prebuilt frame: written as it is (EMPTY: the frame is `payload`, once a shared compression is done). */
   readonly frame: Buffer | null
   /** Bytes counted in `queuedBytes` for this job. */
   readonly bytes: number
@@ -73,14 +75,32 @@ export class Sender {
   }
 
   /**
-   * Writes a frame framed elsewhere (a broadcast frames once for every recipient).
+   * Writes a frame framed elsewhere (a broadcast frames once for every recipient), or one still being
+   * compressed: it keeps its place in the order, and what is sent after it waits for it.
    *
-   * @param frame - the whole frame
+   * @param frame - the whole frame, or its promise
+   * @param bytes - its size (counted in {@link Sender.bufferedAmount} while it waits)
    * @returns as for {@link Sender.send}
    */
-  sendFrame(frame: Buffer): boolean {
-    if (this.#queue.length === 0) return this.#writable() && this.#socket.write(frame)
-    this.#enqueue({ opcode: 0, payload: frame, frame, bytes: frame.length, stage: 2, compress: false })
+  sendFrame(frame: Buffer | Promise<Buffer>, bytes: number): boolean {
+    if (Buffer.isBuffer(frame)) {
+      if (this.#queue.length === 0) return this.#writable() && this.#socket.write(frame)
+      this.#enqueue({ opcode: 0, payload: frame, frame, bytes, stage: 2, compress: false })
+      return false
+    }
+    const job: Job = { opcode: 0, payload: EMPTY, frame: EMPTY, bytes, stage: 1, compress: true }
+    frame.then(
+      ready => {
+        job.payload = ready
+        job.stage = 2
+        this.#pump()
+      },
+      (err: unknown) => {
+        this.clear()
+        this.#onError(err)
+      },
+    )
+    this.#enqueue(job)
     return false
   }
 
@@ -105,7 +125,8 @@ export class Sender {
         queue.shift()
         this.#queuedBytes -= job.bytes
         if (job.frame !== null) {
-          if (this.#writable()) this.#socket.write(job.frame)
+          // A frame made elsewhere: whole as it is, or (a shared compressed frame) its payload once ready.
+          if (this.#writable()) this.#socket.write(job.frame === EMPTY ? job.payload : job.frame)
         } else this.#write(job.opcode, job.payload, job.compress)
       }
     } finally {
