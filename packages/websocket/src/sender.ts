@@ -37,6 +37,8 @@ export class Sender {
   readonly #queue: Job[] = []
   #queuedBytes = 0
   #pumping = false
+  /** End the socket when the queue is empty. */
+  #ending = false
 
   /**
    * @param socket - the connection
@@ -129,6 +131,7 @@ export class Sender {
           if (this.#writable()) this.#socket.write(job.frame === EMPTY ? job.payload : job.frame)
         } else this.#write(job.opcode, job.payload, job.compress)
       }
+      if (this.#ending) this.#socket.end()
     } finally {
       this.#pumping = false
     }
@@ -166,6 +169,15 @@ export class Sender {
     socket.uncork()
     // Corked, a large payload always looks buffered; the uncork has handed it to the kernel when it could.
     return taken || socket.writableLength === 0
+  }
+
+  /**
+   * Ends the socket (our FIN) once everything queued has been written: a close frame queued behind a
+   * message still in zlib leaves before the FIN.
+   */
+  end(): void {
+    if (this.#queue.length === 0) this.#socket.end()
+    else this.#ending = true
   }
 
   /** Forgets what waits (the connection is gone). */

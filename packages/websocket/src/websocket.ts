@@ -333,7 +333,7 @@ export class WebSocket extends EventEmitter<WebSocketEvents> {
     if (!this.#closeSent) this.#sendClose(this.#code === CLOSE_CODE.NO_STATUS ? undefined : this.#code, EMPTY)
     this.#state = WebSocket.CLOSING
     // Both close frames are out: the server closes the TCP connection (RFC 6455 §7.1.1).
-    this.#socket.end()
+    this.#sender.end()
     this.#armTimer()
   }
 
@@ -350,7 +350,7 @@ export class WebSocket extends EventEmitter<WebSocketEvents> {
     if (!this.#closeSent) this.#sendClose(code, Buffer.from(reason))
     this.#code = code
     this.#state = WebSocket.CLOSING
-    this.#socket.end()
+    this.#sender.end()
     this.#armTimer()
   }
 
