@@ -5,6 +5,8 @@ import { isAbsolute, relative, resolve, sep } from 'node:path'
 import type { SiteRules } from 'tinyhttp-rules'
 import type { FlagName, FlagValue, ParsedArgs } from './args.js'
 import { loadConfigFile, mergeWithFile, namingFileKeys, refuseInsideRoot, type LoadedConfigFile } from './config-file-load.js'
+import { resolveDrainDelay } from './config-lifecycle.js'
+import { resolveDev, type DevMode } from './config-dev.js'
 import { resolveErrorPages, type ErrorPageFiles } from './error-pages.js'
 import { CliError, oneLine, runtimeError, usageError } from './errors.js'
 
@@ -85,8 +87,12 @@ export interface CliConfig {
   tls: TlsConfig | undefined
   /** Number of processes serving (1 = no cluster). */
   workers: number
-  /** Follow the file system. */
+  /** `--drain-delay`: seconds a shutdown keeps the listeners open before closing them. */
+  drainDelay: number
+  /** Follow the file system (`--watch`, or implied by `--dev`). */
   watch: boolean
+  /** `--dev` (`'local'`) or `--dev=public` (`'public'`): live reload, `no-cache`; undefined when off. */
+  dev: DevMode
   /** Access log format. */
   logFormat: 'text' | 'json'
   /** No access log. */
@@ -416,6 +422,7 @@ async function resolveMerged(args: ParsedArgs, context: ConfigContext, configFil
     }
   }
   const tls = certArg !== undefined && keyArg !== undefined ? await readTls(certArg, keyArg, cwd) : undefined
+  const dev = resolveDev(options.dev, host, options.workers, root)
 
   return {
     root,
@@ -442,7 +449,9 @@ async function resolveMerged(args: ParsedArgs, context: ConfigContext, configFil
     seedMethods: bool(options, 'seed-methods', false),
     tls,
     workers,
-    watch: bool(options, 'watch', false),
+    drainDelay: resolveDrainDelay(options),
+    watch: bool(options, 'watch', false) || dev !== undefined,
+    dev,
     logFormat,
     quiet: bool(options, 'quiet', false),
     check: bool(options, 'check', false),

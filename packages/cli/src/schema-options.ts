@@ -78,7 +78,9 @@ const TYPES: Partial<Record<FlagName, JsonSchema>> = {
   cache: { enum: ['spa'] },
   'not-found': { enum: [403, 404] },
   workers: { type: 'integer', minimum: 0, maximum: MAX_WORKERS },
+  'drain-delay': { type: 'integer', minimum: 0, maximum: 3600 },
   'log-format': { enum: ['text', 'json'] },
+  dev: { anyOf: [{ type: 'boolean' }, { enum: ['public'] }] },
 }
 
 /** Keys whose relative paths are read against the config file's folder. */

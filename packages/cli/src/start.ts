@@ -14,7 +14,11 @@ import { CliError, oneLine, runtimeError, usageError } from './errors.js'
 import { LineWriter, painter, printWarning, processIo, useColor, type CliIo } from './output.js'
 import { awaitTable, buildApp } from './build-app.js'
 import { followConfigFile } from './config-file-watch.js'
+import { followServedFiles } from './dev/follow.js'
+import { createDevHub } from './dev/socket-endpoint.js'
 import { listen, serverUrls } from './listen.js'
+import { Readiness } from './readiness.js'
+import { applyReload, liveConfig, type ReloadOutcome } from './reload.js'
 import { ruleFileEntries, watchRuleFiles } from './site-rules.js'
 import type { SiteRules } from 'tinyhttp-rules'
 import { version } from './version.js'
@@ -27,6 +31,12 @@ export interface StartOptions {
   warnings?: boolean
   /** Add `pid` to JSON access log lines (cluster workers). */
   pid?: number
+  /**
+   * The readiness to drive (`starting` until listening, then `ready`; `draining` from `drain()`), for a
+   * probe started before the server (an admin listener answering `/readyz` with 503 `starting`).
+   * @defaultValue a new one, on {@link StartedServer.readiness}
+   */
+  readiness?: Readiness
 }
 
 /** A server started by {@link start}. */
@@ -41,8 +51,26 @@ export interface StartedServer {
   port: number
   /** Number of files allowed at start-up. */
   files: number
-  /** The configuration it runs with. */
-  config: CliConfig
+  /** The configuration it runs with (after a {@link StartedServer.reload}, with the keys it applied). */
+  readonly config: CliConfig
+  /** `ready` once listening, `draining` from {@link StartedServer.drain} or `close()` on; `readiness.check` is the probe callback. */
+  readonly readiness: Readiness
+  /** Seconds a shutdown keeps the listeners open after {@link StartedServer.drain} (`--drain-delay`). */
+  readonly drainDelay: number
+  /**
+   * Starts a drain: readiness says `draining`, every later answer says `Connection: close`, idle
+   * keep-alive connections close now, the listeners keep accepting until `close()`.
+   */
+  drain(): void
+  /**
+   * Applies a newly resolved configuration (SIGHUP): allowlist, site rules, TLS certificate and key, all
+   * or nothing; reloads run one at a time.
+   *
+   * @param next - from `resolveConfig` (the config, allow and TLS files read again)
+   * @returns the files allowed now and the changed keys that need a restart
+   * @throws Error with the reason; the running configuration stays whole
+   */
+  reload(next: CliConfig): Promise<ReloadOutcome>
   /**
    * Re-reads the root's rule files (`_headers`, `_redirects`, `serve.json`), merges `extra` (undefined:
    * the configuration file's rules given last) and swaps the result in atomically; rejects and keeps the
@@ -89,6 +117,21 @@ export function printBanner(io: CliIo, config: CliConfig, urls: { local: string;
 }
 
 /**
+ * The line `--dev` prints at start-up (and `--check` at the top of its report).
+ *
+ * @param config - a configuration with `dev` set
+ * @returns the line
+ * @example
+ * ```ts
+ * devNotice(config) // 'DEV MODE (--dev): live reload, Cache-Control: no-cache, a script in every HTML page: not for production'
+ * ```
+ */
+export function devNotice(config: CliConfig): string {
+  const where = config.dev === 'public' ? ', exposed to the network (--dev=public)' : ''
+  return `DEV MODE (--dev): live reload, Cache-Control: no-cache, a script in every HTML page${where}: not for production`
+}
+
+/**
  * Starts serving as the command line would (without signal handling), for in-process use and tests.
  *
  * @param argv - the arguments, without `node` and the script (`--help`, `--version`, `--check` are refused)
@@ -131,7 +174,9 @@ export async function startWith(config: CliConfig, io: CliIo, options: StartOpti
         ...(config.logFormat === 'text' && useColor(io.stdout, io.env) ? { paint: painter(true) } : {}),
         ...(options.pid !== undefined ? { pid: options.pid } : {}),
       })
-  const built = buildApp(config, log)
+  const readiness = options.readiness ?? new Readiness()
+  const hub = config.dev !== undefined ? createDevHub() : undefined
+  const built = buildApp(config, log, hub)
   let files: number
   let port: number
   try {
@@ -169,6 +214,8 @@ export async function startWith(config: CliConfig, io: CliIo, options: StartOpti
           built.reloadRules().then(
             () => {
               if (!config.quiet) io.stderr.write(`tinyhttp-cli: rules reloaded from ${config.rootArg}\n`)
+              // --dev: new headers (a CSP, a redirect) change the page: reload it.
+              hub?.send({ paths: [], css: false })
             },
             (err: unknown) => printWarning(io, `rules not reloaded, the previous rules stay in force: ${oneLine(err)}`),
           )
@@ -176,19 +223,47 @@ export async function startWith(config: CliConfig, io: CliIo, options: StartOpti
       : undefined
   // --watch: config-file edits; rule keys through the server's atomic reload.
   const stopFollowing = followConfigFile(config, extra => built.reloadRules(extra), io, options.warnings !== false)
+  // --dev: an edit of a served file reaches the browsers.
+  const stopDev = hub !== undefined ? followServedFiles(config.root, built.allowlist, hub, () => built.forgetCachedFiles(), io, config.quiet) : undefined
   const urls = serverUrls(config.host, port, config.tls !== undefined)
   if (options.banner !== false) printBanner(io, config, urls, files)
+  readiness.markReady()
+  let running = config
+  let reloads: Promise<unknown> = Promise.resolve()
+  if (config.dev !== undefined && options.warnings !== false) printWarning(io, devNotice(config))
   return {
     app: built.app,
     url: urls.local,
     network: urls.network,
     port,
     files,
-    config,
+    get config() {
+      return running
+    },
+    readiness,
+    get drainDelay() {
+      return running.drainDelay
+    },
+    drain() {
+      readiness.markDraining()
+      built.app.drain()
+    },
+    reload(next: CliConfig) {
+      const apply = async (): Promise<ReloadOutcome> => {
+        const outcome = await applyReload(built, running, next)
+        running = liveConfig(running, next)
+        return outcome
+      }
+      const p = reloads.then(apply, apply)
+      reloads = p.catch(() => undefined)
+      return p
+    },
     reloadRules: extra => built.reloadRules(extra),
     async close(gracePeriod?: number) {
+      readiness.markDraining()
       stopWatching?.()
       stopFollowing?.()
+      stopDev?.()
       await built.close(gracePeriod)
       writer.flush()
     },

@@ -109,6 +109,7 @@ export class App {
   readonly #closeGracePeriod: number
   readonly #composeOptions: ComposeOptions
   #closing = false
+  #draining = false
   #closed: Promise<void> | null = null
 
   /** @param options - timeouts and limits */
@@ -165,6 +166,27 @@ export class App {
   /** Whether {@link App.close} has been called. */
   get closing(): boolean {
     return this.#closing
+  }
+
+  /** Whether {@link App.drain} or {@link App.close} has been called: every answer says `Connection: close`. */
+  get draining(): boolean {
+    return this.#draining || this.#closing
+  }
+
+  /**
+   * Starts a drain, the step before {@link App.close} that loses no request: the listeners keep
+   * accepting, every answer from now on says `Connection: close`, idle keep-alive connections close now
+   * (not one that has yet to send its first request). Call `close()` once the balancer stopped routing.
+   *
+   * @example
+   * ```ts
+   * process.once('SIGTERM', () => (app.drain(), setTimeout(() => void app.close(), 5000)))
+   * ```
+   */
+  drain(): void {
+    if (this.draining) return
+    this.#draining = true
+    for (const conn of this.#connections) conn.drain()
   }
 
   // ── The life of a request ──────────────────────────────────────────────────

@@ -38,6 +38,7 @@ export interface ConnectionOptions {
  * const host: ConnectionHost = {
  *   serve: (head, body, peer) => planFor(head),
  *   closing: false,
+ *   draining: false,
  *   deadlines: new DeadlineSet(250),
  *   release: conn => connections.delete(conn),
  *   adopt: socket => (upgraded.add(socket), { onAppClose: () => {} }),
@@ -57,8 +58,10 @@ export interface ConnectionHost {
    * @param secure - whether the connection is TLS
    */
   serve(head: RequestHead, body: BodySource | null, peer: Peer, secure: boolean): ResponsePlan | Promise<ResponsePlan>
-  /** Whether the host is shutting down (answers get `Connection: close`). */
+  /** Whether the host is shutting down (upgrades are refused with `503`). */
   readonly closing: boolean
+  /** Whether the host drains or shuts down: every answer from now on gets `Connection: close`. */
+  readonly draining: boolean
   /** The deadlines of every connection. */
   readonly deadlines: DeadlineSet
   /** The connection is finished (socket closed, or handed over after an upgrade). */
