@@ -197,4 +197,51 @@ describe('protocol upgrade (RFC 9110 §7.8): ctx.res.upgrade()', () => {
     expect(thrown).toBeInstanceOf(TypeError)
     c.close()
   })
+
+  it('onAppClose: app.close() calls the shutdown the handler registered instead of end() and waits for the socket to close', async () => {
+    const events: string[] = []
+    const { app, port } = await serve((ctx: Context) => {
+      ctx.res.upgrade('echo', (socket, _head, lifecycle) => {
+        lifecycle.onAppClose(() => {
+          events.push('shutdown')
+          socket.write('goodbye\n')
+          // The protocol's own closing handshake: the peer answers, then the socket ends.
+          socket.once('data', () => {
+            events.push('peer answered')
+            socket.end()
+          })
+        })
+        socket.on('close', () => events.push('closed'))
+        socket.resume()
+      })
+    })
+    const c = await RawClient.connect(port)
+    c.write(UPGRADE)
+    expect(await until(c, '\r\n\r\n')).toMatch(SWITCHING)
+    const closing = app.close(10_000)
+    expect(await until(c, 'goodbye\n')).toContain('goodbye\n')
+    expect(events).toEqual(['shutdown'])
+    c.write('bye\n')
+    await closing
+    // close() resolved only after the socket closed.
+    expect(events).toEqual(['shutdown', 'peer answered', 'closed'])
+  })
+
+  it('onAppClose: a socket still open when the grace period ends is destroyed, and close() resolves', async () => {
+    let shutdowns = 0
+    const { app, port } = await serve((ctx: Context) => {
+      ctx.res.upgrade('echo', (socket, _head, lifecycle) => {
+        lifecycle.onAppClose(() => shutdowns++) // never ends the socket itself
+        socket.resume()
+      })
+    })
+    const c = await RawClient.connect(port)
+    c.write(UPGRADE)
+    expect(await until(c, '\r\n\r\n')).toMatch(SWITCHING)
+    const started = Date.now()
+    await app.close(200)
+    expect(Date.now() - started).toBeGreaterThanOrEqual(150)
+    expect(shutdowns).toBe(1)
+    expect(await c.waitForEnd(2000)).toBe(true)
+  })
 })

@@ -1,5 +1,6 @@
 import { FrameError, type FrameErrorCode } from './frame-error.js'
 import { isWireCloseCode, MAX_CONTROL_PAYLOAD, OPCODE } from './protocol.js'
+import { unmaskInto } from './unmask.js'
 import { Utf8Validator } from './utf8-validator.js'
 
 /**
@@ -218,10 +219,8 @@ export class FrameParser {
     const payload = this.#payload
     const filled = this.#filled
     const n = Math.min(end - pos, payload.length - filled)
-    if (this.#hasMask) {
-      const mask = this.#mask
-      for (let i = 0; i < n; i++) payload[filled + i] = (chunk[pos + i] as number) ^ (mask[(filled + i) & 3] as number)
-    } else payload.set(chunk.subarray(pos, pos + n), filled)
+    if (this.#hasMask) unmaskInto(chunk.subarray(pos, pos + n), payload, filled, this.#mask)
+    else payload.set(chunk.subarray(pos, pos + n), filled)
     this.#filled = filled + n
     if (this.#filled === payload.length) {
       this.#state = HEADER

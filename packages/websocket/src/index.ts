@@ -28,3 +28,16 @@ export { encodeFrame, frameHeader, type FrameOptions } from './frame-writer.js'
 export { Utf8Validator } from './utf8-validator.js'
 export { CLOSE_CODE, OPCODE, isWireCloseCode } from './protocol.js'
 export { acceptKey, handshakeRefusal, isHandshakeKey, offeredProtocols, type HandshakeRefusal } from './handshake.js'
+export {
+  DEFAULT_THRESHOLD,
+  DeflateError,
+  MessageDeflate,
+  negotiateDeflate,
+  PERMESSAGE_DEFLATE,
+  sharedZlibLimiter,
+  ZlibLimiter,
+  type DeflateAgreement,
+  type DeflateErrorKind,
+  type DeflateParams,
+  type PerMessageDeflateOptions,
+} from './deflate/index.js'

@@ -9,6 +9,10 @@
  * @internal
  */
 export interface MessageCodec {
+  /** What was agreed: a compressor reset after every message lets several sockets share one compressed frame. */
+  readonly params: { readonly serverNoContextTakeover: boolean; readonly serverMaxWindowBits: number }
+  /** Messages shorter than this are sent uncompressed. */
+  readonly threshold: number
   /** Whether a message of this size is worth compressing (the threshold). */
   shouldCompress(byteLength: number): boolean
   /** Compresses a whole message (the payload to send with RSV1 on its first frame). */

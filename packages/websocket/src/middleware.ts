@@ -1,5 +1,6 @@
 import type { Context, Middleware, Next } from 'tinyhttp-core'
 import { acceptKey, handshakeRefusal, offeredProtocols, type HandshakeRefusal } from './handshake.js'
+import { MessageDeflate, negotiateDeflate, type PerMessageDeflateOptions } from './deflate/index.js'
 import { Heartbeat } from './heartbeat.js'
 import { originPolicy, type OriginOption } from './origin-policy.js'
 import { CLOSE_CODE } from './protocol.js'
@@ -33,6 +34,12 @@ export interface WebSocketOptions {
   readonly closeTimeout?: number
   /** Ping every socket this often and terminate those that did not pong since the last ping; 0 = off. @defaultValue 0 */
   readonly heartbeat?: number
+  /**
+   * permessage-deflate (RFC 7692): `true` for the defaults, or its settings (context takeover, window bits,
+   * threshold, zlib level, the shared zlib limiter). Negotiated only when the client offers it.
+   * @defaultValue false
+   */
+  readonly perMessageDeflate?: boolean | PerMessageDeflateOptions
 }
 
 /**
@@ -49,8 +56,16 @@ export interface WebSocketMiddleware extends Middleware {
   readonly clients: ReadonlySet<WebSocket>
 }
 
-/** Called with every new WebSocket (and the request's context), before it reads its first frame. */
-export type WebSocketHandler = (ws: WebSocket, ctx: Context) => void | Promise<void>
+/**
+ * Called with every new WebSocket (and the request's context), before it reads its first frame. What it
+ * returns is ignored, except a promise: its rejection closes the socket with 1011.
+ *
+ * @example
+ * ```ts
+ * const handler: WebSocketHandler = (ws, ctx) => ws.on('message', data => ws.send(`${ctx.req.path}: ${data}`))
+ * ```
+ */
+export type WebSocketHandler = (ws: WebSocket, ctx: Context) => unknown
 
 function sizeOption(name: string, value: number | undefined, fallback: number, allowZero = false): number {
   if (value === undefined) return fallback
@@ -92,6 +107,7 @@ export function websocket(options: WebSocketOptions, handler: WebSocketHandler):
   const interval = sizeOption('heartbeat', options.heartbeat, 0, true)
   const originAllowed = originPolicy(options.origins)
   const choose = protocolChooser(options.protocols)
+  const deflate = deflateOptions(options.perMessageDeflate)
   const clients = new Set<WebSocket>()
   const heartbeat = interval > 0 ? new Heartbeat(interval) : null
   const onClosed = (ws: WebSocket): void => {
@@ -111,11 +127,15 @@ export function websocket(options: WebSocketOptions, handler: WebSocketHandler):
     if (offered === null) return refuse(ctx, { status: 400, code: 'ws-protocol' })
     const protocol = offered.length === 0 ? null : (choose(offered, ctx) ?? null)
     if (protocol !== null && !offered.includes(protocol)) throw new TypeError(`websocket: protocols chose ${protocol}, which the client did not offer`)
+    const agreed = deflate === null ? null : negotiateDeflate(req.headers.get('sec-websocket-extensions'), deflate)
     const headers = ctx.res.headers
     headers.set('Sec-WebSocket-Accept', acceptKey(req.headers.get('sec-websocket-key') as string))
     if (protocol !== null) headers.set('Sec-WebSocket-Protocol', protocol)
+    if (agreed !== null) headers.set('Sec-WebSocket-Extensions', agreed.response)
     ctx.res.upgrade('websocket', (socket, head, lifecycle) => {
-      const ws = new WebSocket(socket, { maxPayload, maxBufferedAmount, closeTimeout, protocol: protocol ?? '', extensions: '', codec: null, onClosed })
+      const codec = agreed === null ? null : new MessageDeflate(agreed.params, deflate as PerMessageDeflateOptions)
+      const extensions = agreed === null ? '' : agreed.response
+      const ws = new WebSocket(socket, { maxPayload, maxBufferedAmount, closeTimeout, protocol: protocol ?? '', extensions, codec, onClosed })
       clients.add(ws)
       heartbeat?.add(ws)
       lifecycle.onAppClose(() => {
@@ -135,8 +155,8 @@ function runHandler(handler: WebSocketHandler, ws: WebSocket, ctx: Context): voi
     if (ws.readyState === WebSocket.OPEN) ws.close(CLOSE_CODE.INTERNAL_ERROR)
   }
   try {
-    const result = handler(ws, ctx)
-    if (result !== undefined && typeof (result as Promise<void>).then === 'function') (result as Promise<void>).then(undefined, fail)
+    const result = handler(ws, ctx) as { then?: unknown } | null | undefined
+    if (result != null && typeof result.then === 'function') (result as PromiseLike<unknown>).then(undefined, fail)
   } catch (err) {
     fail(err)
   }
@@ -163,4 +183,13 @@ function protocolChooser(option: WebSocketOptions['protocols']): (offered: reado
   if (!Array.isArray(option)) throw new TypeError('websocket: protocols must be a list or a function')
   const preference = [...(option as readonly string[])]
   return offered => preference.find(name => offered.includes(name)) ?? null
+}
+
+/** The permessage-deflate settings, checked at once (`TypeError`), or null when it is off. */
+function deflateOptions(option: WebSocketOptions['perMessageDeflate']): PerMessageDeflateOptions | null {
+  if (option === undefined || option === false) return null
+  if (option !== true && (typeof option !== 'object' || option === null)) throw new TypeError('websocket: perMessageDeflate must be a boolean or an object')
+  const settings = option === true ? {} : option
+  negotiateDeflate(undefined, settings) // checks the settings
+  return settings
 }

@@ -2,12 +2,14 @@ import type { Duplex } from 'node:stream'
 import { COPY_LIMIT, encodeFrame, frameHeader } from './frame-writer.js'
 import type { MessageCodec } from './message-codec.js'
 
+const EMPTY = Buffer.alloc(0)
+
 /** A frame (or a message still being compressed) waiting behind a compression. */
 interface Job {
   readonly opcode: number
   /** The payload to send; for a compression job, the message until its compressed bytes arrive. */
   payload: Buffer
-  /** A broadcast's prebuilt frame: written as it is. */
+  /** A broadcast's prebuilt frame: written as it is (EMPTY: the frame is `payload`, once a shared compression is done). */
   readonly frame: Buffer | null
   /** Bytes counted in `queuedBytes` for this job. */
   readonly bytes: number
@@ -35,6 +37,8 @@ export class Sender {
   readonly #queue: Job[] = []
   #queuedBytes = 0
   #pumping = false
+  /** End the socket when the queue is empty. */
+  #ending = false
 
   /**
    * @param socket - the connection
@@ -73,14 +77,32 @@ export class Sender {
   }
 
   /**
-   * Writes a frame framed elsewhere (a broadcast frames once for every recipient).
+   * Writes a frame framed elsewhere (a broadcast frames once for every recipient), or one still being
+   * compressed: it keeps its place in the order, and what is sent after it waits for it.
    *
-   * @param frame - the whole frame
+   * @param frame - the whole frame, or its promise
+   * @param bytes - its size (counted in {@link Sender.bufferedAmount} while it waits)
    * @returns as for {@link Sender.send}
    */
-  sendFrame(frame: Buffer): boolean {
-    if (this.#queue.length === 0) return this.#writable() && this.#socket.write(frame)
-    this.#enqueue({ opcode: 0, payload: frame, frame, bytes: frame.length, stage: 2, compress: false })
+  sendFrame(frame: Buffer | Promise<Buffer>, bytes: number): boolean {
+    if (Buffer.isBuffer(frame)) {
+      if (this.#queue.length === 0) return this.#writable() && this.#socket.write(frame)
+      this.#enqueue({ opcode: 0, payload: frame, frame, bytes, stage: 2, compress: false })
+      return false
+    }
+    const job: Job = { opcode: 0, payload: EMPTY, frame: EMPTY, bytes, stage: 1, compress: true }
+    frame.then(
+      ready => {
+        job.payload = ready
+        job.stage = 2
+        this.#pump()
+      },
+      (err: unknown) => {
+        this.clear()
+        this.#onError(err)
+      },
+    )
+    this.#enqueue(job)
     return false
   }
 
@@ -105,9 +127,11 @@ export class Sender {
         queue.shift()
         this.#queuedBytes -= job.bytes
         if (job.frame !== null) {
-          if (this.#writable()) this.#socket.write(job.frame)
+          // A frame made elsewhere: whole as it is, or (a shared compressed frame) its payload once ready.
+          if (this.#writable()) this.#socket.write(job.frame === EMPTY ? job.payload : job.frame)
         } else this.#write(job.opcode, job.payload, job.compress)
       }
+      if (this.#ending) this.#socket.end()
     } finally {
       this.#pumping = false
     }
@@ -143,7 +167,17 @@ export class Sender {
     socket.write(frameHeader(opcode, payload.length, { rsv1 }))
     const taken = socket.write(payload)
     socket.uncork()
-    return taken
+    // Corked, a large payload always looks buffered; the uncork has handed it to the kernel when it could.
+    return taken || socket.writableLength === 0
+  }
+
+  /**
+   * Ends the socket (our FIN) once everything queued has been written: a close frame queued behind a
+   * message still in zlib leaves before the FIN.
+   */
+  end(): void {
+    if (this.#queue.length === 0) this.#socket.end()
+    else this.#ending = true
   }
 
   /** Forgets what waits (the connection is gone). */

@@ -142,6 +142,11 @@ export class WebSocket extends EventEmitter<WebSocketEvents> {
     return this.#state
   }
 
+  /** The permessage-deflate context, or null. @internal */
+  get codec(): MessageCodec | null {
+    return this.#settings.codec
+  }
+
   /** Bytes sent but not yet handed to the kernel: the socket's buffer plus messages waiting for zlib. */
   get bufferedAmount(): number {
     return this.#sender.bufferedAmount
@@ -194,19 +199,20 @@ export class WebSocket extends EventEmitter<WebSocketEvents> {
   }
 
   /**
-   * Sends a frame framed once for several sockets ({@link broadcast}).
+   * Sends a frame framed once for several sockets ({@link broadcast}), maybe still being compressed.
    *
-   * @param frame - the frame
+   * @param frame - the frame, or its promise
+   * @param bytes - its size
    * @returns as for {@link WebSocket.send}
    * @internal
    */
-  sendFrame(frame: Buffer): boolean {
+  sendFrame(frame: Buffer | Promise<Buffer>, bytes: number): boolean {
     if (this.#state !== WebSocket.OPEN) return false
     if (this.#sender.bufferedAmount > this.maxBufferedAmount) {
       this.#fail(CLOSE_CODE.POLICY_VIOLATION, 'send buffer full', null)
       return false
     }
-    const taken = this.#sender.sendFrame(frame)
+    const taken = this.#sender.sendFrame(frame, bytes)
     if (!taken) this.#needDrain = true
     return taken
   }
@@ -287,7 +293,15 @@ export class WebSocket extends EventEmitter<WebSocketEvents> {
   // ── receiving ──────────────────────────────────────────────────────────
 
   #onData(chunk: Buffer): void {
-    this.#parser.execute(chunk)
+    // What the listeners send in answer to the frames of one read leaves in one write (a burst of small
+    // messages answered one by one is one syscall, not one per message).
+    const socket = this.#socket
+    socket.cork()
+    try {
+      this.#parser.execute(chunk)
+    } finally {
+      socket.uncork()
+    }
     if (this.#receiver.busy) this.#setPaused(PAUSED_INFLATING, true)
   }
 
@@ -319,7 +333,7 @@ export class WebSocket extends EventEmitter<WebSocketEvents> {
     if (!this.#closeSent) this.#sendClose(this.#code === CLOSE_CODE.NO_STATUS ? undefined : this.#code, EMPTY)
     this.#state = WebSocket.CLOSING
     // Both close frames are out: the server closes the TCP connection (RFC 6455 §7.1.1).
-    this.#socket.end()
+    this.#sender.end()
     this.#armTimer()
   }
 
@@ -336,7 +350,7 @@ export class WebSocket extends EventEmitter<WebSocketEvents> {
     if (!this.#closeSent) this.#sendClose(code, Buffer.from(reason))
     this.#code = code
     this.#state = WebSocket.CLOSING
-    this.#socket.end()
+    this.#sender.end()
     this.#armTimer()
   }
 
