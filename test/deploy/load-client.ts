@@ -68,7 +68,7 @@ class KeepAliveConnection {
     const socket = this.socket ?? (await this.open())
     if (socket === undefined) return { kind: 'fail', reason: 'ECONNREFUSED', bytes: 0, reused: false }
     return new Promise<Outcome>(resolve => {
-      let buf = Buffer.alloc(0)
+      let buf: Buffer = Buffer.alloc(0)
       let done = false
       const finish = (outcome: Outcome, keep: boolean): void => {
         if (done) return
