@@ -70,7 +70,7 @@ export interface HaproxyOptions {
   instances: readonly Instance[]
   /** Connect to the instances over TLS (no certificate check: they are self-signed). */
   tls?: boolean
-  /** Health-check interval in ms. @defaultValue 200 */
+  /** Health-check interval in ms (a server is DOWN after two failed checks, UP after two good ones). @defaultValue 200 */
   interMs?: number
 }
 
@@ -93,7 +93,7 @@ defaults
     timeout client 30s
     timeout server 10s
     timeout http-keep-alive 5s
-    timeout check 500ms
+    timeout check 1s
     retries 3
     option redispatch 1
     retry-on all-retryable-errors
@@ -108,7 +108,7 @@ backend tinyhttp
     option httpchk
     http-check send meth GET uri /readyz ver HTTP/1.1 hdr Host localhost
     http-check expect status 200
-    default-server inter ${inter}ms fall 1 rise 2 send-proxy-v2
+    default-server inter ${inter}ms fall 2 rise 2 send-proxy-v2
 ${servers}
 `
 }

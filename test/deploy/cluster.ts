@@ -43,7 +43,7 @@ export async function startCluster(name: string, options: { tls?: boolean; drain
     '--host', '127.0.0.1',
     '--allow-file', allowFile,
     '--proxy-protocol', '--trusted-proxies', '127.0.0.1',
-    '--drain-delay', String(options.drainDelay ?? 1),
+    '--drain-delay', String(options.drainDelay ?? 2),
     '--log-format', 'json',
     '--no-config',
     ...(tls !== undefined ? ['--tls-cert', tls.cert, '--tls-key', tls.key] : []),
