@@ -101,6 +101,8 @@ const COMMANDS: Record<string, Check> = {
   'node bench/cpu-profile.mjs --scenarios ka,cond --duration 5 --top 20': BENCH,
   'node bench/run.mjs --compression': BENCH,
   'node bench/run.mjs --rules': BENCH,
+  'node bench/kernel-socket-memory.mjs': skip('reads /proc/slabinfo (root) while 5 000 connections are open; numbers for docs/SCALING.md, nothing to assert'),
+  'node bench/cache-memory.mjs': BENCH,
   'node bench/run.mjs --compression --rounds 1 --duration 3 --warmup 1': BENCH,
   'node bench/verify-encodings.mjs': skip('starts the nine servers of the compression run (needs nginx and bench/node_modules); test/bench/compression-verify.test.ts runs it on a tiny fixture'),
   'node bench/verify-encodings.mjs --targets ours-cli,ours-lib-z,nginx-gzip': skip('needs nginx; test/bench/compression-verify.test.ts runs the script on a tiny fixture'),
