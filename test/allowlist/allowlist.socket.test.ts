@@ -269,4 +269,20 @@ describe('allowlist over a real socket', () => {
       conn.close()
     }
   })
+
+  it('replace(): the new list in one swap; exclusions made by remove() stay unless named again', async () => {
+    const { port, list } = await start(['a.txt', 'public/'])
+    const status = async (path: string): Promise<number> => parse(await exchange(port, get(path))).status
+    await list.remove('public/a.txt')
+    expect(await status('/public/a.txt')).toBe(403)
+    const report = await list.replace(['sub/x.txt', 'public/'])
+    expect(report.allowed.map(f => f.urlPath)).toEqual(['/sub/x.txt'])
+    expect(await status('/a.txt')).toBe(403) // dropped from the list
+    expect(await status('/sub/x.txt')).toBe(200)
+    expect(await status('/public/a.txt')).toBe(403) // still excluded
+    await list.replace(['public/a.txt'])
+    expect(await status('/public/a.txt')).toBe(200) // named again: listed
+    expect(await status('/sub/x.txt')).toBe(403)
+    await expect(list.replace(['../outside.txt'])).resolves.toMatchObject({ allowed: [] })
+  })
 })

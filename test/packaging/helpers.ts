@@ -20,6 +20,7 @@ export const PACKAGES = {
   fallback: 'tinyhttp-fallback',
   compress: 'tinyhttp-compress',
   listing: 'tinyhttp-listing',
+  websocket: 'tinyhttp-websocket',
   cli: 'tinyhttp-cli',
 } as const
 
@@ -32,6 +33,7 @@ export const PLUGINS = [
   'tinyhttp-compress',
   'tinyhttp-rules',
   'tinyhttp-listing',
+  'tinyhttp-websocket',
 ] as const
 
 /** The folders under `packages/` that hold a publishable (non-private) package, with their names. */

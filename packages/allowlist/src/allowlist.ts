@@ -105,7 +105,7 @@ function dotNamesOf(rules: readonly Rule[]): Set<string> {
  *
  * @param entries - paths relative to the root, or globs
  * @param options - root (required), index name, symlink policy, watching
- * @returns the middleware, with `ready`, `report`, `add`, `remove`, `reload` and `close`
+ * @returns the middleware, with `ready`, `report`, `add`, `remove`, `replace`, `reload` and `close`
  * @throws TypeError for a bad configuration (the root's existence is checked by the build: `ready`
  *   rejects and requests get 500)
  * @example
@@ -274,6 +274,22 @@ export function allowlist(entries: readonly string[], options: AllowlistOptions)
       debug('remove %o', list)
       return rebuild()
     },
+    replace(entries: string | readonly string[]): Promise<AllowlistReport> {
+      let list: readonly string[]
+      try {
+        list = toList(entries)
+      } catch (err) {
+        return Promise.reject(err)
+      }
+      // The new entries in their order, then the exclusions made by remove() (still the last word),
+      // except those the new list names again: one rebuild, one swap.
+      const excluded = [...rules.values()].filter(rule => rule.op === 'exclude')
+      rules.clear()
+      for (const entry of list) setRule({ op: 'include', parsed: parseEntry(entry) })
+      for (const rule of excluded) if (!rules.has(rule.parsed.entry)) rules.set(rule.parsed.entry, rule)
+      debug('replace %o', list)
+      return rebuild()
+    },
     reload(): Promise<AllowlistReport> {
       return rebuild()
     },
@@ -288,6 +304,7 @@ export function allowlist(entries: readonly string[], options: AllowlistOptions)
     report: { get: (): AllowlistReport => report ?? { allowed: [], rejected: [], unmatched: [], folders: [] }, enumerable: true },
     add: { value: controls.add, enumerable: true },
     remove: { value: controls.remove, enumerable: true },
+    replace: { value: controls.replace, enumerable: true },
     reload: { value: controls.reload, enumerable: true },
     close: { value: controls.close, enumerable: true },
   })

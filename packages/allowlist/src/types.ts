@@ -153,6 +153,7 @@ export type AllowlistHit = AdmittedFile
  * console.log((await list.ready).allowed.length, 'files')
  * await list.add('about.html')
  * await list.remove('index.html')
+ * await list.replace(['index.html', 'about.html'])
  * list.close()
  * ```
  */
@@ -171,6 +172,13 @@ export interface AllowlistMiddleware extends Middleware {
    * are excluded from the table (also when another entry or glob matches them) until a later `add`.
    */
   remove(entries: string | readonly string[]): Promise<AllowlistReport>
+  /**
+   * Replaces the listed entries with these (a reload of the configuration), then rebuilds and swaps the
+   * table once: a request sees the old list or the new one, never a mix. Exclusions made by
+   * {@link AllowlistMiddleware.remove} stay, unless the new list names the same entry. When the build
+   * fails (the root is gone), the old table stays in force and rejects with the reason.
+   */
+  replace(entries: string | readonly string[]): Promise<AllowlistReport>
   /** Rebuilds the table from the file system and swaps it in. */
   reload(): Promise<AllowlistReport>
   /** Stops watching (no-op without `watch`). Idempotent. */

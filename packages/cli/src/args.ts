@@ -64,6 +64,7 @@ export const FLAGS = [
   { name: 'tls-cert', kind: 'value', placeholder: '<file>', description: 'serve HTTPS with this PEM certificate (needs --tls-key)' },
   { name: 'tls-key', kind: 'value', placeholder: '<file>', description: 'PEM private key for --tls-cert' },
   { name: 'workers', short: 'w', kind: 'value', placeholder: '<n>', description: 'processes serving the same port; 0 = one per core', defaultText: '1' },
+  { name: 'drain-delay', kind: 'value', placeholder: '<seconds>', description: 'on SIGTERM/SIGINT keep accepting this long (answers say Connection: close, /readyz 503) before closing the listeners; in-flight requests then get 5 s more', defaultText: '5 with --admin or --health-path, else 0' },
   { name: 'watch', kind: 'boolean', description: 'follow the file system: files added or removed under the root update what is served; rule file edits apply at once' },
   { name: 'log-format', kind: 'value', placeholder: 'text|json', description: 'access log format', defaultText: 'text' },
   { name: 'quiet', short: 'q', kind: 'boolean', description: 'no access log (the Local: line is still printed)' },

@@ -38,6 +38,8 @@ export interface BuiltApp {
    *   `rules` middleware is then not in the chain: restart to apply); the old rules stay in force
    */
   reloadRules(extra?: SiteRules): Promise<void>
+  /** Whether the rules middleware is in the chain, so {@link BuiltApp.reloadRules} can swap any rules in. */
+  readonly rulesLive: boolean
   /** Closes the app (draining in-flight requests), then the plugins (watchers, caches). */
   close(gracePeriod?: number): Promise<void>
   /** Resolves once static has no compression job queued or running (`--check` waits for it). */
@@ -223,6 +225,7 @@ export function buildApp(config: CliConfig, log?: Middleware): BuiltApp {
     get siteRules() {
       return siteRules
     },
+    rulesLive: rulesMw !== undefined,
     reloadRules(given?: SiteRules) {
       const run = (): Promise<void> => reload(given)
       const p = reloads.then(run, run)

@@ -15,6 +15,7 @@ import { printError, processIo, type CliIo } from './output.js'
 import { describeHosts } from './host-check.js'
 import { awaitTable, buildApp, hostsOf } from './build-app.js'
 import { serveUntilShutdown, type RunOptions } from './shutdown.js'
+import { reloadAndReport } from './reload.js'
 import { startWith } from './start.js'
 import { version } from './version.js'
 import { runPrimary, runWorker } from './workers.js'
@@ -105,7 +106,8 @@ export async function run(argv: readonly string[], io: CliIo = processIo(), opti
     const config = await resolveConfig(args, io)
     if (config.check) return await checkCommand(config, io)
     if (config.workers > 1) return await runPrimary(config, argv, io, options)
-    return await serveUntilShutdown(() => startWith(config, io), io, options)
+    // SIGHUP resolves the same command line again: the config file, the allow file, the TLS files.
+    return await serveUntilShutdown(() => startWith(config, io), io, options, server => reloadAndReport(server, () => resolveConfig(args, io), io))
   } catch (err) {
     if (err instanceof CliError) {
       printError(io, err.message)

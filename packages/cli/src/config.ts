@@ -5,6 +5,7 @@ import { isAbsolute, relative, resolve, sep } from 'node:path'
 import type { SiteRules } from 'tinyhttp-rules'
 import type { FlagName, FlagValue, ParsedArgs } from './args.js'
 import { loadConfigFile, mergeWithFile, namingFileKeys, refuseInsideRoot, type LoadedConfigFile } from './config-file-load.js'
+import { resolveDrainDelay } from './config-lifecycle.js'
 import { resolveErrorPages, type ErrorPageFiles } from './error-pages.js'
 import { CliError, oneLine, runtimeError, usageError } from './errors.js'
 
@@ -85,6 +86,8 @@ export interface CliConfig {
   tls: TlsConfig | undefined
   /** Number of processes serving (1 = no cluster). */
   workers: number
+  /** `--drain-delay`: seconds a shutdown keeps the listeners open before closing them. */
+  drainDelay: number
   /** Follow the file system. */
   watch: boolean
   /** Access log format. */
@@ -442,6 +445,7 @@ async function resolveMerged(args: ParsedArgs, context: ConfigContext, configFil
     seedMethods: bool(options, 'seed-methods', false),
     tls,
     workers,
+    drainDelay: resolveDrainDelay(options),
     watch: bool(options, 'watch', false),
     logFormat,
     quiet: bool(options, 'quiet', false),

@@ -78,6 +78,7 @@ const TYPES: Partial<Record<FlagName, JsonSchema>> = {
   cache: { enum: ['spa'] },
   'not-found': { enum: [403, 404] },
   workers: { type: 'integer', minimum: 0, maximum: MAX_WORKERS },
+  'drain-delay': { type: 'integer', minimum: 0, maximum: 3600 },
   'log-format': { enum: ['text', 'json'] },
 }
 

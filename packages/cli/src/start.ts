@@ -15,6 +15,8 @@ import { LineWriter, painter, printWarning, processIo, useColor, type CliIo } fr
 import { awaitTable, buildApp } from './build-app.js'
 import { followConfigFile } from './config-file-watch.js'
 import { listen, serverUrls } from './listen.js'
+import { Readiness } from './readiness.js'
+import { applyReload, liveConfig, type ReloadOutcome } from './reload.js'
 import { ruleFileEntries, watchRuleFiles } from './site-rules.js'
 import type { SiteRules } from 'tinyhttp-rules'
 import { version } from './version.js'
@@ -27,6 +29,12 @@ export interface StartOptions {
   warnings?: boolean
   /** Add `pid` to JSON access log lines (cluster workers). */
   pid?: number
+  /**
+   * The readiness to drive (`starting` until listening, then `ready`; `draining` from `drain()`), for a
+   * probe started before the server (an admin listener answering `/readyz` with 503 `starting`).
+   * @defaultValue a new one, on {@link StartedServer.readiness}
+   */
+  readiness?: Readiness
 }
 
 /** A server started by {@link start}. */
@@ -41,8 +49,26 @@ export interface StartedServer {
   port: number
   /** Number of files allowed at start-up. */
   files: number
-  /** The configuration it runs with. */
-  config: CliConfig
+  /** The configuration it runs with (after a {@link StartedServer.reload}, with the keys it applied). */
+  readonly config: CliConfig
+  /** `ready` once listening, `draining` from {@link StartedServer.drain} or `close()` on; `readiness.check` is the probe callback. */
+  readonly readiness: Readiness
+  /** Seconds a shutdown keeps the listeners open after {@link StartedServer.drain} (`--drain-delay`). */
+  readonly drainDelay: number
+  /**
+   * Starts a drain: readiness says `draining`, every later answer says `Connection: close`, idle
+   * keep-alive connections close now, the listeners keep accepting until `close()`.
+   */
+  drain(): void
+  /**
+   * Applies a newly resolved configuration (SIGHUP): allowlist, site rules, TLS certificate and key, all
+   * or nothing; reloads run one at a time.
+   *
+   * @param next - from `resolveConfig` (the config, allow and TLS files read again)
+   * @returns the files allowed now and the changed keys that need a restart
+   * @throws Error with the reason; the running configuration stays whole
+   */
+  reload(next: CliConfig): Promise<ReloadOutcome>
   /**
    * Re-reads the root's rule files (`_headers`, `_redirects`, `serve.json`), merges `extra` (undefined:
    * the configuration file's rules given last) and swaps the result in atomically; rejects and keeps the
@@ -132,6 +158,7 @@ export async function startWith(config: CliConfig, io: CliIo, options: StartOpti
         ...(options.pid !== undefined ? { pid: options.pid } : {}),
       })
   const built = buildApp(config, log)
+  const readiness = options.readiness ?? new Readiness()
   let files: number
   let port: number
   try {
@@ -178,15 +205,39 @@ export async function startWith(config: CliConfig, io: CliIo, options: StartOpti
   const stopFollowing = followConfigFile(config, extra => built.reloadRules(extra), io, options.warnings !== false)
   const urls = serverUrls(config.host, port, config.tls !== undefined)
   if (options.banner !== false) printBanner(io, config, urls, files)
+  readiness.markReady()
+  let running = config
+  let reloads: Promise<unknown> = Promise.resolve()
   return {
     app: built.app,
     url: urls.local,
     network: urls.network,
     port,
     files,
-    config,
+    get config() {
+      return running
+    },
+    readiness,
+    get drainDelay() {
+      return running.drainDelay
+    },
+    drain() {
+      readiness.markDraining()
+      built.app.drain()
+    },
+    reload(next: CliConfig) {
+      const apply = async (): Promise<ReloadOutcome> => {
+        const outcome = await applyReload(built, running, next)
+        running = liveConfig(running, next)
+        return outcome
+      }
+      const p = reloads.then(apply, apply)
+      reloads = p.catch(() => undefined)
+      return p
+    },
     reloadRules: extra => built.reloadRules(extra),
     async close(gracePeriod?: number) {
+      readiness.markDraining()
       stopWatching?.()
       stopFollowing?.()
       await built.close(gracePeriod)

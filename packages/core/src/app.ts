@@ -13,12 +13,13 @@ import { inject, type InjectOptions, type InjectResult } from './inject.js'
 import type { InjectRequest } from './inject-request.js'
 import type { Peer } from './http/peer.js'
 import type { RequestHead } from './http/request-head.js'
-import type { ResponsePlan } from './http/response-plan.js'
+import type { ResponsePlan, UpgradeLifecycle } from './http/response-plan.js'
 import { renderError } from './render-error.js'
 import { respond } from './respond.js'
 import { Request } from './request.js'
 import { RequestBody } from './request-body.js'
 import { Response } from './response.js'
+import { UpgradedSockets } from './upgraded-sockets.js'
 import type { Middleware } from './types.js'
 import { logUnhandled } from './unhandled-log.js'
 import { refuseImpossibleUpgrade } from './upgrade-refusal.js'
@@ -102,12 +103,13 @@ export class App {
   readonly deadlines: DeadlineSet
   readonly #connections = new Set<Connection>()
   /** Sockets handed to an upgrade handler: not HTTP connections any more, but ended by {@link App.close}. */
-  readonly #upgraded = new Set<Duplex>()
+  readonly #upgraded = new UpgradedSockets()
   readonly #servers = new Set<Server>()
   readonly #onError: (err: unknown, ctx: Context) => void
   readonly #closeGracePeriod: number
   readonly #composeOptions: ComposeOptions
   #closing = false
+  #draining = false
   #closed: Promise<void> | null = null
 
   /** @param options - timeouts and limits */
@@ -164,6 +166,27 @@ export class App {
   /** Whether {@link App.close} has been called. */
   get closing(): boolean {
     return this.#closing
+  }
+
+  /** Whether {@link App.drain} or {@link App.close} has been called: every answer says `Connection: close`. */
+  get draining(): boolean {
+    return this.#draining || this.#closing
+  }
+
+  /**
+   * Starts a drain, the step before {@link App.close} that loses no request: the listeners keep
+   * accepting, every answer from now on says `Connection: close`, idle keep-alive connections close now
+   * (not one that has yet to send its first request). Call `close()` once the balancer stopped routing.
+   *
+   * @example
+   * ```ts
+   * process.once('SIGTERM', () => (app.drain(), setTimeout(() => void app.close(), 5000)))
+   * ```
+   */
+  drain(): void {
+    if (this.draining) return
+    this.#draining = true
+    for (const conn of this.#connections) conn.drain()
   }
 
   // ── The life of a request ──────────────────────────────────────────────────
@@ -285,13 +308,12 @@ export class App {
     this.#connections.delete(conn as Connection)
   }
 
-  /** A socket that switched protocols: tracked only so that {@link App.close} ends it. @internal */
-  adopt(socket: Duplex): void {
-    const upgraded = this.#upgraded
-    upgraded.add(socket)
-    socket.on('close', () => upgraded.delete(socket))
-    // The upgrade handler may add its own; this one only keeps an error from becoming an uncaught one.
-    socket.on('error', (err: Error) => debug('upgraded socket error: %s', err.message))
+  /**
+   * A socket that switched protocols: tracked only so that {@link App.close} ends it (or asks its
+   * handler to, {@link UpgradeLifecycle.onAppClose}). @internal
+   */
+  adopt(socket: Duplex): UpgradeLifecycle {
+    return this.#upgraded.adopt(socket)
   }
 
   /**
@@ -356,7 +378,9 @@ export class App {
    * Stops accepting, lets in-flight responses finish (they say `Connection: close`), closes idle
    * keep-alive connections at once, and destroys what is left after the grace period. Sockets handed to
    * an upgrade handler ({@link Response.upgrade}) are ended at once (destroyed after the grace period if
-   * still open) and not waited for.
+   * still open) and not waited for — unless their handler registered its own shutdown
+   * ({@link UpgradeLifecycle.onAppClose}, e.g. a WebSocket's close handshake): that is called instead,
+   * and `close()` waits for those sockets to close, destroying them after the grace period.
    *
    * @param gracePeriod - milliseconds to wait before forcing @defaultValue the `closeGracePeriod` option
    * @returns resolves once every server and connection is closed
@@ -368,7 +392,7 @@ export class App {
       server => new Promise<void>(resolve => (server.listening ? server.close(() => resolve()) : resolve())),
     )
     for (const conn of this.#connections) conn.shutdown()
-    this.#endUpgraded(gracePeriod)
+    const upgradedClosed = this.#upgraded.endAll(gracePeriod)
     const drained = new Promise<void>(resolve => {
       const started = Date.now()
       const check = (): void => {
@@ -382,18 +406,8 @@ export class App {
       }
       check()
     })
-    this.#closed = Promise.all([...servers, drained]).then(() => undefined)
+    this.#closed = Promise.all([...servers, drained, ...upgradedClosed]).then(() => undefined)
     return this.#closed
-  }
-
-  /** Ends every upgraded socket now, and destroys those still open after the grace period. */
-  #endUpgraded(gracePeriod: number): void {
-    if (this.#upgraded.size === 0) return
-    const sockets = [...this.#upgraded]
-    for (const socket of sockets) socket.end()
-    setTimeout(() => {
-      for (const socket of sockets) if (!socket.destroyed) socket.destroy()
-    }, gracePeriod).unref()
   }
 }
 

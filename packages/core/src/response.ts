@@ -4,7 +4,7 @@ import { ResponseHeaders } from './http/response-headers.js'
 import type { ResponseReason } from './response-reason.js'
 import type { UpgradeHandler } from './http/response-plan.js'
 
-export type { UpgradeHandler } from './http/response-plan.js'
+export type { UpgradeHandler, UpgradeLifecycle } from './http/response-plan.js'
 
 /** A protocol token with an optional version (RFC 9110 §7.8): `websocket`, `h2c`, `echo/1`. */
 const PROTOCOL = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+(?:\/[!#$%&'*+\-.^_`|~0-9A-Za-z]+)?$/
@@ -193,7 +193,9 @@ export class Response {
    * you set are sent too), and once that head has left, `handler` gets the raw socket and the bytes the
    * client sent after its request head that the core had already read (often empty). From then on the
    * socket is yours: the core keeps no timers on it, it no longer counts in `app.connectionCount` and
-   * `app.close()` does not wait for it, but `app.close()` still ends it.
+   * `app.close()` does not wait for it, but `app.close()` still ends it — unless the handler registered its
+   * own shutdown with the third argument's `onAppClose` ({@link UpgradeLifecycle}): then `app.close()`
+   * calls that and waits for the socket to close, within the grace period.
    *
    * @remarks
    * The socket arrives paused: attach your listeners, then call `socket.resume()` (or `pipe` it).

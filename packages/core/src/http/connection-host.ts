@@ -4,7 +4,7 @@ import type { DeadlineSet } from './deadline-set.js'
 import type { ParserLimits } from './parser-limits.js'
 import type { Peer } from './peer.js'
 import type { RequestHead } from './request-head.js'
-import type { ResponsePlan } from './response-plan.js'
+import type { ResponsePlan, UpgradeLifecycle } from './response-plan.js'
 
 /** Timeouts and limits of a connection (all in milliseconds / counts). */
 export interface ConnectionOptions {
@@ -38,9 +38,10 @@ export interface ConnectionOptions {
  * const host: ConnectionHost = {
  *   serve: (head, body, peer) => planFor(head),
  *   closing: false,
+ *   draining: false,
  *   deadlines: new DeadlineSet(250),
  *   release: conn => connections.delete(conn),
- *   adopt: socket => upgraded.add(socket),
+ *   adopt: socket => (upgraded.add(socket), { onAppClose: () => {} }),
  * }
  * ```
  * @internal
@@ -57,8 +58,10 @@ export interface ConnectionHost {
    * @param secure - whether the connection is TLS
    */
   serve(head: RequestHead, body: BodySource | null, peer: Peer, secure: boolean): ResponsePlan | Promise<ResponsePlan>
-  /** Whether the host is shutting down (answers get `Connection: close`). */
+  /** Whether the host is shutting down (upgrades are refused with `503`). */
   readonly closing: boolean
+  /** Whether the host drains or shuts down: every answer from now on gets `Connection: close`. */
+  readonly draining: boolean
   /** The deadlines of every connection. */
   readonly deadlines: DeadlineSet
   /** The connection is finished (socket closed, or handed over after an upgrade). */
@@ -66,6 +69,8 @@ export interface ConnectionHost {
   /**
    * A socket that switched protocols, about to be handed to its upgrade handler: no longer an HTTP
    * connection, but the host still ends it when it closes.
+   *
+   * @returns what the upgrade handler gets to hook into the host's shutdown
    */
-  adopt(socket: Duplex): void
+  adopt(socket: Duplex): UpgradeLifecycle
 }

@@ -22,6 +22,8 @@ import { minimalResponse } from './writer.js'
 const debug = createDebug('tinyhttp:core:connection')
 
 const NO_BYTES = Buffer.alloc(0)
+/** How long a shutdown leaves a new connection that has not sent a byte yet (see `shutdown()`). */
+const FIRST_REQUEST_GRACE_MS = 200
 
 /**
  * One client connection: reads through {@link ConnectionReader}, and answers here. Asks its host for
@@ -56,11 +58,25 @@ export class Connection extends ConnectionReader implements Timed, BodyOwner {
 
   /**
    * Closes the connection if it is idle or only discarding the body of a request already answered;
-   * otherwise the response in flight will say `Connection: close`.
+   * otherwise the response in flight will say `Connection: close`. A connection accepted less than
+   * 200 ms ago that has not sent a byte is left for now (its request may be on its way).
    */
   shutdown(): void {
     if (this.read === CLOSED) return
+    // Accepted a moment ago and silent: its first request is most likely on its way (a client writes it
+    // right after connecting); cut now, it would be lost unanswered. `App.close()` asks again every 20 ms.
+    if (this.served === 0 && this.idle && monotonicMs() - this.msgStart < FIRST_REQUEST_GRACE_MS) return
     if (this.idle || this.read === DISCARDING_BODY) this.dropSocket()
+  }
+
+  /**
+   * The host started draining: closes the connection if it is an idle keep-alive one (it has answered a
+   * request and waits for the next) or only discarding a body; a connection that has not sent its first
+   * request yet stays, and gets its one answer with `Connection: close`.
+   */
+  drain(): void {
+    if (this.read === CLOSED) return
+    if ((this.idle && this.served > 0) || this.read === DISCARDING_BODY) this.dropSocket()
   }
 
   /** Destroys the socket now. */
@@ -153,12 +169,12 @@ export class Connection extends ConnectionReader implements Timed, BodyOwner {
     if (plan.upgrade !== null) return this.switchProtocols(exchange, plan)
     const max = this.options.maxRequestsPerSocket
     this.served++
-    // Close after this answer when the client asked, the App is shutting down, the body is still coming
+    // Close after this answer when the client asked, the App drains or shuts down, the body is still coming
     // and cannot be discarded, the per-socket budget is spent, or nothing more will be read and nothing
     // else is queued.
     const keepAlive =
       head.keepAlive &&
-      !this.host.closing &&
+      !this.host.draining &&
       (body === null || body.complete || this.discardable(head, body)) &&
       (max === 0 || this.served < max) &&
       !(this.read >= STOPPED && queue.length <= 1)
@@ -216,7 +232,8 @@ export class Connection extends ConnectionReader implements Timed, BodyOwner {
     const body = exchange.body
     const unfinished = body !== null && !body.complete
     body?.discard()
-    if (closing || (this.read >= STOPPED && queue.length === 0)) {
+    // Draining: an answer that started before the drain (and promised keep-alive) is the last one too.
+    if (closing || (queue.length === 0 && (this.read >= STOPPED || this.host.draining))) {
       this.write = ENDED
       out.flush()
       this.endConnection(unfinished || this.parsing !== null || !this.parser.idle)
@@ -321,9 +338,9 @@ export class Connection extends ConnectionReader implements Timed, BodyOwner {
     this.host.deadlines.delete(this)
     this.host.release(this)
     this.ended(plan, 0, false)
-    this.host.adopt(socket)
+    const lifecycle = this.host.adopt(socket)
     try {
-      handler(socket, rest)
+      handler(socket, rest, lifecycle)
     } catch (err) {
       debug('upgrade handler threw: %o', err)
       socket.destroy()

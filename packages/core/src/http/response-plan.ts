@@ -16,9 +16,32 @@ export const BODY_FILE = 4
 export type BodyKind = typeof BODY_NONE | typeof BODY_BYTES | typeof BODY_STREAM | typeof BODY_SIZED_STREAM | typeof BODY_FILE
 
 /**
+ * What an upgrade handler may tell the App about the socket it took over (its third argument).
+ *
+ * @example
+ * ```ts
+ * const handler: UpgradeHandler = (socket, head, lifecycle) => {
+ *   lifecycle.onAppClose(() => socket.end('bye\n')) // app.close() then waits for the socket to close
+ * }
+ * ```
+ */
+export interface UpgradeLifecycle {
+  /**
+   * Asks `app.close()` to call `listener` instead of ending the socket, and to wait until the socket
+   * closes (destroying it when the grace period is over): the way a protocol says goodbye in its own
+   * words (a WebSocket close frame, 1001) and lets its peer answer. Called at most once; a later call
+   * replaces the listener.
+   *
+   * @param listener - starts the protocol's own shutdown
+   */
+  onAppClose(listener: () => void): void
+}
+
+/**
  * Takes over a connection after its `101 Switching Protocols` head has left: the raw socket (no
- * listeners of the core left on it, reading paused) and the bytes the client sent after the request
- * head that the core had already read (often empty). Given to `Response.upgrade`.
+ * listeners of the core left on it, reading paused), the bytes the client sent after the request
+ * head that the core had already read (often empty), and an {@link UpgradeLifecycle} to hook into
+ * `app.close()`. Given to `Response.upgrade`.
  *
  * @example
  * ```ts
@@ -28,7 +51,7 @@ export type BodyKind = typeof BODY_NONE | typeof BODY_BYTES | typeof BODY_STREAM
  * }
  * ```
  */
-export type UpgradeHandler = (socket: Duplex, head: Buffer) => void
+export type UpgradeHandler = (socket: Duplex, head: Buffer, lifecycle: UpgradeLifecycle) => void
 
 /** Told once how a response ended: body bytes handed to the socket, and whether the connection was cut. */
 export type EndListener = (bytes: number, aborted: boolean) => void
