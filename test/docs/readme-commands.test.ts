@@ -103,6 +103,11 @@ const COMMANDS: Record<string, Check> = {
   'node bench/run.mjs --rules': BENCH,
   'node bench/kernel-socket-memory.mjs': skip('reads /proc/slabinfo (root) while 5 000 connections are open; numbers for docs/SCALING.md, nothing to assert'),
   'node bench/cache-memory.mjs': BENCH,
+  // docs/SCALING.md: the measurements it quotes
+  'node bench/run.mjs --targets ours-cli --scenarios ka,close,cond,mid --rounds 2 --duration 5 --warmup 2 --no-install': BENCH,
+  'node bench/idle-memory.mjs --targets ours-cli,node-http-mem --rounds 3': BENCH,
+  'node bench/kernel-socket-memory.mjs 10000': skip('reads /proc/slabinfo (root) while 10 000 connections are open; numbers for docs/SCALING.md, nothing to assert'),
+  'node bench/cache-memory.mjs --rounds 3': BENCH,
   'node bench/run.mjs --compression --rounds 1 --duration 3 --warmup 1': BENCH,
   'node bench/verify-encodings.mjs': skip('starts the nine servers of the compression run (needs nginx and bench/node_modules); test/bench/compression-verify.test.ts runs it on a tiny fixture'),
   'node bench/verify-encodings.mjs --targets ours-cli,ours-lib-z,nginx-gzip': skip('needs nginx; test/bench/compression-verify.test.ts runs the script on a tiny fixture'),
