@@ -72,6 +72,7 @@ const COMMANDS: Record<string, Check> = {
   'tinyhttp-cli dist --spa --max-age 31536000 --immutable --precompressed': serve(['/index.html', 200], ['/app.js', 200]),
   'tinyhttp-cli dist -H 0.0.0.0 --tls-cert ~/tls/cert.pem --tls-key ~/tls/key.pem -w 4': skip('needs a certificate of yours, and exposes the server on the network'),
   'tinyhttp-cli api-docs --cors https://a.example,https://b.example --log-format json': serve(['/index.html', 200]),
+  'tinyhttp-cli site --dev': serve(['/index.html', 200], ['/__tinyhttp/dev.js', 200]),
   // README.md: Serving a single-page app (run from the clone: the example is examples/spa)
   'tinyhttp-cli examples/spa': serveInRepo(['/settings/profile', 200], ['/assets/app.3f9a1c2e.js', 200], ['/old-blog/2019/hello', 200], ['/docs', 200]),
   'curl -I http://127.0.0.1:7878/settings/profile': CURL_SPA,
@@ -87,6 +88,7 @@ const COMMANDS: Record<string, Check> = {
   'npm install tinyhttp-fallback tinyhttp-core': NOT_PUBLISHED,
   'npm install tinyhttp-compress tinyhttp-core': NOT_PUBLISHED,
   'npm install tinyhttp-listing tinyhttp-core': NOT_PUBLISHED,
+  'npm install tinyhttp-websocket tinyhttp-core': NOT_PUBLISHED,
   // bench/README.md
   'npx -y pnpm@10 bench': BENCH,
   'node bench/run.mjs --quick': BENCH,

@@ -66,6 +66,7 @@ export const FLAGS = [
   { name: 'workers', short: 'w', kind: 'value', placeholder: '<n>', description: 'processes serving the same port; 0 = one per core', defaultText: '1' },
   { name: 'drain-delay', kind: 'value', placeholder: '<seconds>', description: 'on SIGTERM/SIGINT keep accepting this long (answers say Connection: close, /readyz 503) before closing the listeners; in-flight requests then get 5 s more', defaultText: '5 with --admin or --health-path, else 0' },
   { name: 'watch', kind: 'boolean', description: 'follow the file system: files added or removed under the root update what is served; rule file edits apply at once' },
+  { name: 'dev', kind: 'optional', placeholder: '[=public]', description: 'development: implies --watch and Cache-Control: no-cache; HTML pages get a live-reload script (/__tinyhttp/dev.js, WebSocket /__tinyhttp/dev): CSS edits swap in place, other edits reload; loopback only unless --dev=public; not with --workers' },
   { name: 'log-format', kind: 'value', placeholder: 'text|json', description: 'access log format', defaultText: 'text' },
   { name: 'quiet', short: 'q', kind: 'boolean', description: 'no access log (the Local: line is still printed)' },
   { name: 'check', kind: 'boolean', description: 'print what would be served (URL, type, size, ETag, br/gzip sizes), the headers after all rules, each rule with the URLs it changes, and what was rejected, then exit' },
@@ -288,6 +289,7 @@ export function helpText(version: string): string {
     '  tinyhttp-cli site -a index.html -a "assets/**/*.css"',
     '  tinyhttp-cli dist --spa --max-age 3600 --precompressed',
     '  tinyhttp-cli dist --allow-file ./allow.txt --check',
+    '  tinyhttp-cli site --dev                       live reload while you edit',
     '',
   ]
   return lines.join('\n')

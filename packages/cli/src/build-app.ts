@@ -11,6 +11,9 @@ import { listing } from 'tinyhttp-listing'
 import { fileHeaders, presets, rules, RulesConfigError, type HeaderLayer, type RulesMiddleware, type SiteRules } from 'tinyhttp-rules'
 import { serveStatic, type ServeStaticOptions } from 'tinyhttp-static'
 import type { CliConfig } from './config.js'
+import type { DevHub } from './dev/hub.js'
+import { injectDevScript } from './dev/inject.js'
+import { devMiddleware, spaOptions } from './dev/middleware.js'
 import { errorPagePaths } from './error-pages.js'
 import { oneLine, usageError } from './errors.js'
 import { hostCheck, hostPolicy, type HostPolicy } from './host-check.js'
@@ -44,6 +47,8 @@ export interface BuiltApp {
   close(gracePeriod?: number): Promise<void>
   /** Resolves once static has no compression job queued or running (`--check` waits for it). */
   compressionIdle(): Promise<void>
+  /** Drops static's memory cache: the next request for each file reads the disk (`--dev`, after a change). */
+  forgetCachedFiles(): void
 }
 
 /**
@@ -93,8 +98,8 @@ function plugin<T>(name: string, make: () => T): T {
 }
 
 /**
- * Builds the app: `[access log] → [host check] → cors → [presets] → [rules] → fallback → [deny as 404] →
- * [listing] → allowlist → static`.
+ * Builds the app: `[access log] → [host check] → [dev → dev socket] → cors → [presets] → [rules] → fallback →
+ * [deny as 404] → [listing] → allowlist → static`.
  *
  * @remarks
  * The rules of the root's `_headers`, `_redirects` and `serve.json` (then `config.siteRules`) are read
@@ -108,6 +113,8 @@ function plugin<T>(name: string, make: () => T): T {
  *
  * @param config - the validated configuration
  * @param log - the access log middleware, outermost; omitted when quiet
+ * @param hub - under `--dev`, the live-reload sockets (their endpoint goes right after the dev middleware;
+ *   `--check` builds without it)
  * @returns the app and its allowlist
  * @throws CliError (exit code 2) when a plugin refuses its options
  * @example
@@ -117,7 +124,7 @@ function plugin<T>(name: string, make: () => T): T {
  * await built.app.listen(0)
  * ```
  */
-export function buildApp(config: CliConfig, log?: Middleware): BuiltApp {
+export function buildApp(config: CliConfig, log?: Middleware, hub?: DevHub): BuiltApp {
   const staticOptions: ServeStaticOptions = {
     etag: config.etag,
     precompressed: config.precompressed,
@@ -125,6 +132,8 @@ export function buildApp(config: CliConfig, log?: Middleware): BuiltApp {
     ...(config.maxAge !== undefined ? { maxAge: config.maxAge } : {}),
     ...(config.immutable ? { immutable: true } : {}),
     ...(config.seedMethods ? { methodNotAllowed: 'next' as const } : {}),
+    // --dev: the live-reload tag in every HTML file, before it is hashed, cached and compressed.
+    ...(config.dev !== undefined ? { htmlTransform: injectDevScript } : {}),
   }
   const fallbackOptions: FallbackOptions = {
     status: config.notFound,
@@ -191,6 +200,9 @@ export function buildApp(config: CliConfig, log?: Middleware): BuiltApp {
   if (log !== undefined) app.use(log)
   const hosts = hostsOf(config)
   if (hosts.check) app.use(hostCheck(hosts.names))
+  // Outside every layer that writes headers: it sees (and keeps strict) the CSP the client gets.
+  if (config.dev !== undefined) app.use(devMiddleware(spaOptions(config.root, config.spa)))
+  if (hub !== undefined) app.use(hub.endpoint)
   if (corsMw !== undefined) app.use(corsMw)
   // Outside fallback, so the SPA shell and refusals get them too.
   if (presetsMw !== undefined) app.use(presetsMw)
@@ -233,6 +245,7 @@ export function buildApp(config: CliConfig, log?: Middleware): BuiltApp {
       return p
     },
     compressionIdle: () => files.idle(),
+    forgetCachedFiles: () => files.forget(),
     close(gracePeriod?: number) {
       closed ??= app.close(gracePeriod).finally(() => {
         allow.close()

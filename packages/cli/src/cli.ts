@@ -11,12 +11,12 @@ import { recordReasons, runCheck, type ProbeRecord } from './check.js'
 import { formatCheck } from './check-format.js'
 import { resolveConfig, type CliConfig } from './config.js'
 import { CliError, EXIT_RUNTIME, oneLine, runtimeError } from './errors.js'
-import { printError, processIo, type CliIo } from './output.js'
+import { printError, printWarning, processIo, type CliIo } from './output.js'
 import { describeHosts } from './host-check.js'
 import { awaitTable, buildApp, hostsOf } from './build-app.js'
 import { serveUntilShutdown, type RunOptions } from './shutdown.js'
 import { reloadAndReport } from './reload.js'
-import { startWith } from './start.js'
+import { devNotice, startWith } from './start.js'
 import { version } from './version.js'
 import { runPrimary, runWorker } from './workers.js'
 import { schemaText } from './schema.js'
@@ -58,10 +58,12 @@ async function checkCommand(config: CliConfig, io: CliIo): Promise<number> {
     })
     const hosts = hostsOf(config)
     const hostsText = describeHosts(hosts, config.host, config.allowedHosts === 'all')
+    // --dev changes what every page is (a script injected, no-cache): say so first, loudly.
+    if (config.dev !== undefined) printWarning(io, devNotice(config))
     io.stdout.write(
       config.logFormat === 'json'
-        ? JSON.stringify({ ...report, hosts: { check: hosts.check, names: hosts.names } }, null, 2) + '\n'
-        : formatCheck(report, allowDescription(config), hostsText),
+        ? JSON.stringify({ ...report, hosts: { check: hosts.check, names: hosts.names }, dev: config.dev ?? false }, null, 2) + '\n'
+        : (config.dev !== undefined ? `!!! ${devNotice(config)} !!!\n` : '') + formatCheck(report, allowDescription(config), hostsText),
     )
     if (report.served.length === 0) {
       printError(io, `nothing would be served from ${config.rootArg}`)

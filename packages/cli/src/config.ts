@@ -6,6 +6,7 @@ import type { SiteRules } from 'tinyhttp-rules'
 import type { FlagName, FlagValue, ParsedArgs } from './args.js'
 import { loadConfigFile, mergeWithFile, namingFileKeys, refuseInsideRoot, type LoadedConfigFile } from './config-file-load.js'
 import { resolveDrainDelay } from './config-lifecycle.js'
+import { resolveDev, type DevMode } from './config-dev.js'
 import { resolveErrorPages, type ErrorPageFiles } from './error-pages.js'
 import { CliError, oneLine, runtimeError, usageError } from './errors.js'
 
@@ -88,8 +89,10 @@ export interface CliConfig {
   workers: number
   /** `--drain-delay`: seconds a shutdown keeps the listeners open before closing them. */
   drainDelay: number
-  /** Follow the file system. */
+  /** Follow the file system (`--watch`, or implied by `--dev`). */
   watch: boolean
+  /** `--dev` (`'local'`) or `--dev=public` (`'public'`): live reload, `no-cache`; undefined when off. */
+  dev: DevMode
   /** Access log format. */
   logFormat: 'text' | 'json'
   /** No access log. */
@@ -419,6 +422,7 @@ async function resolveMerged(args: ParsedArgs, context: ConfigContext, configFil
     }
   }
   const tls = certArg !== undefined && keyArg !== undefined ? await readTls(certArg, keyArg, cwd) : undefined
+  const dev = resolveDev(options.dev, host, options.workers, root)
 
   return {
     root,
@@ -446,7 +450,8 @@ async function resolveMerged(args: ParsedArgs, context: ConfigContext, configFil
     tls,
     workers,
     drainDelay: resolveDrainDelay(options),
-    watch: bool(options, 'watch', false),
+    watch: bool(options, 'watch', false) || dev !== undefined,
+    dev,
     logFormat,
     quiet: bool(options, 'quiet', false),
     check: bool(options, 'check', false),

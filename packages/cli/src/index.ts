@@ -23,6 +23,7 @@
 export { run } from './cli.js'
 export { CliError, EXIT_RUNTIME, EXIT_USAGE } from './errors.js'
 export type { CliConfig, TlsConfig } from './config.js'
+export type { DevMode } from './config-dev.js'
 export type { ConfigFileContents } from './config-file.js'
 export type { LoadedConfigFile } from './config-file-load.js'
 export type { ErrorPageFiles, ErrorPageStatus } from './error-pages.js'

@@ -80,6 +80,7 @@ const TYPES: Partial<Record<FlagName, JsonSchema>> = {
   workers: { type: 'integer', minimum: 0, maximum: MAX_WORKERS },
   'drain-delay': { type: 'integer', minimum: 0, maximum: 3600 },
   'log-format': { enum: ['text', 'json'] },
+  dev: { anyOf: [{ type: 'boolean' }, { enum: ['public'] }] },
 }
 
 /** Keys whose relative paths are read against the config file's folder. */

@@ -14,6 +14,8 @@ import { CliError, oneLine, runtimeError, usageError } from './errors.js'
 import { LineWriter, painter, printWarning, processIo, useColor, type CliIo } from './output.js'
 import { awaitTable, buildApp } from './build-app.js'
 import { followConfigFile } from './config-file-watch.js'
+import { followServedFiles } from './dev/follow.js'
+import { createDevHub } from './dev/socket-endpoint.js'
 import { listen, serverUrls } from './listen.js'
 import { Readiness } from './readiness.js'
 import { applyReload, liveConfig, type ReloadOutcome } from './reload.js'
@@ -115,6 +117,21 @@ export function printBanner(io: CliIo, config: CliConfig, urls: { local: string;
 }
 
 /**
+ * The line `--dev` prints at start-up (and `--check` at the top of its report).
+ *
+ * @param config - a configuration with `dev` set
+ * @returns the line
+ * @example
+ * ```ts
+ * devNotice(config) // 'DEV MODE (--dev): live reload, Cache-Control: no-cache, a script in every HTML page: not for production'
+ * ```
+ */
+export function devNotice(config: CliConfig): string {
+  const where = config.dev === 'public' ? ', exposed to the network (--dev=public)' : ''
+  return `DEV MODE (--dev): live reload, Cache-Control: no-cache, a script in every HTML page${where}: not for production`
+}
+
+/**
  * Starts serving as the command line would (without signal handling), for in-process use and tests.
  *
  * @param argv - the arguments, without `node` and the script (`--help`, `--version`, `--check` are refused)
@@ -157,8 +174,9 @@ export async function startWith(config: CliConfig, io: CliIo, options: StartOpti
         ...(config.logFormat === 'text' && useColor(io.stdout, io.env) ? { paint: painter(true) } : {}),
         ...(options.pid !== undefined ? { pid: options.pid } : {}),
       })
-  const built = buildApp(config, log)
   const readiness = options.readiness ?? new Readiness()
+  const hub = config.dev !== undefined ? createDevHub() : undefined
+  const built = buildApp(config, log, hub)
   let files: number
   let port: number
   try {
@@ -196,6 +214,8 @@ export async function startWith(config: CliConfig, io: CliIo, options: StartOpti
           built.reloadRules().then(
             () => {
               if (!config.quiet) io.stderr.write(`tinyhttp-cli: rules reloaded from ${config.rootArg}\n`)
+              // --dev: new headers (a CSP, a redirect) change the page: reload it.
+              hub?.send({ paths: [], css: false })
             },
             (err: unknown) => printWarning(io, `rules not reloaded, the previous rules stay in force: ${oneLine(err)}`),
           )
@@ -203,11 +223,14 @@ export async function startWith(config: CliConfig, io: CliIo, options: StartOpti
       : undefined
   // --watch: config-file edits; rule keys through the server's atomic reload.
   const stopFollowing = followConfigFile(config, extra => built.reloadRules(extra), io, options.warnings !== false)
+  // --dev: an edit of a served file reaches the browsers.
+  const stopDev = hub !== undefined ? followServedFiles(config.root, built.allowlist, hub, () => built.forgetCachedFiles(), io, config.quiet) : undefined
   const urls = serverUrls(config.host, port, config.tls !== undefined)
   if (options.banner !== false) printBanner(io, config, urls, files)
   readiness.markReady()
   let running = config
   let reloads: Promise<unknown> = Promise.resolve()
+  if (config.dev !== undefined && options.warnings !== false) printWarning(io, devNotice(config))
   return {
     app: built.app,
     url: urls.local,
@@ -240,6 +263,7 @@ export async function startWith(config: CliConfig, io: CliIo, options: StartOpti
       readiness.markDraining()
       stopWatching?.()
       stopFollowing?.()
+      stopDev?.()
       await built.close(gracePeriod)
       writer.flush()
     },

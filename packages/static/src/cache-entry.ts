@@ -12,7 +12,7 @@ import { CODING_SUFFIX } from './codings.js'
 import { isCompressibleFile } from './compressible.js'
 import { hasNoTransform, type ContentCoding } from 'tinyhttp-core'
 import { isNotFound, sameVersion, statPath } from './fs-ops.js'
-import { cacheControlOf, loadRepresentation, type HeaderConfig, type Representation } from './representation.js'
+import { cacheControlOf, isHtml, loadRepresentation, type HeaderConfig, type Representation } from './representation.js'
 import { newMadeVariants, type MadeVariants } from './runtime-variants.js'
 import { containedRealPath, hasDotSegment } from './resolve.js'
 
@@ -54,6 +54,8 @@ export interface CacheEntry {
    * when this file gets none (compression off, not compressible, too small, too big for memory).
    */
   readonly made: MadeVariants | null
+  /** Whether the original's bytes were rewritten by `htmlTransform` (then no sibling is looked for). */
+  readonly rewritten: boolean
   /** Whether some representation is streamed from disk (requests may then open a descriptor). */
   readonly onDisk: boolean
   /** Bytes charged to the cache budget (made variants included: `FileCache.charge`). */
@@ -95,7 +97,20 @@ export interface CacheEntryConfig extends HeaderConfig {
   readonly contentTypeOf: (fileName: string) => string
   /** Largest file kept in memory; -1 when nothing is kept in memory. */
   readonly inMemoryLimit: number
+  /** Rewrites HTML documents (option `htmlTransform`); undefined when off. */
+  readonly htmlTransform?: ((html: Buffer) => Buffer) | undefined
 }
+
+/**
+ * Largest HTML file read into memory to be rewritten by `htmlTransform` (whatever the cache limit): a
+ * bigger one is streamed as it is on disk.
+ *
+ * @example
+ * ```ts
+ * if (stats.size > TRANSFORM_LIMIT) console.warn('served without the transform')
+ * ```
+ */
+export const TRANSFORM_LIMIT = 16 * 1024 * 1024
 
 /** A sibling file `file + suffix`, if it is a regular file whose realpath is acceptable. */
 async function findVariant(file: string, coding: ContentCoding, realRoot: string, followSymlinks: boolean): Promise<{ real: string; stats: Stats } | undefined> {
@@ -146,23 +161,26 @@ export async function loadEntry(
   admitted?: AllowlistHitShape,
 ): Promise<CacheEntry> {
   const contentType = config.contentTypeOf(file)
+  // An HTML file to rewrite: read into memory whatever the cache limit, and no sibling (its bytes are not
+  // rewritten); made variants compress the rewritten bytes.
+  const transform = config.htmlTransform !== undefined && isHtml(contentType) && stats.size <= TRANSFORM_LIMIT ? config.htmlTransform : undefined
   const found: Array<{ coding: ContentCoding; real: string; stats: Stats }> = []
-  for (const coding of config.codings) {
+  for (const coding of transform === undefined ? config.codings : []) {
     const v = await findVariant(file, coding, realRoot, config.followSymlinks)
     if (v !== undefined) found.push({ coding, ...v })
   }
-  const limit = config.inMemoryLimit
+  const limit = transform === undefined ? config.inMemoryLimit : Math.max(config.inMemoryLimit, TRANSFORM_LIMIT)
   const compress = config.compress
   // Made at run time: a compressible file kept in memory whose responses allow transformation.
   const compressible =
     compress !== null &&
     compress.codings.length > 0 &&
-    stats.size <= limit &&
+    stats.size <= config.inMemoryLimit &&
     isCompressibleFile(file, contentType, stats.size, compress.minSize) &&
     !hasNoTransform(cacheControlOf(contentType, config))
   const vary = found.length > 0 || compressible
   const identity = await loadRepresentation(
-    { real, stats, encoding: 'identity', contentType, vary, inMemory: stats.size <= limit },
+    { real, stats, encoding: 'identity', contentType, vary, inMemory: stats.size <= limit, transform },
     config,
     limit,
   )
@@ -202,6 +220,7 @@ export async function loadEntry(
     variants,
     codings: found.map(v => v.coding),
     made,
+    rewritten: transform !== undefined,
     onDisk,
     cost,
     racy,
@@ -241,7 +260,7 @@ export async function entryIsFresh(entry: CacheEntry, codings: readonly ContentC
   if (entry.racy) return false
   const base = await statOrNone(entry.admitted === undefined ? entry.file : entry.identity.real)
   if (base === undefined || !sameVersion(base, entry.identity.stats)) return false
-  for (const coding of codings) {
+  for (const coding of entry.rewritten ? [] : codings) {
     const current = await statOrNone(entry.file + CODING_SUFFIX[coding])
     const index = entry.codings.indexOf(coding)
     if (index < 0) {

@@ -193,6 +193,13 @@ export class FileCache {
     this.#bytes -= old.cost
   }
 
+  /** Drops every entry (checks in flight then store nothing); new entries are taken as before. */
+  clear(): void {
+    this.#map.clear()
+    this.#withMade.clear()
+    this.#bytes = 0
+  }
+
   /** Drops everything and refuses new entries. */
   close(): void {
     this.#closed = true

@@ -103,6 +103,15 @@ export interface ServeStaticOptions {
    * @defaultValue 'allowlisted'
    */
   dotfiles?: boolean | 'allowlisted'
+  /**
+   * Rewrites the bytes of every HTML document (`text/html`) once per file version, before it is hashed,
+   * cached and compressed: the `ETag`, `Content-Length`, ranges and made variants all describe the
+   * rewritten bytes, and a 304 compares against them (the CLI's `--dev` injects its live-reload script
+   * this way). Precompressed siblings of an HTML file are ignored (their bytes are not rewritten), and an
+   * HTML file is read into memory whatever `memoryCacheMaxFileSize` says, up to 16 MiB (a bigger one is
+   * streamed as it is). Must be a pure function of its input.
+   */
+  htmlTransform?: (html: Buffer) => Buffer
   /** For methods other than GET/HEAD on a served path: 405 + `Allow: GET, HEAD` (501 for a method not in core's `KNOWN_METHODS`), or fall through. @defaultValue 'respond' */
   methodNotAllowed?: 'respond' | 'next'
 }
@@ -136,6 +145,7 @@ export interface StaticConfig {
   readonly followSymlinks: boolean
   readonly dotfiles: boolean | 'allowlisted'
   readonly methodNotAllowed: 'respond' | 'next'
+  readonly htmlTransform: ((html: Buffer) => Buffer) | undefined
 }
 
 const KNOWN = new Set([
@@ -158,6 +168,7 @@ const KNOWN = new Set([
   'followSymlinks',
   'dotfiles',
   'methodNotAllowed',
+  'htmlTransform',
 ])
 
 function fail(message: string): never {
@@ -263,6 +274,7 @@ export function normalizeOptions(root: string, options: ServeStaticOptions = {})
   }
   const setHeaders = options.setHeaders
   if (setHeaders !== undefined && typeof setHeaders !== 'function') fail('setHeaders must be a function')
+  if (options.htmlTransform !== undefined && typeof options.htmlTransform !== 'function') fail('htmlTransform must be a function')
   if (options.headers !== undefined && !isFileHeaders(options.headers)) fail('headers must be an object with a numeric version and a bake function')
   const methodNotAllowed = options.methodNotAllowed ?? 'respond'
   const dotfiles = options.dotfiles ?? 'allowlisted'
@@ -287,5 +299,6 @@ export function normalizeOptions(root: string, options: ServeStaticOptions = {})
     followSymlinks: bool('followSymlinks', options.followSymlinks, false),
     dotfiles,
     methodNotAllowed,
+    htmlTransform: options.htmlTransform,
   }
 }

@@ -29,8 +29,16 @@ export interface HeaderConfig {
   readonly acceptRanges: boolean
 }
 
-/** Whether a `Content-Type` is an HTML document (`text/html`, any parameters, any case). */
-function isHtml(contentType: string): boolean {
+/**
+ * Whether a `Content-Type` is an HTML document (`text/html`, any parameters, any case).
+ *
+ * @param contentType - the `Content-Type`
+ * @example
+ * ```ts
+ * isHtml('text/html; charset=utf-8') // true
+ * ```
+ */
+export function isHtml(contentType: string): boolean {
   return /^text\/html\s*(;|$)/i.test(contentType)
 }
 
@@ -195,6 +203,8 @@ export interface LoadRequest {
   readonly vary: boolean
   /** Read the bytes into memory (else metadata only). */
   readonly inMemory: boolean
+  /** Rewrites the bytes read (option `htmlTransform`) before they are hashed. */
+  readonly transform?: ((bytes: Buffer) => Buffer) | undefined
 }
 
 /**
@@ -224,6 +234,7 @@ export async function loadRepresentation(request: LoadRequest, config: HeaderCon
       if (!opened.isFile() || !sameFile(opened, stats)) throw new FileChanged(request.real)
       stats = opened
       if (opened.size <= maxInMemory) body = await readAt(fd, opened.size, 0)
+      if (body !== null && request.transform !== undefined) body = request.transform(body)
     } finally {
       closeFile(fd)
     }

@@ -41,6 +41,12 @@ export type ServeStaticMiddleware = Middleware & {
   /** Drops the in-memory cache (checks in flight then store nothing) and the queued compression jobs. */
   close(): void
   /**
+   * Drops every entry of the in-memory cache and keeps serving: the next request for each file reads
+   * it again from disk, instead of waiting for the once-a-second check (for a watcher that knows files
+   * changed, e.g. the CLI's `--dev` before it tells the browsers to reload).
+   */
+  forget(): void
+  /**
    * Resolves once no compression job (option `compress`) is queued or running: every file requested so
    * far has its variants made (the CLI's `--check` waits for it). Never rejects.
    */
@@ -110,6 +116,7 @@ export function serveStatic(root: string, options?: ServeStaticOptions): ServeSt
     followSymlinks: config.followSymlinks,
     contentTypeOf: config.contentTypeOf,
     inMemoryLimit: cachingOn ? Math.min(config.memoryCacheMaxFileSize, config.memoryCacheMaxBytes) : -1,
+    htmlTransform: config.htmlTransform,
   }
   // Dot paths are resolved unless refused outright; under 'allowlisted' each request is then gated.
   const resolveOptions = { index: config.index, followSymlinks: config.followSymlinks, dotfiles: config.dotfiles !== false }
@@ -451,6 +458,7 @@ export function serveStatic(root: string, options?: ServeStaticOptions): ServeSt
     jobs.close()
     cache.close()
   }
+  middleware.forget = () => cache.clear()
   middleware.idle = () => jobs.idle()
   middleware.servePage = pageServer({
     cache: cachingOn ? cache : undefined,

@@ -17,6 +17,7 @@ function entry(key: string, cost: number, checkedAt = Date.now()): CacheEntry {
     variants: [],
     codings: [],
     made: null,
+    rewritten: false,
     onDisk: false,
     cost,
     racy: false,
