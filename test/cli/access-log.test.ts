@@ -68,7 +68,7 @@ describe('access log over the wire (text)', () => {
 })
 
 describe('access log over the wire (json)', () => {
-  it('one object per line with time, remote, method, raw path, http, status, bytes, ms, reason, referer, userAgent, aborted', async () => {
+  it('one object per line with time, remote, remotePort, method, raw path, http, status, bytes, ms, reason, referer, userAgent, aborted', async () => {
     const { cwd } = demoSite()
     const cli = await startCli(['--port', '0', '--log-format', 'json'], { cwd })
     const css = await rawRequest(cli.port, request('GET', '/style.css?token=x', { 'User-Agent': 'ua "1"' }))
@@ -77,6 +77,7 @@ describe('access log over the wire (json)', () => {
     expect(JSON.parse(first)).toEqual({
       time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       remote: '127.0.0.1',
+      remotePort: expect.any(Number),
       method: 'GET',
       path: '/style.css',
       http: '1.1',

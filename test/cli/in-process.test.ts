@@ -168,8 +168,9 @@ describe('access log formatting', () => {
     expect(lines).toHaveLength(3)
     lines.forEach((line, i) => {
       const o = JSON.parse(line) as Record<string, unknown>
-      expect(Object.keys(o)).toEqual(['time', 'pid', 'remote', 'method', 'path', 'http', 'status', 'bytes', 'ms', 'reason', 'referer', 'userAgent', 'aborted'])
-      expect(o).toMatchObject({ pid: 42, remote: '127.0.0.1', method: 'GET', path: paths[i], http: '1.1', status: 200, bytes: 3, referer: 'http://localhost/', aborted: false })
+      expect(Object.keys(o)).toEqual(['time', 'pid', 'remote', 'remotePort', 'method', 'path', 'http', 'status', 'bytes', 'ms', 'reason', 'referer', 'userAgent', 'aborted'])
+      // inject() has no socket, hence no port: null.
+      expect(o).toMatchObject({ pid: 42, remote: '127.0.0.1', remotePort: null, method: 'GET', path: paths[i], http: '1.1', status: 200, bytes: 3, referer: 'http://localhost/', aborted: false })
       expect(o.userAgent).toBe('a "quoted" \\ \u00e9\tUA')
       expect(o.reason).toBe(i === 1 ? 'deny:not-allowlisted' : 'static:hit')
       expect(o.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)

@@ -61,6 +61,10 @@ export function steadyLoad(options: {
           if (code === 'ECONNREFUSED') {
             counts.refused++
             if (options.stopOnRefused === true) return
+          } else if (code === 'ECONNRESET') {
+            // The same backlog reset as below, seen before Node reported the connection as made (a busy
+            // event loop): nothing was written, so no request was lost.
+            counts.reset++
           } else counts.lost.push(`connect: ${code ?? String(err)}`)
           await new Promise(resolve => setTimeout(resolve, 20))
           continue

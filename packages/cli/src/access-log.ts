@@ -83,7 +83,7 @@ class LogClock {
 
 /**
  * The access log: the outermost middleware. It asks the core to be told when the response has left
- * ({@link Response.onEnd}) and then queues one line with the client address, the time, method, raw path
+ * ({@link Response.onEnd}) and then queues one line with the client address (and, in JSON, its port), the time, method, raw path
  * (never the query: it often carries tokens), HTTP version, status, the body bytes really handed to the
  * socket, referer, user agent, the duration from the start of the chain to the last byte (or the cut),
  * and whether the response was cut (`aborted`); JSON lines add `reason` (`ctx.res.reason`). Lines are
@@ -94,7 +94,7 @@ class LogClock {
  * @example
  * ```ts
  * app.use(accessLog({ format: 'json', writer: new LineWriter(process.stdout) }))
- * // {"time":"2026-12-02T07:10:00.000Z","remote":"127.0.0.1","method":"GET","path":"/index.html","http":"1.1","status":200,"bytes":2231,"ms":0.412,"reason":"static:hit","referer":null,"userAgent":"curl/8.5.0","aborted":false}
+ * // {"time":"2026-12-02T07:10:00.000Z","remote":"127.0.0.1","remotePort":51234,"method":"GET","path":"/index.html","http":"1.1","status":200,"bytes":2231,"ms":0.412,"reason":"static:hit","referer":null,"userAgent":"curl/8.5.0","aborted":false}
  * ```
  */
 export function accessLog(options: AccessLogOptions): Middleware {
@@ -129,7 +129,7 @@ export function accessLog(options: AccessLogOptions): Middleware {
     const req = ctx.req
     const remote = req.remoteAddress
     return (
-      `{"time":"${clock.iso(Date.now())}"${pidField},"remote":${optional(remote)},"method":${jsonString(req.method)},"path":${jsonString(req.rawPath)},` +
+      `{"time":"${clock.iso(Date.now())}"${pidField},"remote":${optional(remote)},"remotePort":${req.remotePort ?? 'null'},"method":${jsonString(req.method)},"path":${jsonString(req.rawPath)},` +
       `"http":"${req.httpVersion}","status":${ctx.res.status},"bytes":${bytes},"ms":${Math.round(ms * 1000) / 1000},"reason":${reasonJson(ctx.res.reason)},` +
       `"referer":${optional(req.headers.get('referer'))},"userAgent":${optional(req.headers.get('user-agent'))},"aborted":${aborted}}`
     )

@@ -196,7 +196,7 @@ export function buildApp(config: CliConfig, log?: Middleware, hub?: DevHub): Bui
 
   // The chain is made of our plugins only: the missing-await check (for user middleware) would cost
   // about 0.7 µs of a 3.3 µs pipelined request (A/B in the issue-9 note) and can never fire here.
-  const app = createApp({ checkMissingAwait: false })
+  const app = createApp({ checkMissingAwait: false, ...(config.trustProxy === undefined ? {} : { trustProxy: config.trustProxy }) })
   if (log !== undefined) app.use(log)
   const hosts = hostsOf(config)
   if (hosts.check) app.use(hostCheck(hosts.names))

@@ -7,6 +7,7 @@ import type { FlagName, FlagValue, ParsedArgs } from './args.js'
 import { loadConfigFile, mergeWithFile, namingFileKeys, refuseInsideRoot, type LoadedConfigFile } from './config-file-load.js'
 import { resolveDrainDelay } from './config-lifecycle.js'
 import { resolveDev, type DevMode } from './config-dev.js'
+import { resolveProxyConfig, type ProxyConfig } from './config-proxy.js'
 import { resolveErrorPages, type ErrorPageFiles } from './error-pages.js'
 import { CliError, oneLine, runtimeError, usageError } from './errors.js'
 
@@ -34,7 +35,7 @@ export interface TlsConfig {
 }
 
 /** A validated configuration: what `tinyhttp-cli` will serve and how. */
-export interface CliConfig {
+export interface CliConfig extends ProxyConfig {
   /** The root folder, absolute and with symlinks resolved. */
   root: string
   /** The root as the user gave it (for messages). */
@@ -448,6 +449,7 @@ async function resolveMerged(args: ParsedArgs, context: ConfigContext, configFil
     errorPages: await resolveErrorPages(options['error-page'] as string[] | undefined, root),
     seedMethods: bool(options, 'seed-methods', false),
     tls,
+    ...resolveProxyConfig(options),
     workers,
     drainDelay: resolveDrainDelay(options),
     watch: bool(options, 'watch', false) || dev !== undefined,

@@ -12,7 +12,7 @@ import { oneLine, runtimeError } from './errors.js'
 
 /**
  * Listens as configured: plain HTTP through `app.listen`, or HTTPS through a `tls.Server` attached to
- * the app.
+ * the app; with `--proxy-protocol` each connection's PROXY header is read first (before TLS).
  *
  * @param built - the app
  * @param config - port, host and TLS material
@@ -21,11 +21,12 @@ import { oneLine, runtimeError } from './errors.js'
  */
 export async function listen(built: BuiltApp, config: CliConfig): Promise<AddressInfo> {
   try {
-    if (config.tls === undefined) return await built.app.listen(config.port, config.host)
+    const listenOptions = config.proxyProtocol === undefined ? {} : { proxyProtocol: { trusted: config.proxyProtocol } }
+    if (config.tls === undefined) return await built.app.listen(config.port, config.host, listenOptions)
     // node:tls is loaded only for HTTPS (it adds a few MB of resident memory).
     const { createServer: createTlsServer } = await import('node:tls')
     const server = createTlsServer({ cert: config.tls.cert, key: config.tls.key, allowHalfOpen: true, noDelay: true })
-    built.app.attach(server)
+    built.app.attach(server, listenOptions)
     return await new Promise<AddressInfo>((resolve, reject) => {
       server.once('error', reject)
       server.listen(config.port, config.host, () => {

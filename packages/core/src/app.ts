@@ -1,4 +1,4 @@
-import { Server, type AddressInfo } from 'node:net'
+import { Server, type AddressInfo, type Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { applyBodyDefaults } from './body-defaults.js'
 import { completedSynchronously, compose, type ComposeOptions } from './compose.js'
@@ -12,6 +12,9 @@ import { DEFAULT_PARSER_LIMITS, type ParserLimits } from './http/parser-limits.j
 import { inject, type InjectOptions, type InjectResult } from './inject.js'
 import type { InjectRequest } from './inject-request.js'
 import type { Peer } from './http/peer.js'
+import { CidrList, parseCidrList } from './proxy/cidr.js'
+import { ForwardedPeer } from './proxy/forwarded.js'
+import { attachProxied, resolveProxyProtocol, type ListenOptions } from './proxy/proxy-listener.js'
 import type { RequestHead } from './http/request-head.js'
 import type { ResponsePlan, UpgradeLifecycle } from './http/response-plan.js'
 import { renderError } from './render-error.js'
@@ -70,6 +73,11 @@ export interface AppOptions {
    * @defaultValue `true` unless `NODE_ENV` is `production`
    */
   checkMissingAwait?: boolean
+  /**
+   * Whose `Forwarded`/`X-Forwarded-For` to believe (`'10.0.0.0/8,::1'`): from them, `ctx.req.remoteAddress` is
+   * the right-most address not in the list (`clientBehindProxies`). @defaultValue none: never read
+   */
+  trustProxy?: CidrList | string | readonly string[]
 }
 
 function positive(name: string, value: number | undefined, fallback: number, allowZero = false): number {
@@ -105,6 +113,9 @@ export class App {
   /** Sockets handed to an upgrade handler: not HTTP connections any more, but ended by {@link App.close}. */
   readonly #upgraded = new UpgradedSockets()
   readonly #servers = new Set<Server>()
+  /** Sockets still reading their PROXY header (not connections yet; {@link App.close} destroys them). @internal */
+  readonly handshakes = new Set<Socket>()
+  readonly #trustProxy: CidrList | null
   readonly #onError: (err: unknown, ctx: Context) => void
   readonly #closeGracePeriod: number
   readonly #composeOptions: ComposeOptions
@@ -140,6 +151,8 @@ export class App {
       throw new TypeError('checkMissingAwait must be a boolean')
     }
     this.#composeOptions = options.checkMissingAwait === undefined ? {} : { checkMissingAwait: options.checkMissingAwait }
+    const trust = options.trustProxy
+    this.#trustProxy = trust === undefined ? null : trust instanceof CidrList ? trust : parseCidrList(trust)
   }
 
   /**
@@ -207,7 +220,8 @@ export class App {
    * @internal
    */
   serve(head: RequestHead, body: BodySource | null, peer: Peer, secure: boolean): ResponsePlan | Promise<ResponsePlan> {
-    const req = new Request(head, body === null ? null : new RequestBody(body), peer, secure)
+    const remote = this.#trustProxy === null ? peer : new ForwardedPeer(peer, head.rawHeaders, this.#trustProxy)
+    const req = new Request(head, body === null ? null : new RequestBody(body), remote, secure)
     const ctx = new Context(req, new Response())
     const chain = (this.#composed ??= compose(this.#middleware, this.#composeOptions))
     const done = chain(ctx)
@@ -260,13 +274,14 @@ export class App {
    * Starts serving on a socket (a `net.Socket`, a `tls.TLSSocket`, or any Duplex in tests).
    *
    * @param socket - the accepted connection
+   * @param peer - who the requests come from, when not the socket (the client a PROXY header named)
    */
-  handleConnection(socket: Duplex): void {
+  handleConnection(socket: Duplex, peer?: Peer): void {
     if (this.#closing) {
       socket.destroy()
       return
     }
-    this.#connections.add(new Connection(socket, this, this.#connectionOptions))
+    this.#connections.add(new Connection(socket, this, this.#connectionOptions, peer ?? (socket as Peer)))
   }
 
   /**
@@ -320,18 +335,24 @@ export class App {
    * Serves connections accepted by a server you created, e.g. a `tls.Server` for HTTPS.
    * Create it with `allowHalfOpen: true` so a client that half-closes still gets its answer.
    *
+   * With `proxyProtocol`, on a `tls.Server` too: the header is read before the TLS handshake.
+   *
    * @param server - a `net.Server` or `tls.Server`
+   * @param options - the PROXY protocol
    * @returns this
+   * @throws TypeError for a bad `proxyProtocol` option
    * @example
    * ```ts
    * const server = tls.createServer({ key, cert, allowHalfOpen: true })
-   * app.attach(server)
+   * app.attach(server, { proxyProtocol: { trusted: '127.0.0.1' } }) // behind HAProxy `send-proxy-v2 ssl`
    * server.listen(8443, '127.0.0.1')
    * ```
    */
-  attach(server: Server): this {
+  attach(server: Server, options: ListenOptions = {}): this {
+    const proxy = options.proxyProtocol === undefined ? null : resolveProxyProtocol(options.proxyProtocol, this.#connectionOptions.headersTimeout)
     this.#servers.add(server)
-    if (isTlsServer(server)) server.on('secureConnection', socket => this.handleConnection(socket))
+    if (proxy !== null) attachProxied(server, isTlsServer(server), proxy, this)
+    else if (isTlsServer(server)) server.on('secureConnection', socket => this.handleConnection(socket))
     else server.on('connection', socket => this.handleConnection(socket))
     server.on('close', () => this.#servers.delete(server))
     return this
@@ -342,15 +363,18 @@ export class App {
    *
    * @param port - the port; 0 picks a free one @defaultValue 0
    * @param host - the address to bind @defaultValue '127.0.0.1'
+   * @param options - the PROXY protocol
    * @returns the bound address once listening
+   * @throws TypeError (synchronously) for a bad `proxyProtocol` option
    * @example
    * ```ts
    * const { port } = await app.listen(0) // a free port on 127.0.0.1
+   * await app.listen(8080, '0.0.0.0', { proxyProtocol: { trusted: '10.0.0.0/8' } }) // behind a load balancer
    * ```
    */
-  listen(port = 0, host = '127.0.0.1'): Promise<AddressInfo> {
+  listen(port = 0, host = '127.0.0.1', options: ListenOptions = {}): Promise<AddressInfo> {
     const server = new Server({ allowHalfOpen: true, noDelay: true })
-    this.attach(server)
+    this.attach(server, options)
     return new Promise((resolve, reject) => {
       const onError = (err: Error): void => {
         this.#servers.delete(server)
@@ -391,6 +415,8 @@ export class App {
     const servers = [...this.#servers].map(
       server => new Promise<void>(resolve => (server.listening ? server.close(() => resolve()) : resolve())),
     )
+    for (const socket of this.handshakes) socket.destroy()
+    this.handshakes.clear()
     for (const conn of this.#connections) conn.shutdown()
     const upgradedClosed = this.#upgraded.endAll(gracePeriod)
     const drained = new Promise<void>(resolve => {

@@ -21,6 +21,21 @@
  * @packageDocumentation
  */
 export { App, createApp, type AppOptions } from './app.js'
+export { CidrError, CidrList, parseCidrList } from './proxy/cidr.js'
+export { clientBehindProxies, type ForwardedNode } from './proxy/forwarded.js'
+export type { ListenOptions, ProxyProtocolOptions } from './proxy/proxy-listener.js'
+export {
+  DEFAULT_MAX_TLV_BYTES,
+  ProxyProtocolError,
+  type ProxyEndpoint,
+  type ProxyErrorCode,
+  type ProxyFamily,
+  type ProxyHeader,
+  type ProxyParserLimits,
+  type ProxyTlv,
+} from './proxy/proxy-header.js'
+export type { ParsedProxyHeader } from './proxy/parse-v1.js'
+export { ProxyHeaderParser, parseProxyHeader, type ProxyParseStep } from './proxy/proxy-parser.js'
 export { InjectError, type InjectErrorCode, type InjectOptions, type InjectResult } from './inject.js'
 export type { InjectRequest } from './inject-request.js'
 export { afterNext, completedSynchronously, compose, type ComposeOptions } from './compose.js'
@@ -61,6 +76,7 @@ export {
 } from './http/response-reader.js'
 export { ReceivedHeaders } from './http/received-headers.js'
 export type { RequestHead } from './http/request-head.js'
+export type { Peer } from './http/peer.js'
 export { DEFAULT_PARSER_LIMITS, type ParserLimits } from './http/parser-limits.js'
 export { PARSE_ERROR_STATUS, type ParseErrorCode } from './http/parse-error.js'
 export { canonicalizePath, type CanonicalPath, type PathRejection } from './path/canonical-path.js'

@@ -42,6 +42,8 @@ export const DEFAULT_BODY_LIMIT = 1024 * 1024
 export interface RemotePeer {
   /** The peer's IP address, when known. */
   readonly remoteAddress?: string | undefined
+  /** The peer's port, when known. */
+  readonly remotePort?: number | undefined
 }
 
 /**
@@ -109,10 +111,23 @@ export class Request implements AsyncIterable<Buffer> {
     this.#body = body
   }
 
-  /** The peer's IP address, when known (read from the socket the first time it is asked for). */
+  /**
+   * The client's IP address, when known: the socket's peer (read from the socket the first time it is
+   * asked for), or, on a listener with the PROXY protocol, the source its header named, or, with the
+   * App's `trustProxy`, the right-most address of `Forwarded`/`X-Forwarded-For` not in that list.
+   */
   get remoteAddress(): string | undefined {
     const remote = this.#remote
     return typeof remote === 'object' ? remote.remoteAddress : remote
+  }
+
+  /**
+   * The client's port, when known, from the same source as {@link Request.remoteAddress} (undefined when
+   * that is a `Forwarded`/`X-Forwarded-For` entry without a port).
+   */
+  get remotePort(): number | undefined {
+    const remote = this.#remote
+    return typeof remote === 'object' ? remote.remotePort : undefined
   }
 
   /** The query string parsed lazily (only when read). */

@@ -20,7 +20,7 @@ import {
 import { asksUpgrade, wireAnswer, type Exchange } from './exchange.js'
 import { Output, type OutputOwner } from './output.js'
 import { PARSE_ERROR_STATUS, type ParseErrorCode } from './parse-error.js'
-import { isSecure } from './peer.js'
+import { isSecure, type Peer } from './peer.js'
 import { RequestParser, type ParserHandler } from './parser.js'
 import type { RequestHead } from './request-head.js'
 import { listen, type SocketOwner } from './socket-listeners.js'
@@ -44,6 +44,8 @@ export abstract class ConnectionReader implements ParserHandler, BodySourceHooks
   protected readonly options: ConnectionOptions
   protected readonly parser: RequestParser
   protected readonly out: Output
+  /** Who the requests come from: the socket itself, or the client a PROXY header named. */
+  protected readonly peer: Peer
   /** Requests in order; the head of the queue is the one being answered. Null while there is none. */
   protected queue: Exchange[] | null = null
   /** The exchange whose body the parser is reading, if any. */
@@ -65,10 +67,12 @@ export abstract class ConnectionReader implements ParserHandler, BodySourceHooks
    * @param socket - a `net.Socket`, a `tls.TLSSocket` or any Duplex
    * @param host - the App
    * @param options - timeouts and limits
+   * @param peer - who the requests come from @defaultValue the socket
    */
-  constructor(socket: Duplex, host: ConnectionHost, options: ConnectionOptions) {
+  constructor(socket: Duplex, host: ConnectionHost, options: ConnectionOptions, peer: Peer) {
     this.host = host
     this.options = options
+    this.peer = peer
     const net = socket as Partial<Socket>
     this.out = new Output(socket, this, isSecure(socket))
     // The connection is the parser's handler and the socket's listeners are shared by all connections:

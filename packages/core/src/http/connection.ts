@@ -49,9 +49,10 @@ export class Connection extends ConnectionReader implements Timed, BodyOwner {
    * @param socket - a `net.Socket`, a `tls.TLSSocket` or any Duplex
    * @param host - the App
    * @param options - timeouts and limits
+   * @param peer - who the requests come from (the socket, or the client a PROXY header named)
    */
-  constructor(socket: Duplex, host: ConnectionHost, options: ConnectionOptions) {
-    super(socket, host, options)
+  constructor(socket: Duplex, host: ConnectionHost, options: ConnectionOptions, peer: Peer = socket as Peer) {
+    super(socket, host, options, peer)
     this.deadline = this.msgStart + options.headersTimeout
     host.deadlines.add(this)
   }
@@ -134,7 +135,7 @@ export class Connection extends ConnectionReader implements Timed, BodyOwner {
           continue
         }
         const socket = this.out.socket
-        const answer = this.host.serve(exchange.head as RequestHead, exchange.body, socket as Peer, isSecure(socket))
+        const answer = this.host.serve(exchange.head as RequestHead, exchange.body, this.peer, isSecure(socket))
         if (answer instanceof ResponsePlan) this.send(exchange, answer)
         else {
           answer.then((this.onAnswer ??= plan => this.answered(plan)), (this.onAnswerFailed ??= err => this.answerFailed(err)))

@@ -2,7 +2,8 @@ import type { Duplex } from 'node:stream'
 
 /**
  * The other end of a connection, as the wire hands it to its host with every request: the socket
- * itself, seen through this one read-only property. `net.Socket` reads the address (a `getpeername`
+ * itself, seen through these read-only properties (or, behind a PROXY protocol header, the client the
+ * header names: `proxy/proxy-listener.ts`). `net.Socket` reads the address (a `getpeername`
  * system call) the first time it is asked and keeps it, so nothing is made for it per request or kept
  * per idle connection.
  *
@@ -11,11 +12,12 @@ import type { Duplex } from 'node:stream'
  * const peer: Peer = socket
  * peer.remoteAddress // '127.0.0.1', or undefined once the socket is gone
  * ```
- * @internal
  */
 export interface Peer {
   /** The peer's IP address, when known. */
   readonly remoteAddress?: string | undefined
+  /** The peer's port, when known. */
+  readonly remotePort?: number | undefined
 }
 
 /**
