@@ -20,6 +20,7 @@ export const PACKAGES = {
   fallback: 'tinyhttp-fallback',
   compress: 'tinyhttp-compress',
   listing: 'tinyhttp-listing',
+  metrics: 'tinyhttp-metrics',
   websocket: 'tinyhttp-websocket',
   cli: 'tinyhttp-cli',
 } as const
@@ -33,6 +34,7 @@ export const PLUGINS = [
   'tinyhttp-compress',
   'tinyhttp-rules',
   'tinyhttp-listing',
+  'tinyhttp-metrics',
   'tinyhttp-websocket',
 ] as const
 

@@ -20,6 +20,7 @@ import { devNotice, startWith } from './start.js'
 import { version } from './version.js'
 import { runPrimary, runWorker } from './workers.js'
 import { schemaText } from './schema.js'
+import { healthcheck } from './healthcheck.js'
 
 function allowDescription(config: CliConfig): string {
   if (config.allowSource === 'default') return '**/* (default: every file that is not a dotfile)'
@@ -76,8 +77,8 @@ async function checkCommand(config: CliConfig, io: CliIo): Promise<number> {
 }
 
 /**
- * Runs the command line: `--help`, `--version`, `--print-schema`, `--check`, or serves until SIGINT/SIGTERM (with
- * `--workers`, as the cluster primary or one of its workers). Never throws: errors are printed as one
+ * Runs the command line: `--help`, `--version`, `--print-schema`, `--check`, `healthcheck [url]` (exit 0
+ * ready, 1 not), or serves until SIGINT/SIGTERM (with `--workers`, as the cluster primary or one of its workers). Never throws: errors are printed as one
  * line on stderr and turned into the exit code.
  *
  * @param argv - the arguments, without `node` and the script
@@ -91,6 +92,8 @@ async function checkCommand(config: CliConfig, io: CliIo): Promise<number> {
  */
 export async function run(argv: readonly string[], io: CliIo = processIo(), options: RunOptions = {}): Promise<number> {
   try {
+    // A subcommand is the first word (serve a folder named so as ./healthcheck).
+    if (argv[0] === 'healthcheck' && !cluster.isWorker) return await healthcheck(argv.slice(1), io)
     const args = parseArgs(argv)
     if (args.options.help === true) {
       io.stdout.write(helpText(version()))

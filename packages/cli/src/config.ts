@@ -9,6 +9,7 @@ import { resolveDrainDelay } from './config-lifecycle.js'
 import { resolveDev, type DevMode } from './config-dev.js'
 import { resolveProxyConfig, type ProxyConfig } from './config-proxy.js'
 import { resolveErrorPages, type ErrorPageFiles } from './error-pages.js'
+import { resolveAdminOptions, type AdminConfig } from './config-admin.js'
 import { CliError, oneLine, runtimeError, usageError } from './errors.js'
 
 /** The default root folder, relative to the working directory. */
@@ -35,7 +36,7 @@ export interface TlsConfig {
 }
 
 /** A validated configuration: what `tinyhttp-cli` will serve and how. */
-export interface CliConfig extends ProxyConfig {
+export interface CliConfig extends ProxyConfig, AdminConfig {
   /** The root folder, absolute and with symlinks resolved. */
   root: string
   /** The root as the user gave it (for messages). */
@@ -460,5 +461,6 @@ async function resolveMerged(args: ParsedArgs, context: ConfigContext, configFil
     siteRules: configFile?.siteRules,
     allowedRedirectHosts: configFile?.allowedRedirectHosts ?? [],
     configFile,
+    ...resolveAdminOptions(options),
   }
 }

@@ -22,6 +22,8 @@ import { applyReload, liveConfig, type ReloadOutcome } from './reload.js'
 import { ruleFileEntries, watchRuleFiles } from './site-rules.js'
 import type { SiteRules } from 'tinyhttp-rules'
 import { version } from './version.js'
+import { observeForAdmin, type AdminParts } from './admin-wiring.js'
+import type { Snapshot } from 'tinyhttp-metrics'
 
 /** Options of {@link start}. */
 export interface StartOptions {
@@ -55,6 +57,10 @@ export interface StartedServer {
   readonly config: CliConfig
   /** `ready` once listening, `draining` from {@link StartedServer.drain} or `close()` on; `readiness.check` is the probe callback. */
   readonly readiness: Readiness
+  /** `--admin`: the admin listener's URL (undefined in a cluster worker: the primary owns it). */
+  readonly adminUrl: string | undefined
+  /** `--admin`: this process's metrics as a snapshot (a cluster worker sends it to the primary). */
+  readonly metricsSnapshot: (() => Snapshot) | undefined
   /** Seconds a shutdown keeps the listeners open after {@link StartedServer.drain} (`--drain-delay`). */
   readonly drainDelay: number
   /**
@@ -94,11 +100,11 @@ export interface StartedServer {
  *
  * @param io - the streams
  * @param config - the configuration
- * @param urls - `local` and `network`
+ * @param urls - `local`, `network`, and `admin` (`--admin`)
  * @param files - number of files allowed
  * @param workers - number of worker processes (cluster)
  */
-export function printBanner(io: CliIo, config: CliConfig, urls: { local: string; network: string[] }, files: number, workers = 1): void {
+export function printBanner(io: CliIo, config: CliConfig, urls: { local: string; network: string[]; admin?: string }, files: number, workers = 1): void {
   const tty = useColor(io.stdout, io.env)
   const paint = painter(tty)
   const lines: string[] = []
@@ -107,11 +113,13 @@ export function printBanner(io: CliIo, config: CliConfig, urls: { local: string;
     if (!config.quiet) lines.push('', `  ${paint('bold', 'tinyhttp-cli')} ${version()}  serving ${paint('cyan', config.root)} ${paint('dim', `(${what})`)}`, '')
     lines.push(`  ${paint('bold', 'Local:')}   ${paint('cyan', urls.local)}`)
     for (const n of urls.network) lines.push(`  ${paint('bold', 'Network:')} ${paint('cyan', n)}`)
+    if (urls.admin !== undefined) lines.push(`  ${paint('bold', 'Admin:')}   ${paint('cyan', urls.admin)}`)
     if (!config.quiet) lines.push('')
   } else {
     // Machine-readable: `Local:` is always the first line, nothing but URLs before the access log.
     lines.push(`Local: ${urls.local}`)
     for (const n of urls.network) lines.push(`Network: ${n}`)
+    if (urls.admin !== undefined) lines.push(`Admin: ${urls.admin}`)
   }
   io.stdout.write(lines.join('\n') + '\n')
 }
@@ -176,7 +184,9 @@ export async function startWith(config: CliConfig, io: CliIo, options: StartOpti
       })
   const readiness = options.readiness ?? new Readiness()
   const hub = config.dev !== undefined ? createDevHub() : undefined
-  const built = buildApp(config, log, hub)
+  const admin: AdminParts = observeForAdmin(config, readiness.check)
+  const built = buildApp(config, log, hub, admin.middleware)
+  admin.attach(built.app)
   let files: number
   let port: number
   try {
@@ -198,8 +208,11 @@ export async function startWith(config: CliConfig, io: CliIo, options: StartOpti
         printWarning(io, `${flags} not apply to HTML pages: they get Cache-Control: no-cache, so visitors see a new page at once`)
       }
     }
+    admin.checkTable(table)
     port = (await listen(built, config)).port
+    await admin.listening()
   } catch (err) {
+    await admin.close()
     await built.close(0)
     writer.flush()
     throw err
@@ -226,7 +239,7 @@ export async function startWith(config: CliConfig, io: CliIo, options: StartOpti
   // --dev: an edit of a served file reaches the browsers.
   const stopDev = hub !== undefined ? followServedFiles(config.root, built.allowlist, hub, () => built.forgetCachedFiles(), io, config.quiet) : undefined
   const urls = serverUrls(config.host, port, config.tls !== undefined)
-  if (options.banner !== false) printBanner(io, config, urls, files)
+  if (options.banner !== false) printBanner(io, config, { ...urls, ...(admin.url !== undefined ? { admin: admin.url } : {}) }, files)
   readiness.markReady()
   let running = config
   let reloads: Promise<unknown> = Promise.resolve()
@@ -241,6 +254,8 @@ export async function startWith(config: CliConfig, io: CliIo, options: StartOpti
       return running
     },
     readiness,
+    adminUrl: admin.url,
+    metricsSnapshot: admin.snapshot,
     get drainDelay() {
       return running.drainDelay
     },
@@ -265,6 +280,7 @@ export async function startWith(config: CliConfig, io: CliIo, options: StartOpti
       stopFollowing?.()
       stopDev?.()
       await built.close(gracePeriod)
+      await admin.close()
       writer.flush()
     },
   }

@@ -8,6 +8,7 @@ import { CliError, EXIT_RUNTIME, oneLine } from './errors.js'
 import { printError, printWarning, type CliIo } from './output.js'
 import { printBanner, startWith } from './start.js'
 import { Readiness } from './readiness.js'
+import { startClusterAdmin, type ClusterAdmin, type MetricsReply, type MetricsRequest } from './cluster-admin.js'
 
 /** Messages between the primary and its workers (IPC). */
 export type WorkerMessage =
@@ -15,6 +16,8 @@ export type WorkerMessage =
   | { tinyhttp: 'fatal'; code: number; message: string }
   /** Drain and exit: keep accepting `drainDelay` seconds (the worker's `--drain-delay` when absent), then close. */
   | { tinyhttp: 'shutdown'; drainDelay?: number }
+  | MetricsRequest
+  | MetricsReply
 
 /** Environment variable set for the first worker only: it prints the allowlist warnings. */
 const FIRST_WORKER_ENV = 'TINYHTTP_CLI_FIRST_WORKER'
@@ -72,6 +75,8 @@ export async function runPrimary(config: CliConfig, argv: readonly string[], io:
   // 2-core machine, round-robin halves the connection-per-request rate. NODE_CLUSTER_SCHED_POLICY wins.
   if (process.env.NODE_CLUSTER_SCHED_POLICY === undefined) cluster.schedulingPolicy = cluster.SCHED_NONE
   cluster.setupPrimary({ exec: fileURLToPath(new URL('./bin.js', import.meta.url)), args: [...argv], cwd: io.cwd })
+  // --admin: the primary answers probes (this readiness) and scrapes, summing the workers' metrics.
+  const admin: ClusterAdmin | undefined = config.admin === undefined ? undefined : await startClusterAdmin(config.admin, readiness.check)
 
   const live = new Set<Worker>()
   /** Workers that said `listening` and are not being replaced. */
@@ -133,13 +138,16 @@ export async function runPrimary(config: CliConfig, argv: readonly string[], io:
     live.add(worker)
     worker.on('message', (message: unknown) => {
       if (!isMessage(message)) return
+      admin?.onMessage(worker, message)
       if (message.tinyhttp === 'listening') {
+        admin?.workerListening(worker)
         joining.get(worker)?.(null)
         if (!retiring.has(worker)) listening.add(worker)
         if (!shuttingDown) updateReadiness()
         if (!announced && !shuttingDown) {
           announced = true
-          printBanner(io, config, { local: message.url, network: message.network }, message.files, config.workers)
+          const urls = { local: message.url, network: message.network, ...(admin !== undefined ? { admin: admin.url } : {}) }
+          printBanner(io, config, urls, message.files, config.workers)
         }
       } else if (message.tinyhttp === 'fatal') {
         const rolling = joining.get(worker)
@@ -154,6 +162,7 @@ export async function runPrimary(config: CliConfig, argv: readonly string[], io:
     worker.once('exit', (code, signal) => {
       live.delete(worker)
       listening.delete(worker)
+      admin?.workerGone(worker)
       const how = signal !== null ? signal : `code ${code}`
       joining.get(worker)?.(`exited (${how})`)
       if (shuttingDown) return finishIfIdle()
@@ -237,6 +246,7 @@ export async function runPrimary(config: CliConfig, argv: readonly string[], io:
 
   for (let i = 0; i < config.workers; i++) fork()
   const code = await done
+  await admin?.close()
   if (hardLimit !== undefined) clearTimeout(hardLimit)
   for (const t of timers) clearTimeout(t)
   process.off('SIGINT', onSignal)
@@ -272,10 +282,14 @@ export async function runWorker(argv: readonly string[], io: CliIo): Promise<num
     if (signals > 1) process.exit(EXIT_RUNTIME)
     stop()
   }
+  let server: StartedServer | undefined
   const onMessage = (message: unknown): void => {
     if (isMessage(message) && message.tinyhttp === 'shutdown') {
       // The primary's second signal kills workers; a second message only repeats the first.
       stop(message.drainDelay)
+    }
+    if (isMessage(message) && message.tinyhttp === 'metrics-request') {
+      void send({ tinyhttp: 'metrics-snapshot', id: message.id, snapshot: server?.metricsSnapshot?.() ?? null })
     }
   }
   // The primary handles SIGHUP (it replaces the workers); a terminal's hangup must not kill one.
@@ -285,7 +299,6 @@ export async function runWorker(argv: readonly string[], io: CliIo): Promise<num
   process.on('SIGHUP', onHangup)
   process.on('message', onMessage)
   try {
-    let server: StartedServer
     try {
       const config = await resolveConfig(parseArgs(argv), io)
       server = await startWith(config, io, { banner: false, warnings: io.env[FIRST_WORKER_ENV] === '1', pid: process.pid })

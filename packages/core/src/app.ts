@@ -17,6 +17,7 @@ import { ForwardedPeer } from './proxy/forwarded.js'
 import { attachProxied, resolveProxyProtocol, type ListenOptions } from './proxy/proxy-listener.js'
 import type { RequestHead } from './http/request-head.js'
 import type { ResponsePlan, UpgradeLifecycle } from './http/response-plan.js'
+import { WireStats } from './http/wire-stats.js'
 import { renderError } from './render-error.js'
 import { respond } from './respond.js'
 import { Request } from './request.js'
@@ -122,6 +123,8 @@ export class App {
   #closing = false
   #draining = false
   #closed: Promise<void> | null = null
+  /** What the wire counted (connections, requests it refused before the chain): see {@link WireStats}. */
+  readonly wireStats = new WireStats()
 
   /** @param options - timeouts and limits */
   constructor(options: AppOptions = {}) {
@@ -281,6 +284,7 @@ export class App {
       socket.destroy()
       return
     }
+    this.wireStats.connectionsOpened++
     this.#connections.add(new Connection(socket, this, this.#connectionOptions, peer ?? (socket as Peer)))
   }
 
@@ -320,7 +324,7 @@ export class App {
 
   /** A connection closed (or switched protocols). @internal */
   release(conn: object): void {
-    this.#connections.delete(conn as Connection)
+    if (this.#connections.delete(conn as Connection)) this.wireStats.connectionsClosed++
   }
 
   /**
@@ -396,6 +400,13 @@ export class App {
   /** Number of open HTTP connections (a socket handed to an upgrade handler no longer counts). */
   get connectionCount(): number {
     return this.#connections.size
+  }
+
+  /** Open HTTP connections with a request in progress; counted when asked (a walk: for a scrape, not per request). */
+  get activeConnections(): number {
+    let active = 0
+    for (const conn of this.#connections) if (!conn.idle) active++
+    return active
   }
 
   /**

@@ -5,6 +5,7 @@ import type { ParserLimits } from './parser-limits.js'
 import type { Peer } from './peer.js'
 import type { RequestHead } from './request-head.js'
 import type { ResponsePlan, UpgradeLifecycle } from './response-plan.js'
+import type { WireStats } from './wire-stats.js'
 
 /** Timeouts and limits of a connection (all in milliseconds / counts). */
 export interface ConnectionOptions {
@@ -42,6 +43,7 @@ export interface ConnectionOptions {
  *   deadlines: new DeadlineSet(250),
  *   release: conn => connections.delete(conn),
  *   adopt: socket => (upgraded.add(socket), { onAppClose: () => {} }),
+ *   wireStats: new WireStats(),
  * }
  * ```
  * @internal
@@ -73,4 +75,6 @@ export interface ConnectionHost {
    * @returns what the upgrade handler gets to hook into the host's shutdown
    */
   adopt(socket: Duplex): UpgradeLifecycle
+  /** Counters the wire increments: requests it answered itself, by code. */
+  readonly wireStats: WireStats
 }

@@ -143,6 +143,7 @@ export abstract class ConnectionReader implements ParserHandler, BodySourceHooks
     const exchange: Exchange = { head, body: null, errorStatus: 0, start: this.msgStart || monotonicMs(), plan: null, upgrade: asksUpgrade(head) }
     if (head.expect === 'unknown') {
       exchange.errorStatus = 417
+      this.host.wireStats.rejected('EXPECTATION_FAILED')
       this.stopReading()
     } else if (head.chunked || head.contentLength > 0) {
       exchange.body = new BodySource(head.chunked ? -1 : head.contentLength, this)
@@ -221,6 +222,7 @@ export abstract class ConnectionReader implements ParserHandler, BodySourceHooks
       const at = queue.indexOf(parsing)
       if (at > 0 || (at === 0 && this.write === IDLE)) {
         queue[at] = wireAnswer(parsing.head, status, parsing.start)
+        this.host.wireStats.rejected(code)
         this.pump()
         return
       }
@@ -231,6 +233,7 @@ export abstract class ConnectionReader implements ParserHandler, BodySourceHooks
       return
     }
     queue.push(wireAnswer(null, status, this.msgStart || monotonicMs()))
+    this.host.wireStats.rejected(code)
     this.pump()
   }
 

@@ -415,6 +415,7 @@ export class Connection extends ConnectionReader implements Timed, BodyOwner {
       // A request whose handler runs sees its failed body (and answers 408 through the error path).
       if (parsing !== null && this.queue?.includes(parsing) === true) return
       this.enqueue(wireAnswer(null, 408, now))
+      this.host.wireStats.rejected('REQUEST_TIMEOUT')
       this.pump()
       return
     }
