@@ -72,7 +72,7 @@ describe.skipIf(!runnable)('HAProxy in front of three tinyhttp-cli instances', (
     }
     const report = await finish(started)
     console.log(`HAProxy rolling restart: ${describeLoad(report)}`)
-    expect(report.lost, describeLoad(report)).toBe(0)
+    expect(report.lost, `${describeLoad(report)}\nlost: ${JSON.stringify(report.failures)}`).toBe(0)
     expect(report.retried, 'HAProxy hides server-side closes from its clients').toBe(0)
     expect(report.ok).toBeGreaterThan(1000)
     expectLogsShowClient(c, report)
@@ -109,7 +109,7 @@ describe.skipIf(!runnable)('HAProxy in front of three tinyhttp-cli instances', (
       }
       const report = await finish(started)
       console.log(`HAProxy SIGHUP (allowlist + certificate): ${describeLoad(report)}`)
-      expect(report.lost, describeLoad(report)).toBe(0)
+      expect(report.lost, `${describeLoad(report)}\nlost: ${JSON.stringify(report.failures)}`).toBe(0)
       expect(report.retried).toBe(0)
       expect(report.ok).toBeGreaterThan(1000)
       expect([...statuses], 'no instance left the rotation').toEqual(['UP'])
@@ -133,7 +133,7 @@ describe.skipIf(!runnable)('HAProxy in front of three tinyhttp-cli instances', (
     await h.waitFor(victim.name, 'UP')
     const report = await finish(started)
     console.log(`HAProxy kill -9 of one instance: ${describeLoad(report)}`)
-    expect(report.lost, describeLoad(report)).toBeLessThanOrEqual(CONNECTIONS)
+    expect(report.lost, `${describeLoad(report)}\nlost: ${JSON.stringify(report.failures)}`).toBeLessThanOrEqual(CONNECTIONS)
     expect(report.ok).toBeGreaterThan(1000)
     expectLogsShowClient(c, report)
   }, 60_000)

@@ -27,6 +27,8 @@ export interface LoadReport {
   connections: number
   /** Wall-clock milliseconds from start to stop. */
   ms: number
+  /** The first 50 lost requests: when they were sent (ms after the start) and why they were lost. */
+  failures: Array<{ sentAtMs: number; reason: string; path: string }>
 }
 
 /** Options of {@link startLoad}. */
@@ -64,6 +66,9 @@ class KeepAliveConnection {
   ) {}
 
   async request(path: string, expected: Buffer): Promise<Outcome> {
+    // A connection the other side closed while it was idle is discarded before use, as a client's
+    // connection pool does (its 'close' came between requests): that is not a failed request.
+    if (this.socket !== undefined && (this.socket.destroyed || this.socket.readyState !== 'open')) this.drop()
     const reused = this.socket !== undefined
     const socket = this.socket ?? (await this.open())
     if (socket === undefined) return { kind: 'fail', reason: 'ECONNREFUSED', bytes: 0, reused: false }
@@ -117,6 +122,9 @@ class KeepAliveConnection {
       socket.once('connect', () => {
         socket.off('error', fail)
         socket.on('error', () => {}) // reported by request()
+        socket.once('close', () => {
+          if (this.socket === socket) this.socket = undefined
+        })
         this.report.connections++
         if (socket.localPort !== undefined) this.report.localPorts.add(socket.localPort)
         this.socket = socket
@@ -143,15 +151,16 @@ class KeepAliveConnection {
  * ```
  */
 export function startLoad(options: LoadOptions): Load {
-  const report: LoadReport = { ok: 0, lost: 0, retried: 0, byStatus: {}, lostBy: {}, localPorts: new Set(), connections: 0, ms: 0 }
+  const report: LoadReport = { ok: 0, lost: 0, retried: 0, byStatus: {}, lostBy: {}, localPorts: new Set(), connections: 0, ms: 0, failures: [] }
   const resolved = { port: options.port, host: options.host ?? '127.0.0.1', timeoutMs: options.timeoutMs ?? 5000 }
   const paths = [...options.files.keys()]
   const pauseMs = options.pauseMs ?? 5
   const started = Date.now()
   let running = true
-  const lose = (reason: string): void => {
+  const lose = (reason: string, path: string, sentAt: number): void => {
     report.lost++
     report.lostBy[reason] = (report.lostBy[reason] ?? 0) + 1
+    if (report.failures.length < 50) report.failures.push({ sentAtMs: sentAt - started, reason, path })
   }
 
   const loop = async (index: number): Promise<void> => {
@@ -160,15 +169,16 @@ export function startLoad(options: LoadOptions): Load {
     while (running) {
       const path = paths[n++ % paths.length] as string
       const expected = options.files.get(path) as Buffer
+      const sentAt = Date.now()
       let outcome = await connection.request(path, expected)
       if (outcome.kind === 'fail' && outcome.reused && outcome.bytes === 0 && outcome.reason !== 'timeout') {
         report.retried++
         outcome = await connection.request(path, expected)
       }
       if (outcome.kind === 'ok') report.ok++
-      else if (outcome.kind === 'status') lose(`status ${outcome.status}`)
-      else if (outcome.kind === 'bad-body') lose('wrong body')
-      else lose(outcome.reason)
+      else if (outcome.kind === 'status') lose(`status ${outcome.status}`, path, sentAt)
+      else if (outcome.kind === 'bad-body') lose('wrong body', path, sentAt)
+      else lose(outcome.reason, path, sentAt)
       if (outcome.kind === 'fail' && outcome.reason === 'ECONNREFUSED') await sleep(50)
       else await sleep(pauseMs)
     }
@@ -176,7 +186,7 @@ export function startLoad(options: LoadOptions): Load {
   }
   const loops = Array.from({ length: options.connections ?? 6 }, (_, i) => loop(i))
 
-  const copy = (): LoadReport => ({ ...report, byStatus: { ...report.byStatus }, lostBy: { ...report.lostBy }, localPorts: new Set(report.localPorts), ms: Date.now() - started })
+  const copy = (): LoadReport => ({ ...report, byStatus: { ...report.byStatus }, lostBy: { ...report.lostBy }, localPorts: new Set(report.localPorts), failures: [...report.failures], ms: Date.now() - started })
   return {
     snapshot: copy,
     async stop() {
