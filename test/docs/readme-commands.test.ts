@@ -106,7 +106,8 @@ const COMMANDS: Record<string, Check> = {
   'node bench/kernel-socket-memory.mjs': skip('reads /proc/slabinfo (root) while 5 000 connections are open; numbers for docs/SCALING.md, nothing to assert'),
   'node bench/cache-memory.mjs': BENCH,
   // docs/SCALING.md: the measurements it quotes
-  'node bench/run.mjs --targets ours-cli --scenarios ka,close,cond,mid --rounds 2 --duration 5 --warmup 2 --no-install': BENCH,
+  'node bench/run.mjs --targets ours-cli --scenarios ka,close,cond,mid --rounds 3 --duration 5 --warmup 2 --no-install': BENCH,
+  'OURS_FLAGS="--log-format json --admin 127.0.0.1:0" node bench/run.mjs --targets ours-cli --scenarios ka,close --rounds 3 --duration 5 --warmup 2 --no-install': BENCH,
   'node bench/idle-memory.mjs --targets ours-cli,node-http-mem --rounds 3': BENCH,
   'node bench/kernel-socket-memory.mjs 10000': skip('reads /proc/slabinfo (root) while 10 000 connections are open; numbers for docs/SCALING.md, nothing to assert'),
   'node bench/cache-memory.mjs --rounds 3': BENCH,
