@@ -65,6 +65,19 @@ describe('--workers: reload and drain lose no request', () => {
     expect(counts.reset).toBeLessThanOrEqual(4)
   }, 60_000)
 
+  it('SIGTERM while the second worker is still starting: it is told again once it listens, and the cluster exits 0 at once', async () => {
+    // The shutdown message reached a worker still loading its modules (no message listener yet) and was
+    // lost: that worker served on and the primary waited for the 15 s hard limit (half the runs).
+    const { cwd } = demoSite()
+    for (let run = 0; run < 3; run++) {
+      const cli = await startCli(['public', '--port', '0', '--workers', '2', '--no-config', '--drain-delay', '0', '-q'], { cwd })
+      process.kill(cli.pid, 'SIGTERM') // right after the first worker's Local: line
+      const started = Date.now()
+      expect(await cli.exited(10_000)).toEqual({ code: 0, signal: null })
+      expect(Date.now() - started).toBeLessThan(8_000)
+    }
+  }, 60_000)
+
   it('SIGHUP: a changed worker count is named as restart to apply; a broken config file keeps every worker, with one line why', async () => {
     const { cwd } = demoSite()
     const config = join(cwd, 'tinyhttp.json')

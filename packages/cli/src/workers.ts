@@ -140,6 +140,8 @@ export async function runPrimary(config: CliConfig, argv: readonly string[], io:
       if (!isMessage(message)) return
       admin?.onMessage(worker, message)
       if (message.tinyhttp === 'listening') {
+        // A worker still loading when the shutdown was sent had no message listener yet: tell it again.
+        if (shuttingDown) return tell(worker, { tinyhttp: 'shutdown' })
         admin?.workerListening(worker)
         joining.get(worker)?.(null)
         if (!retiring.has(worker)) listening.add(worker)
