@@ -104,10 +104,35 @@ const COMMANDS: Record<string, Check> = {
   'node bench/run.mjs --compression': BENCH,
   'node bench/run.mjs --rules': BENCH,
   'node bench/ws/run.mjs': BENCH,
+  'node bench/kernel-socket-memory.mjs': skip('reads /proc/slabinfo (root) while 5 000 connections are open; numbers for docs/SCALING.md, nothing to assert'),
+  'node bench/cache-memory.mjs': BENCH,
+  // docs/SCALING.md: the measurements it quotes
+  'node bench/run.mjs --targets ours-cli --scenarios ka,close,cond,mid --rounds 3 --duration 5 --warmup 2 --no-install': BENCH,
+  'OURS_FLAGS="--log-format json --admin 127.0.0.1:0" node bench/run.mjs --targets ours-cli --scenarios ka,close --rounds 3 --duration 5 --warmup 2 --no-install': BENCH,
+  'node bench/idle-memory.mjs --targets ours-cli,node-http-mem --rounds 3': BENCH,
+  'node bench/kernel-socket-memory.mjs 10000': skip('reads /proc/slabinfo (root) while 10 000 connections are open; numbers for docs/SCALING.md, nothing to assert'),
+  'node bench/cache-memory.mjs --rounds 3': BENCH,
   'node bench/run.mjs --compression --rounds 1 --duration 3 --warmup 1': BENCH,
   'node bench/verify-encodings.mjs': skip('starts the nine servers of the compression run (needs nginx and bench/node_modules); test/bench/compression-verify.test.ts runs it on a tiny fixture'),
   'node bench/verify-encodings.mjs --targets ours-cli,ours-lib-z,nginx-gzip': skip('needs nginx; test/bench/compression-verify.test.ts runs the script on a tiny fixture'),
   'node bench/fixtures/make.mjs --compression': exitsInRepo(0, /^app\.js\s+307200 B\s+sha256 /m),
+  // docs/DEPLOY.md: they install system-wide, need root, systemd, other machines, a container runtime or
+  // a cluster. The files they use are checked by test/deploy/manifests.test.ts, and what they run by
+  // test/deploy/image-command.test.ts (the image's command), haproxy.test.ts and nginx.test.ts.
+  'npx -y pnpm@10 install && npx -y pnpm@10 build && npx -y pnpm@10 -r pack --pack-destination packs': skip('writes tarballs into the clone; test/deploy/image-command.test.ts packs into a temp folder'),
+  'sudo npm install -g ./packs/*.tgz': skip('installs globally as root; test/deploy/image-command.test.ts installs the same tarballs into a temp prefix'),
+  'sudo mkdir -p /srv/www /etc/tinyhttp && sudo cp -r dist/. /srv/www/': skip('writes to /srv and /etc as root'),
+  'sudo cp deploy/tinyhttp.service /etc/systemd/system/ && sudo systemctl daemon-reload': skip('installs a system service; test/deploy/manifests.test.ts runs systemd-analyze verify on the unit'),
+  'sudo systemctl enable --now tinyhttp': skip('starts a system service (needs systemd as PID 1)'),
+  'sudo systemctl reload tinyhttp': skip('needs the service running; SIGHUP under load is test/deploy/haproxy.test.ts'),
+  'sudo systemctl restart tinyhttp': skip('needs the service running; restarts under load are test/deploy/haproxy.test.ts'),
+  'journalctl -u tinyhttp -f': skip('follows the journal of a running service, never ends'),
+  'tinyhttp-cli healthcheck http://127.0.0.1:9464/readyz': skip('asks a fixed port another process may hold; test/deploy/image-command.test.ts runs it against a server'),
+  'tinyhttp-cli /srv/www --host 10.0.0.11 --port 8080 --admin 10.0.0.11:9464 --proxy-protocol --trusted-proxies 10.0.0.5 --drain-delay 5 --log-format json': skip('binds an address of another machine; test/deploy/haproxy.test.ts runs this command on loopback behind HAProxy'),
+  'docker build -t registry.example.com/tinyhttp:0.1.0 .': skip('needs a container runtime and a registry to pull node:20-bookworm-slim from (docs/DEPLOY.md says what is tested instead)'),
+  'docker run --rm --read-only -p 8080:8080 -p 127.0.0.1:9464:9464 registry.example.com/tinyhttp:0.1.0': skip('needs the image; test/deploy/image-command.test.ts runs its CMD read-only'),
+  'kubectl apply -f deploy/kubernetes/': skip('needs a Kubernetes cluster; test/deploy/manifests.test.ts validates the objects'),
+  'kubectl rollout restart deployment/tinyhttp': skip('needs a Kubernetes cluster'),
 }
 
 /** The README files whose commands are checked. */
