@@ -138,9 +138,7 @@ export function websocket(options: WebSocketOptions, handler: WebSocketHandler):
       const ws = new WebSocket(socket, { maxPayload, maxBufferedAmount, closeTimeout, protocol: protocol ?? '', extensions, codec, onClosed })
       clients.add(ws)
       heartbeat?.add(ws)
-      lifecycle.onAppClose(() => {
-        if (ws.readyState === WebSocket.OPEN) ws.close(CLOSE_CODE.GOING_AWAY)
-      })
+      lifecycle.onAppClose(goingAway(ws))
       runHandler(handler, ws, ctx)
       ws.start(head)
     })
@@ -149,6 +147,17 @@ export function websocket(options: WebSocketOptions, handler: WebSocketHandler):
 }
 
 /** Calls the handler; what it throws (now or later) closes the socket with 1011. */
+/**
+ * What `app.close()` does to an open WebSocket: close 1001. Made here, outside the upgrade handler, so
+ * that the closure (kept as long as the socket is open) holds the socket alone, not the handshake's
+ * context, request and response.
+ */
+function goingAway(ws: WebSocket): () => void {
+  return () => {
+    if (ws.readyState === WebSocket.OPEN) ws.close(CLOSE_CODE.GOING_AWAY)
+  }
+}
+
 function runHandler(handler: WebSocketHandler, ws: WebSocket, ctx: Context): void {
   const fail = (err: unknown): void => {
     if (ws.listenerCount('error') > 0) ws.emit('error', err instanceof Error ? err : new Error(String(err)))
