@@ -84,8 +84,8 @@ export class FrameParser {
   readonly #masked: boolean
   readonly #rsv1Allowed: boolean
   #state = HEADER
-  /** A header split across inputs: its bytes so far. */
-  readonly #head = Buffer.alloc(14)
+  /** A header split across inputs: its bytes so far (made on the first split: most sockets never need it). */
+  #head: Uint8Array | null = null
   #headLength = 0
   // The frame being read.
   #fin = false
@@ -93,7 +93,7 @@ export class FrameParser {
   #opcode = 0
   readonly #mask = new Uint8Array(4)
   #hasMask = false
-  #payload: Buffer = Buffer.alloc(0)
+  #payload: Buffer = EMPTY
   #filled = 0
   // The message being read (data frames).
   #inMessage = false
@@ -154,7 +154,7 @@ export class FrameParser {
         return pos + size
       }
     }
-    const head = this.#head
+    const head = (this.#head ??= new Uint8Array(14))
     while (pos < end) {
       head[this.#headLength++] = chunk[pos++] as number
       if (this.#headLength >= 2 && this.#headLength === headerSize(head[1] as number)) {

@@ -106,7 +106,7 @@ export class WebSocket extends EventEmitter<WebSocketEvents> {
   #closeSent = false
   #closeReceived = false
   #code: number = CLOSE_CODE.ABNORMAL
-  #reason: Buffer = Buffer.alloc(0)
+  #reason: Buffer = EMPTY
   #timer: NodeJS.Timeout | null = null
   #needDrain = false
   #paused = 0
