@@ -23,7 +23,7 @@ export class UpgradedSockets {
   readonly #sockets = new Map<Duplex, (() => void) | null>()
   /** One 'close' listener for every socket of this App (its `this` is the socket): no closure per socket. */
   readonly #forget: (this: Duplex) => void
-  /** The App's `#sockets`, for {@link UpgradedSockets.#forget}. */
+  /** Makes the shared close listener over this App's sockets. */
   constructor() {
     const sockets = this.#sockets
     this.#forget = function (this: Duplex): void {
