@@ -21,6 +21,15 @@ const debug = createDebug('tinyhttp:core')
 export class UpgradedSockets {
   /** Socket → the handler's own shutdown, or null. */
   readonly #sockets = new Map<Duplex, (() => void) | null>()
+  /** One 'close' listener for every socket of this App (its `this` is the socket): no closure per socket. */
+  readonly #forget: (this: Duplex) => void
+  /** Makes the shared close listener over this App's sockets. */
+  constructor() {
+    const sockets = this.#sockets
+    this.#forget = function (this: Duplex): void {
+      sockets.delete(this)
+    }
+  }
 
   /** How many are open. */
   get size(): number {
@@ -36,9 +45,9 @@ export class UpgradedSockets {
   adopt(socket: Duplex): UpgradeLifecycle {
     const sockets = this.#sockets
     sockets.set(socket, null)
-    socket.on('close', () => sockets.delete(socket))
+    socket.on('close', this.#forget)
     // The upgrade handler may add its own; this one only keeps an error from becoming an uncaught one.
-    socket.on('error', (err: Error) => debug('upgraded socket error: %s', err.message))
+    socket.on('error', logSocketError)
     return {
       onAppClose(listener: () => void): void {
         if (typeof listener !== 'function') throw new TypeError('onAppClose() needs a function')
@@ -79,4 +88,9 @@ export class UpgradedSockets {
     else void Promise.all(waits).then(() => clearTimeout(timer))
     return waits
   }
+}
+
+/** The 'error' listener of every upgraded socket. */
+function logSocketError(err: Error): void {
+  debug('upgraded socket error: %s', err.message)
 }

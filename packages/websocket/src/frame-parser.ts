@@ -91,7 +91,8 @@ export class FrameParser {
   #fin = false
   #rsv1 = false
   #opcode = 0
-  readonly #mask = new Uint8Array(4)
+  /** The current frame's masking key; made on the first masked frame (an idle socket has none). */
+  #mask: Uint8Array | null = null
   #hasMask = false
   #payload: Buffer = EMPTY
   #filled = 0
@@ -100,7 +101,8 @@ export class FrameParser {
   #messageOpcode = 0
   #messageCompressed = false
   #messageLength = 0
-  readonly #utf8 = new Utf8Validator()
+  /** Made on the first uncompressed text frame. */
+  #utf8: Utf8Validator | null = null
 
   /**
    * @param handler - told about each frame and the first error
@@ -205,7 +207,10 @@ export class FrameParser {
       this.#messageLength += length
     }
     this.#hasMask = masked
-    if (masked) for (let i = 0; i < 4; i++) this.#mask[i] = bytes[next + i] as number
+    if (masked) {
+      const mask = (this.#mask ??= new Uint8Array(4))
+      for (let i = 0; i < 4; i++) mask[i] = bytes[next + i] as number
+    }
     this.#fin = fin
     this.#rsv1 = rsv1
     this.#opcode = opcode
@@ -219,7 +224,7 @@ export class FrameParser {
     const payload = this.#payload
     const filled = this.#filled
     const n = Math.min(end - pos, payload.length - filled)
-    if (this.#hasMask) unmaskInto(chunk.subarray(pos, pos + n), payload, filled, this.#mask)
+    if (this.#hasMask) unmaskInto(chunk.subarray(pos, pos + n), payload, filled, this.#mask as Uint8Array)
     else payload.set(chunk.subarray(pos, pos + n), filled)
     this.#filled = filled + n
     if (this.#filled === payload.length) {
@@ -240,7 +245,7 @@ export class FrameParser {
       this.#state = STOPPED
     } else if (opcode < OPCODE.CLOSE) {
       if (this.#messageOpcode === OPCODE.TEXT && !this.#messageCompressed) {
-        const utf8 = this.#utf8
+        const utf8 = (this.#utf8 ??= new Utf8Validator())
         if (!utf8.update(payload) || (fin && !utf8.end())) return this.#fail('invalid-utf8')
       }
       this.#inMessage = !fin

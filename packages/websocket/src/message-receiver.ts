@@ -3,6 +3,9 @@ import type { Frame } from './frame-parser.js'
 import { OPCODE } from './protocol.js'
 import { Utf8Validator } from './utf8-validator.js'
 
+/** The resolved promise every receiver starts its inflate chain on (shared: `then` never changes it). */
+const SETTLED: Promise<void> = Promise.resolve()
+
 /**
  * Where {@link MessageReceiver} delivers: whole messages in the order they arrived, or the close code of
  * the failure (1007 for a compressed text message that inflates to invalid UTF-8, 1009 past `maxPayload`).
@@ -38,9 +41,10 @@ export class MessageReceiver {
   #compressed = false
   /** Deliveries waiting for zlib (this message's frames and everything after them). */
   #pending = 0
-  #tail: Promise<void> = Promise.resolve()
+  #tail: Promise<void> = SETTLED
   #failed = false
-  readonly #utf8 = new Utf8Validator()
+  /** Made on the first compressed text message. */
+  #utf8: Utf8Validator | null = null
 
   /**
    * @param codec - the permessage-deflate context, or null
@@ -120,8 +124,13 @@ export class MessageReceiver {
 
   #inflated(bytes: Buffer, fin: boolean, binary: boolean): void {
     if (this.#failed) return
-    if (!binary && (!this.#utf8.update(bytes) || (fin && !this.#utf8.end()))) return this.#fail(1007, 'invalid UTF-8')
+    if (!binary && !this.#validUtf8(bytes, fin)) return this.#fail(1007, 'invalid UTF-8')
     this.#collect(bytes, fin, binary)
+  }
+
+  #validUtf8(bytes: Buffer, fin: boolean): boolean {
+    const utf8 = (this.#utf8 ??= new Utf8Validator())
+    return utf8.update(bytes) && (!fin || utf8.end())
   }
 
   #settle(job: () => void): void {

@@ -2,11 +2,11 @@ import { EventEmitter } from 'node:events'
 import type { Duplex } from 'node:stream'
 import { createDebug } from 'tinyhttp-core'
 import { closePayload } from './frame-writer.js'
-import { FrameParser, type Frame } from './frame-parser.js'
+import { FrameParser, type Frame, type FrameHandler } from './frame-parser.js'
 import type { FrameError } from './frame-error.js'
 import type { MessageCodec } from './message-codec.js'
 import { MessageIterator, type Message } from './message-iterator.js'
-import { MessageReceiver } from './message-receiver.js'
+import { MessageReceiver, type MessageSink } from './message-receiver.js'
 import { CLOSE_CODE, isWireCloseCode, MAX_CONTROL_PAYLOAD, OPCODE } from './protocol.js'
 import { Sender } from './sender.js'
 
@@ -125,16 +125,58 @@ export class WebSocket extends EventEmitter<WebSocketEvents> {
     this.protocol = settings.protocol
     this.extensions = settings.extensions
     this.maxBufferedAmount = settings.maxBufferedAmount
-    this.#parser = new FrameParser(
-      { onFrame: frame => this.#onFrame(frame), onError: err => this.#onFrameError(err) },
-      { maxPayload: settings.maxPayload, rsv1: settings.codec !== null },
-    )
-    this.#receiver = new MessageReceiver(settings.codec, settings.maxPayload, {
-      message: (data, isBinary) => this.#state !== WebSocket.CLOSED && this.emit('message', data, isBinary),
-      fail: (code, reason) => this.#fail(code, reason, null),
-      idle: () => this.#setPaused(PAUSED_INFLATING, false),
-    })
-    this.#sender = new Sender(socket, settings.codec, err => this.#fail(CLOSE_CODE.INTERNAL_ERROR, 'compression failed', err as Error))
+    // One link object serves the parser and the receiver (methods on its prototype: no closure per socket).
+    const link = new WebSocket.#Link(this)
+    this.#parser = new FrameParser(link, { maxPayload: settings.maxPayload, rsv1: settings.codec !== null })
+    this.#receiver = new MessageReceiver(settings.codec, settings.maxPayload, link)
+    // Only a compressing sender can fail on its own.
+    this.#sender = new Sender(socket, settings.codec, settings.codec === null ? cannotFail : err => this.#fail(CLOSE_CODE.INTERNAL_ERROR, 'compression failed', err as Error))
+  }
+
+  /** What the parser and the receiver tell their WebSocket. */
+  static readonly #Link = class WebSocketLink implements FrameHandler, MessageSink {
+    readonly #ws: WebSocket
+    constructor(ws: WebSocket) {
+      this.#ws = ws
+    }
+    onFrame(frame: Frame): void {
+      this.#ws.#onFrame(frame)
+    }
+    onError(err: FrameError): void {
+      this.#ws.#onFrameError(err)
+    }
+    message(data: Buffer, isBinary: boolean): void {
+      const ws = this.#ws
+      if (ws.#state !== WebSocket.CLOSED) ws.emit('message', data, isBinary)
+    }
+    fail(code: number, reason: string): void {
+      this.#ws.#fail(code, reason, null)
+    }
+    idle(): void {
+      this.#ws.#setPaused(PAUSED_INFLATING, false)
+    }
+  }
+
+  /**
+   * The socket listeners, shared by every WebSocket: a listener's `this` is the socket, which points to
+   * its WebSocket (one property on the socket instead of five closures).
+   */
+  static readonly #socketListeners = {
+    data(this: Duplex, chunk: Buffer): void {
+      ownerOf(this).#onData(chunk)
+    },
+    end(this: Duplex): void {
+      ownerOf(this).#onEnd()
+    },
+    error(this: Duplex, err: Error): void {
+      ownerOf(this).#onSocketError(err)
+    },
+    close(this: Duplex): void {
+      ownerOf(this).#onClose()
+    },
+    drain(this: Duplex): void {
+      ownerOf(this).#onDrain()
+    },
   }
 
   /** {@link WebSocket.OPEN}, {@link WebSocket.CLOSING} or {@link WebSocket.CLOSED}. */
@@ -160,11 +202,13 @@ export class WebSocket extends EventEmitter<WebSocketEvents> {
    */
   start(head: Buffer): void {
     const socket = this.#socket
-    socket.on('data', (chunk: Buffer) => this.#onData(chunk))
-    socket.on('end', () => this.#onEnd())
-    socket.on('error', (err: Error) => this.#onSocketError(err))
-    socket.on('close', () => this.#onClose())
-    socket.on('drain', () => this.#onDrain())
+    const listeners = WebSocket.#socketListeners
+    ;(socket as SocketWithOwner)[OWNER] = this
+    socket.on('data', listeners.data)
+    socket.on('end', listeners.end)
+    socket.on('error', listeners.error)
+    socket.on('close', listeners.close)
+    socket.on('drain', listeners.drain)
     if (head.length > 0) this.#onData(head)
     if (this.#paused === 0) socket.resume()
   }
@@ -412,6 +456,17 @@ export class WebSocket extends EventEmitter<WebSocketEvents> {
 }
 
 const EMPTY = Buffer.alloc(0)
+
+/** The property of an upgraded socket that names its WebSocket. */
+const OWNER = Symbol('tinyhttp.websocket')
+type SocketWithOwner = Duplex & { [OWNER]?: WebSocket }
+
+function ownerOf(socket: Duplex): WebSocket {
+  return (socket as SocketWithOwner)[OWNER] as WebSocket
+}
+
+/** The error callback of a sender that does not compress (it never calls it). */
+function cannotFail(): void {}
 
 /** Bytes of any kind as a Buffer (a view, not a copy). */
 function toBuffer(data: string | Uint8Array | ArrayBuffer | DataView): Buffer {
