@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { cleanupTemp, ensureBuilt, killAll, startCli, tempDir, type CliProcess } from '../cli/helpers.js'
-import { CHROMIUM, launchChromium } from '../helpers/chromium.js'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { startCli, tempDir, type CliProcess } from '../cli/helpers.js'
+import { CHROMIUM } from '../helpers/chromium.js'
+import { cliBrowserSuite } from './browser-suite.js'
 
 // tinyhttp-cli --dev in headless Chromium: the page counts its loads in sessionStorage (an inline script
 // allowed by its hash, under a strict CSP from _headers that --dev must keep working without loosening).
@@ -17,16 +18,7 @@ const page1 = (title: string): string =>
   `<!doctype html><html><head><meta charset="utf-8"><title>dev</title><link rel="stylesheet" href="/style.css"><script>${COUNTER}</script></head><body><h1>${title}</h1></body></html>\n`
 
 describe.skipIf(!existsSync(CHROMIUM))('--dev in headless Chromium', () => {
-  let browser: Browser
-  beforeAll(async () => {
-    ensureBuilt()
-    browser = await launchChromium()
-  }, 200_000)
-  afterEach(killAll)
-  afterAll(async () => {
-    await browser?.close()
-    cleanupTemp()
-  })
+  const browser = cliBrowserSuite()
 
   const loads = (page: Page): Promise<string | undefined> => page.evaluate(() => document.documentElement.dataset.loads)
   const color = (page: Page): Promise<string> => page.locator('h1').evaluate(el => getComputedStyle(el).color)

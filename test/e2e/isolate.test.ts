@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { cleanupTemp, ensureBuilt, killAll, startCli, tempDir } from '../cli/helpers.js'
-import { CHROMIUM, launchChromium } from '../helpers/chromium.js'
+import { describe, expect, it } from 'vitest'
+import { startCli, tempDir } from '../cli/helpers.js'
+import { CHROMIUM } from '../helpers/chromium.js'
+import { cliBrowserSuite } from './browser-suite.js'
 
 // The smallest valid module: magic and version, one function type () -> i32, one function returning 42,
 // exported as "answer".
@@ -20,16 +20,7 @@ document.getElementById('out').textContent = JSON.stringify({ isolated: crossOri
 
 // Needs Debian's chromium (installed by .ci/run).
 describe.skipIf(!existsSync(CHROMIUM))('a wasm page under --isolate in headless Chromium', () => {
-  let browser: Browser
-  beforeAll(async () => {
-    ensureBuilt()
-    browser = await launchChromium()
-  }, 200_000)
-  afterEach(killAll)
-  afterAll(async () => {
-    await browser?.close()
-    cleanupTemp()
-  })
+  const browser = cliBrowserSuite()
 
   async function report(flags: string[]): Promise<{ isolated: boolean; answer: number; sab: string }> {
     const cwd = tempDir()

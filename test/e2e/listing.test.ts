@@ -1,24 +1,15 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { cleanupTemp, ensureBuilt, killAll, startCli, tempDir } from '../cli/helpers.js'
-import { CHROMIUM, launchChromium } from '../helpers/chromium.js'
+import { describe, expect, it } from 'vitest'
+import { startCli, tempDir } from '../cli/helpers.js'
+import { CHROMIUM } from '../helpers/chromium.js'
+import { cliBrowserSuite } from './browser-suite.js'
 
 
 // The listing's CSP allows its inline style by hash only: a browser applies the style, reports no
 // violation, and shows the names as text (a file name never becomes markup). Needs Debian's chromium.
 describe.skipIf(!existsSync(CHROMIUM))('--listing in headless Chromium', () => {
-  let browser: Browser
-  beforeAll(async () => {
-    ensureBuilt()
-    browser = await launchChromium()
-  }, 200_000)
-  afterEach(killAll)
-  afterAll(async () => {
-    await browser?.close()
-    cleanupTemp()
-  })
+  const browser = cliBrowserSuite()
 
   it('the hashed style applies, no CSP violation, names shown as text, the sort link reorders', async () => {
     const cwd = tempDir()
