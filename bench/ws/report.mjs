@@ -100,9 +100,10 @@ export function printWsReport({ rounds, targets, scenarios, wantIdle, notes, log
     if (g.scenario !== 'idle' && !scenarios.some((s) => s.name === g.scenario)) continue
     if (g.scenario === 'idle' && !wantIdle) continue
     const { ratio, perRound } = wsRatio(rounds, g.scenario, g.target, g.vs, g.metric)
-    const pass = Number.isFinite(ratio) ? (g.op === '≤' ? ratio <= g.limit : ratio >= g.limit) : null
+    const pass = g.info || !Number.isFinite(ratio) ? null : g.op === '≤' ? ratio <= g.limit : ratio >= g.limit
     summary.goals.push({ ...g, ratio, perRound, pass })
-    goalRows.push([g.scenario, `${g.target} ${g.what}`, times(ratio), perRound.map((x) => x.toFixed(2)).join(', ') || '–', pass === null ? 'n/a' : pass ? 'yes' : 'NO'])
+    const verdict = g.info ? 'info' : pass === null ? 'n/a' : pass ? 'yes' : 'NO'
+    goalRows.push([g.scenario, `${g.target} ${g.what}`, times(ratio), perRound.map((x) => x.toFixed(2)).join(', ') || '–', verdict])
   }
   log('\n### issue 14 goals (median of per-round ratios)\n')
   log(table(['scenario', 'goal', '>ratio', 'per round', 'pass'], goalRows))
