@@ -10,10 +10,12 @@ const BYTE_LOOP_MAX = 128
  * WebAssembly SIMD (`simd-unmask.ts`: 16 KiB in ~1 µs), or where that is missing four bytes at a time
  * through a 32-bit view (16 KiB in ~5 µs); smaller ones byte by byte (the calls and views cost more).
  *
- * @param source - the masked bytes
+ * @param source - bytes holding the masked piece
  * @param out - the payload buffer
- * @param at - offset of `source[0]` in the payload
+ * @param at - offset of `source[from]` in the payload
  * @param mask - the 4-byte masking key
+ * @param from - where the piece starts in `source` @defaultValue 0
+ * @param to - where it ends @defaultValue `source.length`
  * @example
  * ```ts
  * const out = Buffer.alloc(2)
@@ -21,12 +23,13 @@ const BYTE_LOOP_MAX = 128
  * ```
  * @internal
  */
-export function unmaskInto(source: Uint8Array, out: Uint8Array, at: number, mask: Uint8Array): void {
-  const n = source.length
+export function unmaskInto(source: Uint8Array, out: Uint8Array, at: number, mask: Uint8Array, from = 0, to = source.length): void {
+  const n = to - from
   if (n < BYTE_LOOP_MAX) {
-    for (let i = 0; i < n; i++) out[at + i] = (source[i] as number) ^ (mask[(at + i) & 3] as number)
+    for (let i = 0; i < n; i++) out[at + i] = (source[from + i] as number) ^ (mask[(at + i) & 3] as number)
     return
   }
+  if (from !== 0 || to !== source.length) source = source.subarray(from, to)
   // Made on the first large piece (a server that never gets one never compiles it); null without SIMD.
   const simd = simdUnmasker()
   if (simd !== null) return simd(source, out, at, mask)

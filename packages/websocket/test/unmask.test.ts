@@ -28,6 +28,18 @@ describe('unmaskInto', () => {
     equalsDefinition(unmaskInto, 600, 500)
   })
 
+  it('reads the piece between `from` and `to` of a larger buffer, small and large', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 400 }), fc.nat(9), fc.nat(9), fc.nat(5), fc.uint8Array({ minLength: 4, maxLength: 4 }), (piece, before, after, at, mask) => {
+        const source = Buffer.concat([Buffer.alloc(before, 0xee), piece, Buffer.alloc(after, 0xee)])
+        const out = Buffer.alloc(at + piece.length)
+        unmaskInto(source, out, at, mask, before, before + piece.length)
+        expect(out.subarray(at).equals(Buffer.from(reference(piece, at, mask)))).toBe(true)
+      }),
+      { numRuns: 300 },
+    )
+  })
+
   it('the JavaScript word loop (used where WebAssembly SIMD is missing) equals the definition', () => {
     equalsDefinition(unmaskWords, 600, 300)
   })
