@@ -1,8 +1,11 @@
 import type { Duplex } from 'node:stream'
-import { COPY_LIMIT, encodeFrame, frameHeader } from './frame-writer.js'
+import { COPY_LIMIT, encodeFrame, frameHeader, type FrameOptions } from './frame-writer.js'
 import type { MessageCodec } from './message-codec.js'
 
 const EMPTY = Buffer.alloc(0)
+/** Frame options, made once rather than per frame. */
+const PLAIN: FrameOptions = {}
+const COMPRESSED: FrameOptions = { rsv1: true }
 
 /** {@link Sender.batch} states: not in a batch; in one, nothing written yet; one frame written; the socket corked. */
 const NOT_BATCHING = 0
@@ -212,9 +215,9 @@ export class Sender {
     if (!this.#writable()) return false
     const socket = this.#socket
     this.#beforeWrite()
-    if (payload.length <= COPY_LIMIT) return socket.write(encodeFrame(opcode, payload, { rsv1 }))
+    if (payload.length <= COPY_LIMIT) return socket.write(encodeFrame(opcode, payload, rsv1 ? COMPRESSED : PLAIN))
     socket.cork()
-    socket.write(frameHeader(opcode, payload.length, { rsv1 }))
+    socket.write(frameHeader(opcode, payload.length, rsv1 ? COMPRESSED : PLAIN))
     const taken = socket.write(payload)
     socket.uncork()
     // Corked, a large payload always looks buffered; the uncork has handed it to the kernel when it could.
