@@ -21,11 +21,13 @@ export const WS_TARGETS = [
     what: 'ws without its optional native helpers (WS_NO_BUFFER_UTIL, WS_NO_UTF_8_VALIDATE), echo',
   },
   { name: 'floor', peer: 'floor.mjs', env: { MODE: 'echo' }, kind: 'echo', what: 'the floor: node:net with no checks at all, unmask and reframe each frame (the least a server on the public socket API costs), echo' },
+  { name: 'floor-uv', peer: 'floor-uv.mjs', env: { MODE: 'echo' }, kind: 'echo', what: 'below the floor: floor with Node’s stream layer bypassed (libuv handle, internal API; a measurement, never product code), echo' },
   { name: 'ours-z', peer: 'ours.mjs', env: { MODE: 'echo', DEFLATE: '1' }, kind: 'deflate', what: 'ours with perMessageDeflate: true (context takeover, threshold 1 KiB, zlib level 6), echo' },
   { name: 'ws-z', peer: 'ws.mjs', env: { MODE: 'echo', DEFLATE: '1' }, kind: 'deflate', what: 'ws with perMessageDeflate: true (its defaults: the same), echo' },
   { name: 'ours-broadcast', peer: 'ours.mjs', env: { MODE: 'broadcast' }, kind: 'broadcast', what: 'ours: broadcast(clients, data), framed once' },
   { name: 'ours-loop', peer: 'ours.mjs', env: { MODE: 'loop' }, kind: 'broadcast', what: 'ours: for (const c of clients) c.send(data)' },
   { name: 'floor-bcast', peer: 'floor.mjs', env: { MODE: 'broadcast' }, kind: 'broadcast', what: 'the floor: node:net, frame once, socket.write of the same bytes to every socket' },
+  { name: 'floor-uv-bcast', peer: 'floor-uv.mjs', env: { MODE: 'broadcast' }, kind: 'broadcast', what: 'below the floor: floor-bcast through the libuv handles (internal API)' },
   { name: 'ws-loop', peer: 'ws.mjs', env: { MODE: 'broadcast' }, kind: 'broadcast', what: 'ws with bufferutil: the loop of send() of its README' },
   {
     name: 'ws-js-loop',
@@ -72,7 +74,9 @@ export const WS_GOALS = [
   { scenario: 'bcast-32', metric: 'user', target: 'ours-broadcast', vs: 'ours-loop', op: '≤', limit: 0.2, info: true, what: 'the same in user CPU only (informative: without the kernel’s per-socket send)' },
   { scenario: 'bcast-16k', metric: 'user', target: 'ours-broadcast', vs: 'ours-loop', op: '≤', limit: 0.2, info: true, what: 'the same in user CPU only (informative)' },
   { scenario: 'echo-32x50', metric: 'cpu', target: 'floor', vs: 'ws', info: true, what: 'the floor’s CPU ÷ ws (informative: a goal below this is below the socket layer’s own cost)' },
+  { scenario: 'echo-32x50', metric: 'cpu', target: 'floor-uv', vs: 'ws', info: true, what: 'the same without Node’s stream layer (informative: what is left is the kernel and libuv)' },
   { scenario: 'bcast-32', metric: 'cpu', target: 'floor-bcast', vs: 'ours-loop', info: true, what: 'the floor’s framed-once broadcast ÷ ours-loop (informative: the least any broadcast can cost)' },
   { scenario: 'bcast-16k', metric: 'cpu', target: 'floor-bcast', vs: 'ours-loop', info: true, what: 'the same for 16 KiB (informative)' },
+  { scenario: 'bcast-32', metric: 'cpu', target: 'floor-uv-bcast', vs: 'ours-loop', info: true, what: 'the framed-once broadcast through libuv handles ÷ ours-loop (informative)' },
   { scenario: 'idle', metric: 'kb', target: 'ours', vs: 'ws', op: '≤', limit: 1.0, what: 'memory per idle connection ≤ ws' },
 ]
