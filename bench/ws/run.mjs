@@ -151,8 +151,8 @@ async function main() {
   const pin = cpuCount() >= 2
   const [serverCpu, loadCpu] = pin ? ['0', '1'] : [null, null]
   const targets = WS_TARGETS.filter((t) => !o.targets || o.targets.includes(t.name))
-  const scenarios = WS_SCENARIOS.filter((s) => (!o.scenarios || o.scenarios.includes(s.name)) && (withZlib || s.kind !== 'deflate'))
-  if (!withZlib) log('wsload built without zlib (no zlib.h or libz): the compressed scenario is skipped')
+  const scenarios = WS_SCENARIOS.filter((s) => (!o.scenarios || o.scenarios.includes(s.name)) && (withZlib || !s.format.endsWith('-deflate')))
+  if (!withZlib) log('wsload built without zlib (no zlib.h or libz): the compressed scenarios are skipped')
   const wantIdle = o.idle > 0 && (!o.scenarios || o.scenarios.includes('idle'))
   const meta = { started: new Date().toISOString(), options: o, system: await systemInfo(REPO), pinned: pin }
   const rounds = []
@@ -180,7 +180,12 @@ async function main() {
       try {
         await waitForPort(port, 10_000, () => server.child.exitCode === null)
         if (o.warmupS > 0) {
-          const warm = t.kind === 'broadcast' ? { ...scenarioNamed('bcast-32'), conns: 100 } : t.kind === 'deflate' ? scenarioNamed('echo-16k-z') : scenarioNamed('echo-32x50')
+          const warm = {
+            broadcast: { ...scenarioNamed('bcast-32'), conns: 100 },
+            'broadcast-z': { ...scenarioNamed('bcast-16k-z'), conns: 100 },
+            deflate: scenarioNamed('echo-16k-z'),
+            echo: scenarioNamed('echo-32x50'),
+          }[t.kind]
           await measure(server, warm, port, { ...o, durationS: o.warmupS }, loadCpu)
         }
         // idle first: after the warm-up (as bench/idle-memory.mjs), before 16 KiB loads grow the heap

@@ -1,5 +1,6 @@
 // Ours: tinyhttp-core + tinyhttp-websocket from packages/*/dist (needs `npx tsc -b`), no compression
-// (as ws's default); DEFLATE=1: perMessageDeflate: true (its defaults). MODE=echo: every message back to its sender. MODE=broadcast: a message from any
+// (as ws's default); DEFLATE=1: perMessageDeflate: true (its defaults); DEFLATE=nct: perMessageDeflate
+// { serverNoContextTakeover: true } (one compressed message is then valid for every recipient). MODE=echo: every message back to its sender. MODE=broadcast: a message from any
 // client to every client with broadcast(clients, data) (framed once). MODE=loop: the same with a
 // loop of send(), for comparison.
 const REPO = new URL('../../../', import.meta.url)
@@ -12,9 +13,10 @@ const port = Number(process.env.PORT)
 const mode = process.env.MODE ?? 'echo'
 const clients = new Set()
 
+const perMessageDeflate = process.env.DEFLATE === 'nct' ? { serverNoContextTakeover: true } : process.env.DEFLATE === '1'
 const app = createApp()
 app.use(
-  websocket({ path: '/', maxPayload: 16 * 1024 * 1024, perMessageDeflate: process.env.DEFLATE === '1' }, (ws) => {
+  websocket({ path: '/', maxPayload: 16 * 1024 * 1024, perMessageDeflate }, (ws) => {
     clients.add(ws)
     ws.on('close', () => clients.delete(ws))
     if (mode === 'echo') ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }))

@@ -8,7 +8,9 @@ import { WebSocketServer } from 'ws'
 
 const port = Number(process.env.PORT)
 const broadcast = process.env.MODE === 'broadcast'
-const perMessageDeflate = process.env.DEFLATE === '1' // DEFLATE=1: ws's defaults for it (threshold 1 KiB, level 6, context takeover)
+// DEFLATE=1: ws's defaults for it (threshold 1 KiB, level 6, context takeover); DEFLATE=nct: the same
+// without server context takeover (as ours-broadcast-z needs, for a like-for-like loop)
+const perMessageDeflate = process.env.DEFLATE === 'nct' ? { serverNoContextTakeover: true } : process.env.DEFLATE === '1'
 const wss = new WebSocketServer({ port, host: '127.0.0.1', maxPayload: 16 * 1024 * 1024, perMessageDeflate })
 wss.on('connection', (socket) => {
   socket.on('message', (data, isBinary) => {

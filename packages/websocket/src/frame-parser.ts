@@ -224,7 +224,7 @@ export class FrameParser {
     const payload = this.#payload
     const filled = this.#filled
     const n = Math.min(end - pos, payload.length - filled)
-    if (this.#hasMask) unmaskInto(chunk.subarray(pos, pos + n), payload, filled, this.#mask as Uint8Array)
+    if (this.#hasMask) unmaskInto(chunk, payload, filled, this.#mask as Uint8Array, pos, pos + n)
     else payload.set(chunk.subarray(pos, pos + n), filled)
     this.#filled = filled + n
     if (this.#filled === payload.length) {

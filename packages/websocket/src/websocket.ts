@@ -337,14 +337,13 @@ export class WebSocket extends EventEmitter<WebSocketEvents> {
   // ── receiving ──────────────────────────────────────────────────────────
 
   #onData(chunk: Buffer): void {
-    // What the listeners send in answer to the frames of one read leaves in one write (a burst of small
-    // messages answered one by one is one syscall, not one per message).
-    const socket = this.#socket
-    socket.cork()
+    // What the listeners send in answer to the frames of one read leaves in as few writes as possible.
+    const sender = this.#sender
+    sender.beginBatch()
     try {
       this.#parser.execute(chunk)
     } finally {
-      socket.uncork()
+      sender.endBatch()
     }
     if (this.#receiver.busy) this.#setPaused(PAUSED_INFLATING, true)
   }
