@@ -40,6 +40,8 @@ const FIRST_REQUEST_GRACE_MS = 200
 export class Connection extends ConnectionReader implements Timed, BodyOwner {
   /** @see Timed.deadline */
   deadline = 0
+  /** @see Timed.deadlineSlot */
+  deadlineSlot = -1
   private served = 0
   /** Callbacks for an answer that comes later, made on the connection's first asynchronous answer. */
   private onAnswer: ((plan: ResponsePlan) => void) | null = null
@@ -103,7 +105,8 @@ export class Connection extends ConnectionReader implements Timed, BodyOwner {
     if (current?.plan != null) this.ended(current.plan, out.bodyBytesLeft(), true)
     // An Error (and its stack) only when some body is still waiting for bytes.
     let lost: WireError | null = null
-    for (const exchange of this.queue ?? []) if (exchange.body !== null) exchange.body.fail((lost ??= connectionClosed()))
+    const queue = this.queue
+    if (queue !== null) for (const exchange of queue) if (exchange.body !== null) exchange.body.fail((lost ??= connectionClosed()))
     if (this.parsing?.body != null) this.parsing.body.fail((lost ??= connectionClosed()))
     this.parsing = null
     out.clear()
