@@ -239,7 +239,6 @@ export class Connection extends ConnectionReader implements Timed, BodyOwner {
     // Draining: an answer that started before the drain (and promised keep-alive) is the last one too.
     if (closing || (queue.length === 0 && (this.read >= STOPPED || this.host.draining))) {
       this.write = ENDED
-      out.flush()
       this.endConnection(unfinished || this.parsing !== null || !this.parser.idle)
       return
     }
@@ -284,7 +283,7 @@ export class Connection extends ConnectionReader implements Timed, BodyOwner {
     const queue = this.queue
     if (queue !== null) {
       for (const rest of queue) rest.body?.fail(connectionClosing())
-      queue.length = 0
+      this.queue = null // dropped rather than truncated: setting `length` is a call into the runtime
     }
     this.parsing = null
     this.pendingInput = null
