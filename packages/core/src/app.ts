@@ -128,12 +128,13 @@ export class App {
 
   /** @param options - timeouts and limits */
   constructor(options: AppOptions = {}) {
-    const limits: ParserLimits = {
+    // Frozen: every connection's parser takes it as already resolved (no work per connection).
+    const limits: ParserLimits = Object.freeze({
       ...DEFAULT_PARSER_LIMITS,
       maxRequestLineSize: positive('maxRequestLineSize', options.maxRequestLineSize, DEFAULT_PARSER_LIMITS.maxRequestLineSize),
       maxHeaderSize: positive('maxHeaderSize', options.maxHeaderSize, DEFAULT_PARSER_LIMITS.maxHeaderSize),
       maxHeaderCount: positive('maxHeaderCount', options.maxHeaderCount, DEFAULT_PARSER_LIMITS.maxHeaderCount),
-    }
+    })
     this.#connectionOptions = {
       headersTimeout: positive('headersTimeout', options.headersTimeout, 10_000),
       requestTimeout: positive('requestTimeout', options.requestTimeout, 30_000),

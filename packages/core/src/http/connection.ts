@@ -40,6 +40,8 @@ const FIRST_REQUEST_GRACE_MS = 200
 export class Connection extends ConnectionReader implements Timed, BodyOwner {
   /** @see Timed.deadline */
   deadline = 0
+  /** @see Timed.deadlineSlot */
+  deadlineSlot = -1
   private served = 0
   /** Callbacks for an answer that comes later, made on the connection's first asynchronous answer. */
   private onAnswer: ((plan: ResponsePlan) => void) | null = null
@@ -103,7 +105,8 @@ export class Connection extends ConnectionReader implements Timed, BodyOwner {
     if (current?.plan != null) this.ended(current.plan, out.bodyBytesLeft(), true)
     // An Error (and its stack) only when some body is still waiting for bytes.
     let lost: WireError | null = null
-    for (const exchange of this.queue ?? []) if (exchange.body !== null) exchange.body.fail((lost ??= connectionClosed()))
+    const queue = this.queue
+    if (queue !== null) for (const exchange of queue) if (exchange.body !== null) exchange.body.fail((lost ??= connectionClosed()))
     if (this.parsing?.body != null) this.parsing.body.fail((lost ??= connectionClosed()))
     this.parsing = null
     out.clear()
@@ -236,7 +239,6 @@ export class Connection extends ConnectionReader implements Timed, BodyOwner {
     // Draining: an answer that started before the drain (and promised keep-alive) is the last one too.
     if (closing || (queue.length === 0 && (this.read >= STOPPED || this.host.draining))) {
       this.write = ENDED
-      out.flush()
       this.endConnection(unfinished || this.parsing !== null || !this.parser.idle)
       return
     }
@@ -281,7 +283,7 @@ export class Connection extends ConnectionReader implements Timed, BodyOwner {
     const queue = this.queue
     if (queue !== null) {
       for (const rest of queue) rest.body?.fail(connectionClosing())
-      queue.length = 0
+      this.queue = null // dropped rather than truncated: setting `length` is a call into the runtime
     }
     this.parsing = null
     this.pendingInput = null

@@ -57,10 +57,13 @@ function limit(value: number | undefined, fallback: number): number {
 
 /** The last limits resolved: parsers created with equal options (every connection of a server) share one object. */
 let lastLimits: Readonly<ParserLimits> = DEFAULT_PARSER_LIMITS
+/** The options object `lastLimits` was last resolved from: the same object again (a server's every connection) resolves to it at once. */
+let lastOptions: Partial<ParserLimits> | undefined
 
 /** Resolves the limit options of a parser, reusing the previous result when it is equal. */
 function resolveLimits(options: Partial<ParserLimits> | undefined): Readonly<ParserLimits> {
   if (options === undefined) return DEFAULT_PARSER_LIMITS
+  if (options === lastOptions) return lastLimits
   const d = DEFAULT_PARSER_LIMITS
   const maxRequestLineSize = limit(options.maxRequestLineSize, d.maxRequestLineSize)
   const maxHeaderSize = limit(options.maxHeaderSize, d.maxHeaderSize)
@@ -75,6 +78,8 @@ function resolveLimits(options: Partial<ParserLimits> | undefined): Readonly<Par
   ) {
     lastLimits = Object.freeze({ maxRequestLineSize, maxHeaderSize, maxHeaderCount, maxChunkExtensionSize, maxTrailerSize })
   }
+  // Only a frozen object is taken as unchanged next time (a caller may edit its own options between parsers).
+  lastOptions = Object.isFrozen(options) ? options : undefined
   return lastLimits
 }
 

@@ -184,6 +184,7 @@ export function readProxyHeader(socket: Socket, config: ProxyProtocolConfig, hos
 /** One connection reading its header; watched by the App's deadlines. */
 class ProxyHandshake implements Timed {
   deadline: number
+  deadlineSlot = -1
   readonly #socket: Socket
   readonly #parser: ProxyHeaderParser
   readonly #host: ProxyHandshakeHost
