@@ -16,7 +16,10 @@ beforeAll(ensureBuilt, 200_000)
 afterEach(killAll)
 afterAll(cleanupTemp)
 
-/** Runs the CLI with `args`, answers one `GET /`, stops it with SIGTERM; returns the dist files it loaded, as `package/path`. */
+/**
+ * Runs the CLI with `args`, answers one `GET /`, stops it with SIGTERM; returns the dist files it loaded,
+ * as `package/path`, and the npm packages, as `node_modules/name`.
+ */
 async function loadedBy(args: readonly string[], cwd: string): Promise<string[]> {
   const out = join(tempDir('tinyhttp-modules-'), 'modules.json')
   const nodeOptions = `${process.env.NODE_OPTIONS ?? ''} --import=${pathToFileURL(HOOK).href}`.trim()
@@ -28,11 +31,15 @@ async function loadedBy(args: readonly string[], cwd: string): Promise<string[]>
   const urls = JSON.parse(readFileSync(out, 'utf8')) as string[]
   return urls.flatMap(url => {
     const m = /\/packages\/([^/]+)\/dist\/(.+)$/.exec(url)
-    return m === null ? [] : [`${m[1]}/${m[2]}`]
+    if (m !== null) return [`${m[1]}/${m[2]}`]
+    const at = url.lastIndexOf('/node_modules/')
+    if (at < 0) return []
+    const [scope = '', name = ''] = url.slice(at + '/node_modules/'.length).split('/')
+    return [`node_modules/${scope.startsWith('@') ? `${scope}/${name}` : scope}`]
   })
 }
 
-const packagesOf = (files: readonly string[]): string[] => [...new Set(files.map(f => f.slice(0, f.indexOf('/'))))].sort()
+const packagesOf = (files: readonly string[]): string[] => [...new Set(files.filter(f => !f.startsWith('node_modules/')).map(f => f.slice(0, f.indexOf('/'))))].sort()
 
 describe('start-up loads only what the configuration uses', () => {
   it('a default run (no flags but the port) loads core, static, allowlist, cors, fallback and the CLI, and none of its optional parts', async () => {
@@ -43,6 +50,8 @@ describe('start-up loads only what the configuration uses', () => {
     expect(packagesOf(files)).toEqual(['allowlist', 'cli', 'core', 'cors', 'fallback', 'static'])
     const optional = /^cli\/(dev\/|admin-|cluster-admin|healthcheck|http-probe|check|schema\.js|schema-validate|workers|config-file\.js|config-file-watch|reload)/
     expect(files.filter(f => optional.test(f))).toEqual([])
+    // HTML and CSS are in static's table of common types: the whole mime database stays unloaded.
+    expect(files.filter(f => f.startsWith('node_modules/'))).toEqual([])
   }, 30_000)
 
   it('the optional packages load when their options ask for them: --listing, --isolate (rules), --admin (metrics), --dev (websocket)', async () => {
