@@ -106,6 +106,8 @@ const COMMANDS: Record<string, Check> = {
   'node bench/ws/run.mjs': BENCH,
   'node bench/kernel-socket-memory.mjs': skip('reads /proc/slabinfo (root) while 5 000 connections are open; numbers for docs/SCALING.md, nothing to assert'),
   'node bench/cache-memory.mjs': BENCH,
+  'node bench/startup-memory.mjs': skip('RSS readings of six server starts, nothing to assert; the module list it prints is asserted by test/cli/startup-modules.test.ts'),
+  "node bench/startup-memory.mjs --flags='--listing --isolate --admin 127.0.0.1:0 --dev'": skip('RSS readings of nine server starts, nothing to assert; test/cli/startup-modules.test.ts loads the same options'),
   // docs/SCALING.md: the measurements it quotes
   'node bench/run.mjs --targets ours-cli --scenarios ka,close,cond,mid --rounds 3 --duration 5 --warmup 2 --no-install': BENCH,
   'OURS_FLAGS="--log-format json --admin 127.0.0.1:0" node bench/run.mjs --targets ours-cli --scenarios ka,close --rounds 3 --duration 5 --warmup 2 --no-install': BENCH,

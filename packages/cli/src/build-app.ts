@@ -7,13 +7,10 @@ import { allowlist, type AllowlistMiddleware, type AllowlistReport } from 'tinyh
 import { createApp, type App, type Middleware } from 'tinyhttp-core'
 import { cors } from 'tinyhttp-cors'
 import { fallback, type FallbackOptions } from 'tinyhttp-fallback'
-import { listing } from 'tinyhttp-listing'
-import { fileHeaders, presets, rules, RulesConfigError, type HeaderLayer, type RulesMiddleware, type SiteRules } from 'tinyhttp-rules'
+import type { HeaderLayer, RulesMiddleware, SiteRules } from 'tinyhttp-rules'
 import { serveStatic, type ServeStaticOptions } from 'tinyhttp-static'
 import type { CliConfig } from './config.js'
 import type { DevHub } from './dev/hub.js'
-import { injectDevScript } from './dev/inject.js'
-import { devMiddleware, spaOptions } from './dev/middleware.js'
 import { errorPagePaths } from './error-pages.js'
 import { oneLine, usageError } from './errors.js'
 import { hostCheck, hostPolicy, type HostPolicy } from './host-check.js'
@@ -78,14 +75,48 @@ const REFUSAL_NOTES: FallbackOptions['notes'] = {
   501: 'This server does not implement this method; it only answers GET and HEAD requests.',
 }
 
+/** The optional plugins a configuration uses, imported; undefined for each it does not use. */
+interface Features {
+  /** `tinyhttp-rules`, for `--cache`, `--isolate` or `--security-headers` (the presets). */
+  rules: typeof import('tinyhttp-rules') | undefined
+  /** `tinyhttp-listing`'s factory, for `--listing`. */
+  listing: typeof import('tinyhttp-listing').listing | undefined
+  /** The script injection and the dev middleware, for `--dev`. */
+  dev: (typeof import('./dev/inject.js') & typeof import('./dev/middleware.js')) | undefined
+}
+
+/**
+ * Imports the plugins of the options that are on, before anything is opened (so a failed import leaves
+ * nothing to close). A default run imports none of them: each module Node's ESM loader keeps costs about
+ * 0.1 MB of RSS, and these are about 30 (the site rules' own import is in `loadSiteRules`).
+ */
+async function importFeatures(config: CliConfig): Promise<Features> {
+  const presets = config.cache !== undefined || config.isolate || config.securityHeaders
+  const [rules, listing, inject, middleware] = await Promise.all([
+    presets ? import('tinyhttp-rules') : undefined,
+    config.listing ? import('tinyhttp-listing') : undefined,
+    config.dev !== undefined ? import('./dev/inject.js') : undefined,
+    config.dev !== undefined ? import('./dev/middleware.js') : undefined,
+  ])
+  return { rules, listing: listing?.listing, dev: inject !== undefined && middleware !== undefined ? { ...inject, ...middleware } : undefined }
+}
+
 /** Loads the root's rule files at start-up: a fault is a usage error (exit 2) naming the file and line. */
-function startupRules(config: CliConfig): SiteRules {
+async function startupRules(config: CliConfig): Promise<SiteRules> {
   try {
-    return loadSiteRules(config.root, config.siteRules, config.rootArg)
+    return await loadSiteRules(config.root, config.siteRules, config.rootArg)
   } catch (err) {
-    if (err instanceof RulesConfigError || err instanceof RuleFileError) throw usageError(err.message)
+    if (err instanceof RuleFileError || (await isRulesConfigError(err))) throw usageError((err as Error).message)
     throw err
   }
+}
+
+/**
+ * Whether `err` is a fault in a rule set. Only `tinyhttp-rules` throws one, so it is loaded already
+ * when `err` is one (importing it again costs nothing), and a start-up without rules never loads it.
+ */
+async function isRulesConfigError(err: unknown): Promise<boolean> {
+  return err instanceof Error && err.name === 'RulesConfigError' && err instanceof (await import('tinyhttp-rules')).RulesConfigError
 }
 
 /** Calls a plugin factory; its `TypeError` (a bad option) becomes a usage error. */
@@ -117,15 +148,17 @@ function plugin<T>(name: string, make: () => T): T {
  *   `--check` builds without it)
  * @param outer - middleware before even the access log (`--health-path`, the metrics of `--admin`)
  * @returns the app and its allowlist
- * @throws CliError (exit code 2) when a plugin refuses its options
+ * @throws CliError (exit code 2) when a plugin refuses its options (a rejection: the optional plugins
+ *   are imported first, see {@link importFeatures})
  * @example
  * ```ts
- * const built = buildApp(config)
+ * const built = await buildApp(config)
  * await built.allowlist.ready
  * await built.app.listen(0)
  * ```
  */
-export function buildApp(config: CliConfig, log?: Middleware, hub?: DevHub, outer: readonly Middleware[] = []): BuiltApp {
+export async function buildApp(config: CliConfig, log?: Middleware, hub?: DevHub, outer: readonly Middleware[] = []): Promise<BuiltApp> {
+  const features = await importFeatures(config)
   const staticOptions: ServeStaticOptions = {
     etag: config.etag,
     precompressed: config.precompressed,
@@ -134,7 +167,7 @@ export function buildApp(config: CliConfig, log?: Middleware, hub?: DevHub, oute
     ...(config.immutable ? { immutable: true } : {}),
     ...(config.seedMethods ? { methodNotAllowed: 'next' as const } : {}),
     // --dev: the live-reload tag in every HTML file, before it is hashed, cached and compressed.
-    ...(config.dev !== undefined ? { htmlTransform: injectDevScript } : {}),
+    ...(features.dev !== undefined ? { htmlTransform: features.dev.injectDevScript } : {}),
   }
   const fallbackOptions: FallbackOptions = {
     status: config.notFound,
@@ -147,8 +180,8 @@ export function buildApp(config: CliConfig, log?: Middleware, hub?: DevHub, oute
   }
   // Only when a preset is on (no cost otherwise).
   const presetsMw =
-    config.cache !== undefined || config.isolate || config.securityHeaders
-      ? presets({
+    features.rules !== undefined
+      ? features.rules.presets({
           ...(config.cache !== undefined ? { cache: config.cache } : {}),
           isolate: config.isolate,
           ...(config.securityHeaders ? { securityHeaders: { tls: config.tls !== undefined } } : {}),
@@ -167,10 +200,11 @@ export function buildApp(config: CliConfig, log?: Middleware, hub?: DevHub, oute
   let rulesMw: RulesMiddleware | undefined
   let siteRules: SiteRules
   try {
-    siteRules = startupRules(config)
+    siteRules = await startupRules(config)
     // No rules: no middleware and no cost (under --watch it stays, so a rule file created later applies).
     if (!isEmptyRules(siteRules) || (config.watch && !config.check)) {
       const spaPath = config.spa === undefined ? undefined : '/' + config.spa
+      const { rules, RulesConfigError } = await import('tinyhttp-rules')
       try {
         rulesMw = rules(siteRules, {
           exists: existsInTable(() => allow.report, 'index.html'),
@@ -187,7 +221,7 @@ export function buildApp(config: CliConfig, log?: Middleware, hub?: DevHub, oute
     // Header rules and presets precomputed into static's prepared blocks (rules inside presets): a file
     // answered from memory pays nothing for them per request.
     const layers: HeaderLayer[] = [...(rulesMw !== undefined ? [rulesMw.headerLayer] : []), ...(presetsMw !== undefined ? [presetsMw.headerLayer] : [])]
-    if (layers.length > 0) staticOptions.headers = fileHeaders(...layers)
+    if (layers.length > 0) staticOptions.headers = (await import('tinyhttp-rules')).fileHeaders(...layers)
     files = plugin('static', () => serveStatic(config.root, staticOptions))
   } catch (err) {
     allow.close()
@@ -203,7 +237,7 @@ export function buildApp(config: CliConfig, log?: Middleware, hub?: DevHub, oute
   const hosts = hostsOf(config)
   if (hosts.check) app.use(hostCheck(hosts.names))
   // Outside every layer that writes headers: it sees (and keeps strict) the CSP the client gets.
-  if (config.dev !== undefined) app.use(devMiddleware(spaOptions(config.root, config.spa)))
+  if (features.dev !== undefined) app.use(features.dev.devMiddleware(features.dev.spaOptions(config.root, config.spa)))
   if (hub !== undefined) app.use(hub.endpoint)
   if (corsMw !== undefined) app.use(corsMw)
   // Outside fallback, so the SPA shell and refusals get them too.
@@ -214,14 +248,14 @@ export function buildApp(config: CliConfig, log?: Middleware, hub?: DevHub, oute
   if (config.notFound === 404) app.use(denyAsNotFound())
   // Before the allowlist, which refuses a folder path it has no index for: the listing answers those
   // folders from the allowlist's own table (only what it serves) and passes every other request on.
-  if (config.listing) app.use(listing(allow))
+  if (features.listing !== undefined) app.use(features.listing(allow))
   app.use(allow, files)
 
   let extra = config.siteRules
   let reloads: Promise<void> = Promise.resolve()
   async function reload(given: SiteRules | undefined): Promise<void> {
     const nextExtra = given ?? extra
-    const next = loadSiteRules(config.root, nextExtra, config.rootArg)
+    const next = await loadSiteRules(config.root, nextExtra, config.rootArg)
     if (rulesMw === undefined) {
       if (!isEmptyRules(next)) throw new Error('the server started without site rules: restart to apply them (or serve with --watch)')
     } else {

@@ -7,20 +7,15 @@
  */
 import cluster from 'node:cluster'
 import { helpText, parseArgs } from './args.js'
-import { recordReasons, runCheck, type ProbeRecord } from './check.js'
-import { formatCheck } from './check-format.js'
+import type { ProbeRecord } from './check.js'
 import { resolveConfig, type CliConfig } from './config.js'
 import { CliError, EXIT_RUNTIME, oneLine, runtimeError } from './errors.js'
 import { printError, printWarning, processIo, type CliIo } from './output.js'
 import { describeHosts } from './host-check.js'
 import { awaitTable, buildApp, hostsOf } from './build-app.js'
 import { serveUntilShutdown, type RunOptions } from './shutdown.js'
-import { reloadAndReport } from './reload.js'
 import { devNotice, startWith } from './start.js'
 import { version } from './version.js'
-import { runPrimary, runWorker } from './workers.js'
-import { schemaText } from './schema.js'
-import { healthcheck } from './healthcheck.js'
 
 function allowDescription(config: CliConfig): string {
   if (config.allowSource === 'default') return '**/* (default: every file that is not a dotfile)'
@@ -38,8 +33,9 @@ function allowDescription(config: CliConfig): string {
  * @returns 0 when something would be served, else 1
  */
 async function checkCommand(config: CliConfig, io: CliIo): Promise<number> {
+  const [{ recordReasons, runCheck }, { formatCheck }] = await Promise.all([import('./check.js'), import('./check-format.js')])
   const reasons = new Map<string, ProbeRecord>()
-  const built = buildApp(config, recordReasons(reasons))
+  const built = await buildApp(config, recordReasons(reasons))
   try {
     const table = await awaitTable(built, config).catch((err: unknown) => {
       throw err instanceof CliError ? err : runtimeError(`cannot read the root ${config.root}: ${oneLine(err)}`)
@@ -93,7 +89,8 @@ async function checkCommand(config: CliConfig, io: CliIo): Promise<number> {
 export async function run(argv: readonly string[], io: CliIo = processIo(), options: RunOptions = {}): Promise<number> {
   try {
     // A subcommand is the first word (serve a folder named so as ./healthcheck).
-    if (argv[0] === 'healthcheck' && !cluster.isWorker) return await healthcheck(argv.slice(1), io)
+    // Each command imports its own modules: serving never loads the others (docs/ARCHITECTURE.md, "Start-up").
+    if (argv[0] === 'healthcheck' && !cluster.isWorker) return await (await import('./healthcheck.js')).healthcheck(argv.slice(1), io)
     const args = parseArgs(argv)
     if (args.options.help === true) {
       io.stdout.write(helpText(version()))
@@ -104,15 +101,18 @@ export async function run(argv: readonly string[], io: CliIo = processIo(), opti
       return 0
     }
     if (args.options['print-schema'] === true) {
-      io.stdout.write(schemaText())
+      io.stdout.write((await import('./schema.js')).schemaText())
       return 0
     }
-    if (cluster.isWorker) return await runWorker(argv, io)
+    if (cluster.isWorker) return await (await import('./workers.js')).runWorker(argv, io)
     const config = await resolveConfig(args, io)
     if (config.check) return await checkCommand(config, io)
-    if (config.workers > 1) return await runPrimary(config, argv, io, options)
+    if (config.workers > 1) return await (await import('./workers.js')).runPrimary(config, argv, io, options)
     // SIGHUP resolves the same command line again: the config file, the allow file, the TLS files.
-    return await serveUntilShutdown(() => startWith(config, io), io, options, server => reloadAndReport(server, () => resolveConfig(args, io), io))
+    return await serveUntilShutdown(() => startWith(config, io), io, options, async server => {
+      const { reloadAndReport } = await import('./reload.js')
+      return reloadAndReport(server, () => resolveConfig(args, io), io)
+    })
   } catch (err) {
     if (err instanceof CliError) {
       printError(io, err.message)

@@ -9,9 +9,16 @@
 import { readFile, realpath } from 'node:fs/promises'
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path'
 import type { FlagValue, ParsedArgs } from './args.js'
-import { CONFIG_FILE_NAME, parseConfigFile, type ConfigFileContents } from './config-file.js'
+import type { ConfigFileContents } from './config-file.js'
 import { CliError, EXIT_USAGE, oneLine, runtimeError, usageError } from './errors.js'
 import { camelCase } from './schema-options.js'
+
+/**
+ * The name of the config file looked for in the working directory.
+ *
+ * @example `join(process.cwd(), CONFIG_FILE_NAME) // …/tinyhttp.json`
+ */
+export const CONFIG_FILE_NAME = 'tinyhttp.json'
 
 /**
  * A config file read from disk.
@@ -54,7 +61,7 @@ export function locateConfigFile(option: FlagValue | undefined, cwd: string): { 
  * @param name - the file as messages name it
  * @param overridden - what the command line sets (see {@link LoadedConfigFile.overridden})
  * @returns the file's contents, or undefined when it does not exist (ENOENT)
- * @throws CliError: exit code 1 when it cannot be read, 2 for its contents (see {@link parseConfigFile})
+ * @throws CliError: exit code 1 when it cannot be read, 2 for its contents (see `parseConfigFile`)
  * @example
  * ```ts
  * const file = await readConfigFile('/srv/tinyhttp.json', 'tinyhttp.json')
@@ -71,6 +78,8 @@ export async function readConfigFile(path: string, name: string, overridden: rea
     if (code === 'ENOENT') return undefined
     throw runtimeError(`cannot read config file ${path}: ${code ?? oneLine(err)}`)
   }
+  // The parser and the schema validation are imported only when there is a file to read.
+  const { parseConfigFile } = await import('./config-file.js')
   return { ...parseConfigFile(text, name, dirname(path)), path, realPath, overridden }
 }
 

@@ -16,13 +16,6 @@ import { ROOT_OPTION, configOptions, type ConfigOption } from './schema-options.
 import { validateValue } from './schema-validate.js'
 
 /**
- * The name of the config file looked for in the working directory.
- *
- * @example `join(process.cwd(), CONFIG_FILE_NAME) // …/tinyhttp.json`
- */
-export const CONFIG_FILE_NAME = 'tinyhttp.json'
-
-/**
  * What a config file says, ready to merge with the command line.
  *
  * @example

@@ -120,7 +120,7 @@ export async function applyReload(built: BuiltApp, running: CliConfig, next: Cli
     context = { cert: next.tls.cert, key: next.tls.key }
   }
   // The rule files of the root (which cannot change without a restart) with the file's rule keys.
-  const rules = loadSiteRules(running.root, next.siteRules, running.rootArg)
+  const rules = await loadSiteRules(running.root, next.siteRules, running.rootArg)
   validateRules(rules, { allowedHosts: running.allowedRedirectHosts })
   compileRules(rules)
   // Swap.

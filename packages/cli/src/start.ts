@@ -6,23 +6,20 @@
  */
 import cluster from 'node:cluster'
 import type { App } from 'tinyhttp-core'
-import { accessLog } from './access-log.js'
 import { parseArgs } from './args.js'
 import { resolveConfig, type CliConfig } from './config.js'
 import { errorPageWarning } from './error-pages.js'
 import { CliError, oneLine, runtimeError, usageError } from './errors.js'
 import { LineWriter, painter, printWarning, processIo, useColor, type CliIo } from './output.js'
 import { awaitTable, buildApp } from './build-app.js'
-import { followConfigFile } from './config-file-watch.js'
-import { followServedFiles } from './dev/follow.js'
-import { createDevHub } from './dev/socket-endpoint.js'
 import { listen, serverUrls } from './listen.js'
 import { Readiness } from './readiness.js'
-import { applyReload, liveConfig, type ReloadOutcome } from './reload.js'
+import type { ReloadOutcome } from './reload.js'
 import { ruleFileEntries, watchRuleFiles } from './site-rules.js'
 import type { SiteRules } from 'tinyhttp-rules'
 import { version } from './version.js'
-import { observeForAdmin, type AdminParts } from './admin-wiring.js'
+import type { AdminParts } from './admin-wiring.js'
+import type { ReadinessCheck } from './admin-server.js'
 import type { Snapshot } from 'tinyhttp-metrics'
 
 /** Options of {@link start}. */
@@ -164,6 +161,26 @@ export async function start(argv: readonly string[], io: CliIo = processIo(), op
   return startWith(config, io, options)
 }
 
+/** The admin parts without `--admin` and `--health-path`: nothing in the chain, nothing to open. */
+const NO_ADMIN: AdminParts = {
+  middleware: [],
+  attach: () => undefined,
+  checkTable: () => undefined,
+  listening: async () => undefined,
+  close: async () => undefined,
+  url: undefined,
+  snapshot: undefined,
+}
+
+/**
+ * The admin parts of a configuration. `admin-wiring` (and with it `tinyhttp-metrics`) is imported only
+ * when `--admin` or `--health-path` is given: a default run does not load it.
+ */
+async function adminFor(config: CliConfig, readiness: ReadinessCheck): Promise<AdminParts> {
+  if (config.admin === undefined && config.healthPath === undefined) return NO_ADMIN
+  return (await import('./admin-wiring.js')).observeForAdmin(config, readiness)
+}
+
 /**
  * Starts serving a resolved configuration.
  *
@@ -174,18 +191,24 @@ export async function start(argv: readonly string[], io: CliIo = processIo(), op
  */
 export async function startWith(config: CliConfig, io: CliIo, options: StartOptions = {}): Promise<StartedServer> {
   const writer = new LineWriter(io.stdout, cluster.isWorker)
+  // Every optional part is imported only when the configuration asks for it (a default run loads none:
+  // docs/ARCHITECTURE.md, "Start-up").
   const log = config.quiet
     ? undefined
-    : accessLog({
+    : (await import('./access-log.js')).accessLog({
         format: config.logFormat,
         writer,
         ...(config.logFormat === 'text' && useColor(io.stdout, io.env) ? { paint: painter(true) } : {}),
         ...(options.pid !== undefined ? { pid: options.pid } : {}),
       })
   const readiness = options.readiness ?? new Readiness()
-  const hub = config.dev !== undefined ? createDevHub() : undefined
-  const admin: AdminParts = observeForAdmin(config, readiness.check)
-  const built = buildApp(config, log, hub, admin.middleware)
+  // --dev: the live-reload sockets (tinyhttp-websocket) and the watcher of the served files.
+  const [dev, follow] = config.dev !== undefined ? await Promise.all([import('./dev/socket-endpoint.js'), import('./dev/follow.js')]) : []
+  const hub = dev?.createDevHub()
+  // --watch with a config file: its edits apply (followConfigFile does nothing otherwise).
+  const fileWatch = config.watch && !config.check && config.configFile !== undefined ? await import('./config-file-watch.js') : undefined
+  const admin = await adminFor(config, readiness.check)
+  const built = await buildApp(config, log, hub, admin.middleware)
   admin.attach(built.app)
   let files: number
   let port: number
@@ -235,9 +258,9 @@ export async function startWith(config: CliConfig, io: CliIo, options: StartOpti
         })
       : undefined
   // --watch: config-file edits; rule keys through the server's atomic reload.
-  const stopFollowing = followConfigFile(config, extra => built.reloadRules(extra), io, options.warnings !== false)
+  const stopFollowing = fileWatch?.followConfigFile(config, extra => built.reloadRules(extra), io, options.warnings !== false)
   // --dev: an edit of a served file reaches the browsers.
-  const stopDev = hub !== undefined ? followServedFiles(config.root, built.allowlist, hub, () => built.forgetCachedFiles(), io, config.quiet) : undefined
+  const stopDev = hub !== undefined && follow !== undefined ? follow.followServedFiles(config.root, built.allowlist, hub, () => built.forgetCachedFiles(), io, config.quiet) : undefined
   const urls = serverUrls(config.host, port, config.tls !== undefined)
   if (options.banner !== false) printBanner(io, config, { ...urls, ...(admin.url !== undefined ? { admin: admin.url } : {}) }, files)
   readiness.markReady()
@@ -265,6 +288,7 @@ export async function startWith(config: CliConfig, io: CliIo, options: StartOpti
     },
     reload(next: CliConfig) {
       const apply = async (): Promise<ReloadOutcome> => {
+        const { applyReload, liveConfig } = await import('./reload.js')
         const outcome = await applyReload(built, running, next)
         running = liveConfig(running, next)
         return outcome

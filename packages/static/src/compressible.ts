@@ -4,12 +4,9 @@
  *
  * @module
  */
-import { createRequire } from 'node:module'
 import { isCompressibleType } from 'tinyhttp-core'
 import { hasEncodedSuffix } from './codings.js'
-
-/** mime-db's table (a JSON module, loaded once): media type → `{ compressible?: boolean }`. */
-const mimeDb = createRequire(import.meta.url)('mime-db') as Record<string, { compressible?: boolean } | undefined>
+import { COMMON_COMPRESSIBLE, mimeDb } from './mime-data.js'
 
 /**
  * mime-db's `compressible` flag for a media type (no parameters, lower case).
@@ -23,7 +20,8 @@ const mimeDb = createRequire(import.meta.url)('mime-db') as Record<string, { com
  * ```
  */
 export function mimeDbCompressible(mediaType: string): boolean | undefined {
-  return mimeDb[mediaType]?.compressible
+  // The common types from a small table: mime-db is loaded on the first other one.
+  return COMMON_COMPRESSIBLE.has(mediaType) ? COMMON_COMPRESSIBLE.get(mediaType) : mimeDb()[mediaType]?.compressible
 }
 
 /**

@@ -3,12 +3,8 @@
  *
  * @module
  */
-import { createRequire } from 'node:module'
 import { isSafeFieldValue } from 'tinyhttp-core'
-import type mimeTypes from 'mime-types'
-
-// mime-types is CommonJS: require() spares the process the ESM loader's CommonJS export scan (~6 MB RSS).
-const mime = createRequire(import.meta.url)('mime-types') as typeof mimeTypes
+import { COMMON_CONTENT_TYPES, mimeTypes } from './mime-data.js'
 
 /**
  * The type sent when the extension is unknown.
@@ -76,7 +72,7 @@ export function createContentTypeLookup(overrides: Readonly<Record<string, strin
       throw new TypeError(`serveStatic: mimeTypes[${JSON.stringify(rawExt)}] must be a media type such as 'text/plain'`)
     }
     const ext = rawExt.replace(/^\./, '').toLowerCase()
-    const full = value.includes(';') ? value : mime.contentType(value) || value
+    const full = value.includes(';') ? value : mimeTypes().contentType(value) || value
     table.set(ext, full)
   }
   const memo = new Map<string, string>()
@@ -84,7 +80,8 @@ export function createContentTypeLookup(overrides: Readonly<Record<string, strin
     const ext = extensionOf(fileName)
     const cached = memo.get(ext)
     if (cached !== undefined) return cached
-    const type = table.get(ext) ?? (ext === '' ? false : mime.contentType(ext)) ?? false
+    // The common extensions from a small table: mime-types is loaded on the first other one.
+    const type = table.get(ext) ?? (ext === '' ? false : (COMMON_CONTENT_TYPES.get(ext) ?? mimeTypes().contentType(ext))) ?? false
     const result = type === false ? DEFAULT_CONTENT_TYPE : type
     if (memo.size < 1024) memo.set(ext, result)
     return result

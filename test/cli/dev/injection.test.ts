@@ -37,7 +37,7 @@ function site(files: Record<string, string> = {}): { cwd: string; root: string }
 
 async function built(argv: string[], cwd: string): Promise<BuiltApp> {
   const config = await resolveConfig(parseArgs(argv), { env: {}, cwd })
-  const b = buildApp(config)
+  const b = await buildApp(config)
   apps.push(b)
   await awaitTable(b, config)
   return b
