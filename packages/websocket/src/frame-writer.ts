@@ -19,7 +19,7 @@ export interface FrameOptions {
 }
 
 /** Payloads up to this size are copied behind their header into one buffer (one write, one packet). */
-export const COPY_LIMIT = 16 * 1024
+export const COPY_LIMIT = 4096 - 16
 
 /**
  * The header of a frame (RFC 6455 §5.2): 2 bytes, plus the 16- or 64-bit extended length when the payload
