@@ -1,7 +1,7 @@
 import { FrameError, type FrameErrorCode } from './frame-error.js'
 import { isWireCloseCode, MAX_CONTROL_PAYLOAD, OPCODE } from './protocol.js'
 import { unmaskInto } from './unmask.js'
-import { Utf8Validator } from './utf8-validator.js'
+import { isWholeUtf8, Utf8Validator } from './utf8-validator.js'
 
 /**
  * One frame as it arrived (RFC 6455 §5.2), its payload unmasked.
@@ -245,8 +245,13 @@ export class FrameParser {
       this.#state = STOPPED
     } else if (opcode < OPCODE.CLOSE) {
       if (this.#messageOpcode === OPCODE.TEXT && !this.#messageCompressed) {
-        const utf8 = (this.#utf8 ??= new Utf8Validator())
-        if (!utf8.update(payload) || (fin && !utf8.end())) return this.#fail('invalid-utf8')
+        if (fin && opcode === OPCODE.TEXT) {
+          // A whole message in one frame (the common case): checked at once, no state kept.
+          if (!isWholeUtf8(payload)) return this.#fail('invalid-utf8')
+        } else {
+          const utf8 = (this.#utf8 ??= new Utf8Validator())
+          if (!utf8.update(payload) || (fin && !utf8.end())) return this.#fail('invalid-utf8')
+        }
       }
       this.#inMessage = !fin
       if (fin) this.#messageLength = 0

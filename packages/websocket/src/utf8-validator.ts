@@ -28,6 +28,32 @@ function completePrefix(bytes: Uint8Array, start: number, end: number): number {
   return end
 }
 
+/** Up to this many bytes a JavaScript scan for ASCII costs less than the call into `isUtf8`. */
+const ASCII_SCAN_MAX = 64
+
+/**
+ * Whether a whole message (a single frame: no state from before, nothing to follow) is UTF-8. Short
+ * ASCII text, the common chat or JSON message, is settled without a call into native code.
+ *
+ * @param bytes - the whole message
+ * @returns whether it is UTF-8
+ * @example
+ * ```ts
+ * isWholeUtf8(Buffer.from('{"ok":true}')) // true
+ * isWholeUtf8(Buffer.from([0xe2, 0x82]))  // false: a character cut short
+ * ```
+ * @internal
+ */
+export function isWholeUtf8(bytes: Uint8Array): boolean {
+  const n = bytes.length
+  if (n <= ASCII_SCAN_MAX) {
+    let i = 0
+    while (i < n && (bytes[i] as number) < 0x80) i++
+    if (i === n) return true
+  }
+  return isUtf8(bytes)
+}
+
 /**
  * An incremental UTF-8 validator (RFC 3629): feed a message's bytes in any pieces, get `false` as soon
  * as they cannot be UTF-8 — overlong forms, surrogates (U+D800–U+DFFF), code points above U+10FFFF,

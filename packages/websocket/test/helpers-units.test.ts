@@ -1,5 +1,7 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { isSameOrigin, originPolicy } from '../src/origin-policy.js'
+import { isWholeUtf8 } from '../src/utf8-validator.js'
 import { closePayload, encodeFrame, frameHeader } from '../src/frame-writer.js'
 import { acceptKey, isHandshakeKey, isWireCloseCode, OPCODE, Utf8Validator } from '../src/index.js'
 
@@ -104,5 +106,18 @@ describe('UTF-8 validator table', () => {
     let result = true
     for (const b of bytes) result = bytewise.update(new Uint8Array([b])) && result
     expect(result && bytewise.end()).toBe(ok)
+    // A whole single-frame message, short (the ASCII scan) and long (past it: the native check).
+    expect(isWholeUtf8(new Uint8Array(bytes))).toBe(ok)
+    expect(isWholeUtf8(new Uint8Array([...new Array(70).fill(0x61), ...bytes]))).toBe(ok)
+  })
+
+  it('isWholeUtf8 agrees with the incremental validator on any bytes, short and long', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.uint8Array({ maxLength: 80 }), fc.string({ unit: 'binary' }).map(t => new Uint8Array(Buffer.from(t))), fc.uint8Array({ minLength: 60, maxLength: 200 })), bytes => {
+        const v = new Utf8Validator()
+        expect(isWholeUtf8(bytes)).toBe(v.update(bytes) && v.end())
+      }),
+      { numRuns: 1000 },
+    )
   })
 })
