@@ -7,7 +7,7 @@ const EMPTY = Buffer.alloc(0)
 const PLAIN: FrameOptions = {}
 const COMPRESSED: FrameOptions = { rsv1: true }
 
-/** {@link Sender.batch} states: not in a batch; in one, nothing written yet; one frame written; the socket corked. */
+/** Batch states ({@link Sender.beginBatch}): not in a batch; in one, nothing written yet; one frame written; the socket corked. */
 const NOT_BATCHING = 0
 const BATCH_EMPTY = 1
 const BATCH_WROTE = 2
@@ -48,7 +48,7 @@ export class Sender {
   #pumping = false
   /** End the socket when the queue is empty. */
   #ending = false
-  /** Inside {@link Sender.batch}: NOT_BATCHING, or how far the frames written so far got (see {@link Sender.batch}). */
+  /** NOT_BATCHING, or how far the frames written in this batch got ({@link Sender.beginBatch}). */
   #batch = NOT_BATCHING
 
   /**

@@ -2,8 +2,8 @@
  * Unmasking with WebAssembly SIMD: 16 bytes per instruction instead of JavaScript's 4 (16 KiB in about
  * 1 µs instead of about 6). `ws` does this with a native addon (bufferutil); this is the same idea with no
  * build step: a 108-byte module, written by hand below, compiled once on first use. Where WebAssembly or
- * its SIMD extension is missing (a runtime started with `--no-experimental-wasm-simd`, a CPU without
- * SSE4.1), {@link simdUnmasker} returns null and the caller keeps its JavaScript loop.
+ * its SIMD extension is missing (a runtime built or started without it, a CPU without SSE4.1),
+ * {@link simdUnmasker} returns null and the caller keeps its JavaScript loop.
  *
  * The module, in the WebAssembly text format:
  *
