@@ -10,28 +10,9 @@ import { mkdirSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
 import { tempDir } from '../cli/helpers.js'
+import { seeded } from '../helpers/seeded.js'
 
-/**
- * A small deterministic PRNG (mulberry32), so every run serves the same bytes.
- *
- * @param seed - any 32-bit integer
- * @returns a function giving floats in [0, 1)
- * @example
- * ```ts
- * const rnd = seeded(11)
- * rnd() // always the same first number
- * ```
- */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+export { seeded }
 
 const WORDS = (
   'alpha beta gamma delta render state props effect memo ref context reducer dispatch action payload ' +

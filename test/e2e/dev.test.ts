@@ -22,6 +22,18 @@ describe.skipIf(!existsSync(CHROMIUM))('--dev in headless Chromium', () => {
 
   const loads = (page: Page): Promise<string | undefined> => page.evaluate(() => document.documentElement.dataset.loads)
   const color = (page: Page): Promise<string> => page.locator('h1').evaluate(el => getComputedStyle(el).color)
+  /** A new page whose CSP violations (console messages and `securitypolicyviolation` events) are collected. */
+  const watchedPage = async (): Promise<{ page: Page; violations: string[] }> => {
+    const page = await browser.newPage()
+    const violations: string[] = []
+    page.on('console', msg => {
+      if (/Content Security Policy|Refused to/i.test(msg.text())) violations.push(msg.text())
+    })
+    await page.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', e => console.log(`Refused to ${e.violatedDirective} ${e.blockedURI}`))
+    })
+    return { page, violations }
+  }
   /** The access log's line for the n-th live-reload socket (101): the browser is listening. */
   const socketOpen = (cli: CliProcess, n: number): Promise<unknown> => cli.waitForStdout(new RegExp(`(?:"GET /__tinyhttp/dev HTTP/1.1" 101[^\\n]*\\n[^]*){${n}}`), 15_000)
 
@@ -33,14 +45,7 @@ describe.skipIf(!existsSync(CHROMIUM))('--dev in headless Chromium', () => {
     writeFileSync(join(root, 'style.css'), 'h1 { color: rgb(255, 0, 0) }\n')
     writeFileSync(join(root, '_headers'), `/*\n  Content-Security-Policy: ${CSP}\n`)
     const cli = await startCli(['site', '--port', '0', '--dev'], { cwd })
-    const page = await browser.newPage()
-    const violations: string[] = []
-    page.on('console', msg => {
-      if (/Content Security Policy|Refused to/i.test(msg.text())) violations.push(msg.text())
-    })
-    await page.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', e => console.log(`Refused to ${e.violatedDirective} ${e.blockedURI}`))
-    })
+    const { page, violations } = await watchedPage()
     const res = await page.goto(`${cli.url}/`)
     expect(res?.status()).toBe(200)
     expect(res?.headers()['content-security-policy']).toBe(`${CSP}; connect-src ${cli.url.replace('http', 'ws')}/__tinyhttp/dev`.replace(`script-src ${HASH}`, `script-src ${HASH} ${cli.url}/__tinyhttp/dev.js`))
@@ -89,14 +94,7 @@ describe.skipIf(!existsSync(CHROMIUM))('--dev in headless Chromium', () => {
     writeFileSync(join(root, 'index.html'), page2(1))
     writeFileSync(join(root, '_headers'), "/*\n  Content-Security-Policy: script-src 'nonce-n0nce' 'strict-dynamic'; connect-src 'self'; object-src 'none'\n")
     const cli = await startCli(['site', '--port', '0', '--dev'], { cwd })
-    const page = await browser.newPage()
-    const violations: string[] = []
-    page.on('console', msg => {
-      if (/Content Security Policy|Refused to/i.test(msg.text())) violations.push(msg.text())
-    })
-    await page.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', e => console.log(`Refused to ${e.violatedDirective} ${e.blockedURI}`))
-    })
+    const { page, violations } = await watchedPage()
     const res = await page.goto(`${cli.url}/`)
     expect(res?.headers()['content-security-policy']).toMatch(/^script-src 'nonce-n0nce' 'strict-dynamic' 'sha256-[A-Za-z0-9+/]+=*'; connect-src 'self' ws:\/\/127\.0\.0\.1:\d+\/__tinyhttp\/dev; object-src 'none'$/)
     await page.waitForFunction(() => (window as unknown as { __tinyhttpDev?: boolean }).__tinyhttpDev === true, undefined, { timeout: 10_000 })

@@ -19,24 +19,13 @@ import {
 } from 'tinyhttp-metrics'
 import { serveStatic } from 'tinyhttp-static'
 import { writeTree } from '../helpers/file-tree.js'
+import { seeded } from '../helpers/seeded.js'
 
 let root: string
 beforeAll(async () => {
   root = await writeTree('tinyhttp-cardinality-', { 'index.html': '<h1>hi</h1>', 'a/b.css': 'b{}', 'app.js': 'x'.repeat(4000) })
 })
 afterAll(() => rmSync(root, { recursive: true, force: true }))
-
-/** A small seeded generator (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const TCHAR = "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 const ANY = ' !"#$%&\'()*+,-./0123456789:;<=>?@[\\]^_`{|}~AZaz\x7f\x01é'
@@ -86,7 +75,7 @@ describe('label cardinality', () => {
       3 + // connections opened, open, active
       Object.keys(WIRE_REJECTION_STATUS).length
 
-    const next = random(13)
+    const next = seeded(13)
     const sent: string[] = []
     const send = async (count: number): Promise<void> => {
       for (let i = 0; i < count; i++) {
