@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { connect } from 'node:tls'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { rawRequest, type RawResponse } from '../helpers/raw-client.js'
+import { readToClose } from '../helpers/read-to-close.js'
 import { cleanupTemp, ensureBuilt, has, killAll, request, spawnCli, startCli, tempDir } from './helpers.js'
 
 beforeAll(ensureBuilt, 200_000)
@@ -99,16 +100,10 @@ describe('--isolate and --security-headers', () => {
       { cwd, stdio: 'ignore', timeout: 20_000 },
     )
     const cli = await startCli(['dist', '--port', '0', '--security-headers', '--tls-cert', 'cert.pem', '--tls-key', 'key.pem', '-q'], { cwd })
-    const raw = await new Promise<string>((resolve, reject) => {
-      let text = ''
-      const socket = connect({ host: '127.0.0.1', port: cli.port, rejectUnauthorized: false, servername: 'localhost' }, () =>
-        socket.write(request('GET', '/index.html', { Connection: 'close' })),
-      )
-      const timer = setTimeout(() => socket.destroy(new Error('TLS request timed out')), 5000)
-      socket.setEncoding('latin1').on('data', (c: string) => (text += c))
-      socket.on('error', err => (clearTimeout(timer), reject(err)))
-      socket.on('close', () => (clearTimeout(timer), resolve(text)))
-    })
+    const socket = connect({ host: '127.0.0.1', port: cli.port, rejectUnauthorized: false, servername: 'localhost' }, () =>
+      socket.write(request('GET', '/index.html', { Connection: 'close' })),
+    )
+    const raw = (await readToClose(socket)).toString('latin1')
     const head = raw.slice(0, raw.indexOf('\r\n\r\n'))
     expect(head).toMatch(/^HTTP\/1\.1 200 OK\r\n/)
     expect(head).toMatch(/\r\nStrict-Transport-Security: max-age=31536000\r\n/i)

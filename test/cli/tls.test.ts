@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { connect } from 'node:tls'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { readToClose } from '../helpers/read-to-close.js'
 import { cleanupTemp, demoSite, ensureBuilt, has, killAll, request, startCli } from './helpers.js'
 
 beforeAll(ensureBuilt, 200_000)
@@ -11,23 +12,8 @@ afterAll(cleanupTemp)
 
 /** Sends one request over TLS (self-signed: not verified) and returns the raw response. */
 function tlsRequest(port: number, raw: string): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    const socket = connect({ host: '127.0.0.1', port, rejectUnauthorized: false, servername: 'localhost' }, () => socket.write(raw))
-    const timer = setTimeout(() => {
-      socket.destroy()
-      reject(new Error('TLS request timed out'))
-    }, 5000)
-    socket.on('data', c => chunks.push(c))
-    socket.on('error', err => {
-      clearTimeout(timer)
-      reject(err)
-    })
-    socket.on('close', () => {
-      clearTimeout(timer)
-      resolve(Buffer.concat(chunks))
-    })
-  })
+  const socket = connect({ host: '127.0.0.1', port, rejectUnauthorized: false, servername: 'localhost' }, () => socket.write(raw))
+  return readToClose(socket)
 }
 
 // openssl is a Debian package; .ci/run installs it. Without it no certificate can be made here.

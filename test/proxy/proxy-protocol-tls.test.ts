@@ -4,6 +4,7 @@ import { connect as tlsConnect, createServer, type Server } from 'node:tls'
 import { createApp, type App } from 'tinyhttp-core'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { inet4, v2 } from '../../packages/core/test/proxy/build-v2.js'
+import { readToClose } from '../helpers/read-to-close.js'
 import { hasOpenssl, makeCert, type TestCert } from './tls-cert.js'
 import { GET, bodyOf, wire } from './wire-client.js'
 
@@ -64,18 +65,9 @@ function tlsGet(port: number, header: Buffer, together: boolean): Promise<Buffer
     const raw = netConnect(port, '127.0.0.1', () => {
       if (!together) raw.write(header)
       const socket = tlsConnect({ socket: together ? (prefixed(raw, header) as unknown as Socket) : raw, rejectUnauthorized: false, servername: 'localhost' }, () => socket.write(GET))
-      const chunks: Buffer[] = []
-      const timer = setTimeout(() => reject(new Error('TLS request timed out')), 5000)
-      socket.on('data', c => chunks.push(c))
-      socket.on('error', err => {
-        clearTimeout(timer)
-        reject(err)
-      })
-      socket.on('close', () => {
-        clearTimeout(timer)
-        resolve(Buffer.concat(chunks))
-      })
+      readToClose(socket).then(resolve, reject)
     })
+    raw.on('error', reject)
   })
 }
 
