@@ -13,6 +13,7 @@ export const BIN = join(REPO, 'packages/cli/dist/bin.js')
 export function ensureBuilt(): void {
   if (existsSync(BIN)) return
   execFileSync('pnpm', ['exec', 'tsc', '-b'], { cwd: REPO, stdio: 'inherit', timeout: 180_000 })
+  execFileSync(process.execPath, ['scripts/strip-dist.mjs'], { cwd: REPO, stdio: 'inherit', timeout: 60_000 })
 }
 
 const tempDirs: string[] = []

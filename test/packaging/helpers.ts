@@ -201,7 +201,7 @@ function pidAlive(pid: number): boolean {
 }
 
 /**
- * Runs `pnpm exec tsc -b` at the repository root under a lock, so the packaging test files (which run in
+ * Runs `pnpm exec tsc -b` and `scripts/strip-dist.mjs` at the repository root under a lock, so the packaging test files (which run in
  * parallel) never build into `dist/` at the same time. The build is incremental: once built, it is quick.
  *
  * @param timeoutMs - limit for waiting plus building
@@ -233,6 +233,7 @@ export async function buildOnce(timeoutMs = 150_000): Promise<void> {
   }
   try {
     await runOk('pnpm', ['exec', 'tsc', '-b'], { cwd: REPO_ROOT, timeoutMs: Math.max(10_000, deadline - Date.now()) })
+    await runOk(process.execPath, ['scripts/strip-dist.mjs'], { cwd: REPO_ROOT, timeoutMs: 60_000 })
   } finally {
     rmSync(lock, { recursive: true, force: true })
   }

@@ -313,8 +313,11 @@ export abstract class ConnectionReader implements ParserHandler, BodySourceHooks
   protected abstract pump(): void
   /** Sets the one deadline that matters now. */
   protected abstract updateDeadline(): void
-  /** Ends the connection after its last answer (lingering when the client may still send). */
-  protected abstract endConnection(linger: boolean): void
+  /**
+   * Ends the connection after its last answer: lingering when the client may still send, closing at
+   * once when it said it sends nothing more (`promisedEnd`) and nothing it sent is left unread.
+   */
+  protected abstract endConnection(linger: boolean, promisedEnd?: boolean): void
   /** @see OutputOwner.onWritable */
   abstract onWritable(): void
   /** @see OutputOwner.onBlockedChange */

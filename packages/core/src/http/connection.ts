@@ -239,7 +239,9 @@ export class Connection extends ConnectionReader implements Timed, BodyOwner {
     // Draining: an answer that started before the drain (and promised keep-alive) is the last one too.
     if (closing || (queue.length === 0 && (this.read >= STOPPED || this.host.draining))) {
       this.write = ENDED
-      this.endConnection(unfinished || this.parsing !== null || !this.parser.idle)
+      // A request that said `Connection: close` (or HTTP/1.0 without keep-alive) promised nothing follows it.
+      const promisedEnd = exchange.head !== null && !exchange.head.keepAlive && queue.length === 0
+      this.endConnection(unfinished || this.parsing !== null || !this.parser.idle, promisedEnd)
       return
     }
     if (unfinished) this.discardBody(body)
@@ -276,8 +278,13 @@ export class Connection extends ConnectionReader implements Timed, BodyOwner {
     if (wasPaused) this.resumeSocket()
   }
 
-  /** Ends the connection after the last response; lingers when the client may still be sending a body. */
-  protected override endConnection(linger: boolean): void {
+  /**
+   * Ends the connection after the last response; lingers when the client may still be sending a body.
+   * When the client promised to send nothing more and every byte of the answer is already in the kernel,
+   * the socket is closed at once, as nginx does: the kernel sends the answer, then the FIN, without a
+   * `shutdown` and without waiting for the client's own FIN.
+   */
+  protected override endConnection(linger: boolean, promisedEnd = false): void {
     if (this.read === CLOSED) return
     this.write = ENDED
     const queue = this.queue
@@ -285,17 +292,24 @@ export class Connection extends ConnectionReader implements Timed, BodyOwner {
       for (const rest of queue) rest.body?.fail(connectionClosing())
       this.queue = null // dropped rather than truncated: setting `length` is a call into the runtime
     }
+    const unread = this.pendingInput !== null
     this.parsing = null
     this.pendingInput = null
     const out = this.out
     // Answers still waiting for this turn's flush leave before the FIN.
     out.flush()
     const socket = out.socket
+    if (promisedEnd && !linger && !unread && out.allInKernel) {
+      // Nothing unread here and none to come: closing sends the FIN after the answer, never a reset.
+      socket.destroy()
+      return
+    }
     socket.end()
     this.deadline = monotonicMs() + this.options.lingerTimeout
-    if (linger && !socket.readableEnded) {
-      // Like nginx's lingering close: read and drop what the client is still sending, briefly, so its
-      // TCP stack does not reset the connection before it has read our answer.
+    if (!socket.readableEnded) {
+      // Like nginx's lingering close: read and drop what the client is still sending (up to `lingerBytes`,
+      // within `lingerTimeout`), so that its TCP stack does not reset the connection before it has read
+      // our answer, and so that its FIN, which ends the connection, is seen even after reading stopped.
       this.read = LINGERING
       this.dropped = 0
       socket.resume()

@@ -173,6 +173,14 @@ export class Output {
     else this.#owner.onWritable()
   }
 
+  /**
+   * Whether everything written so far is in the kernel: nothing pending here, nothing buffered by the
+   * socket, and the socket is a plain TCP one (a TLS socket still owes its `close_notify`).
+   */
+  get allInKernel(): boolean {
+    return this.#kernelCopies && this.#first === null && this.#parts === null && (this.socket as Socket).writableLength === 0
+  }
+
   /** The bytes of the body in flight that really left: handed to the socket minus what it still holds. */
   bodyBytesLeft(): number {
     const pending = (this.socket as Partial<Socket>).writableLength ?? 0
