@@ -32,6 +32,7 @@ describe('strip(): comments out, the program unchanged', () => {
     ['non-ASCII in a string becomes an escape', "const s = 'a—b';\n", "const s = 'a\\u2014b';\n"],
     ['non-ASCII in a template becomes an escape', 'const s = `→${x}×`;\n', 'const s = `\\u2192${x}\\u00d7`;\n'],
     ['non-ASCII in a regular expression becomes an escape', 'const r = /[–—]/u;\n', 'const r = /[\\u2013\\u2014]/u;\n'],
+    ['blank-looking lines inside a template stay as they are', 'const t = `a\n    \nb`; // x\n', 'const t = `a\n    \nb`;\n'],
     ['an already stripped file is unchanged', 'const a = 1;\n\nconst b = 2;\n', 'const a = 1;\n\nconst b = 2;\n'],
   ]
   it.each(cases)('%s', (_what, input, expected) => {
