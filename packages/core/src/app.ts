@@ -19,6 +19,7 @@ import type { RequestHead } from './http/request-head.js'
 import type { ResponsePlan, UpgradeLifecycle } from './http/response-plan.js'
 import { WireStats } from './http/wire-stats.js'
 import { renderError } from './render-error.js'
+import { handshakeDone, trackTlsHandshakes } from './tls-handshakes.js'
 import { respond } from './respond.js'
 import { Request } from './request.js'
 import { RequestBody } from './request-body.js'
@@ -114,7 +115,7 @@ export class App {
   /** Sockets handed to an upgrade handler: not HTTP connections any more, but ended by {@link App.close}. */
   readonly #upgraded = new UpgradedSockets()
   readonly #servers = new Set<Server>()
-  /** Sockets still reading their PROXY header (not connections yet; {@link App.close} destroys them). @internal */
+  /** Sockets that are not connections yet: reading their PROXY header, or in their TLS handshake ({@link App.close} destroys them). @internal */
   readonly handshakes = new Set<Socket>()
   readonly #trustProxy: CidrList | null
   readonly #onError: (err: unknown, ctx: Context) => void
@@ -357,7 +358,13 @@ export class App {
     const proxy = options.proxyProtocol === undefined ? null : resolveProxyProtocol(options.proxyProtocol, this.#connectionOptions.headersTimeout)
     this.#servers.add(server)
     if (proxy !== null) attachProxied(server, isTlsServer(server), proxy, this)
-    else if (isTlsServer(server)) server.on('secureConnection', socket => this.handleConnection(socket))
+    else if (isTlsServer(server)) {
+      trackTlsHandshakes(server, this)
+      server.on('secureConnection', socket => {
+        handshakeDone(socket, this)
+        this.handleConnection(socket)
+      })
+    }
     else server.on('connection', socket => this.handleConnection(socket))
     server.on('close', () => this.#servers.delete(server))
     return this

@@ -7,6 +7,7 @@ import type { Peer } from '../http/peer.js'
 import { CidrList, parseCidrList } from './cidr.js'
 import { DEFAULT_MAX_TLV_BYTES, type ProxyHeader } from './proxy-header.js'
 import { ProxyHeaderParser } from './proxy-parser.js'
+import { handshakeDone, holdHandshake, type HandshakeHost } from '../tls-handshakes.js'
 
 const debug = createDebug('tinyhttp:core:proxy')
 
@@ -114,10 +115,8 @@ export function peerOf(header: ProxyHeader, socket: Socket): Peer {
 }
 
 /** What the handshake needs from the App. @internal */
-export interface ProxyHandshakeHost {
+export interface ProxyHandshakeHost extends HandshakeHost {
   readonly deadlines: DeadlineSet
-  /** Sockets still reading their header (the App destroys them when it closes). */
-  readonly handshakes: Set<Socket>
   readonly closing: boolean
   /** Starts HTTP on a socket whose header was read. */
   handleConnection(socket: Duplex, peer?: Peer): void
@@ -264,8 +263,7 @@ export function interceptTlsConnections(server: Server, config: ProxyProtocolCon
       ;(raw as Socket & { [PEER]?: Peer })[PEER] = peer
       // Until its TLS handshake is done the socket belongs to nobody: the App keeps it among its
       // handshakes, so that close() does not wait for a balancer that hung up mid-handshake.
-      host.handshakes.add(raw)
-      raw.once('close', () => host.handshakes.delete(raw))
+      holdHandshake(raw, host)
       for (const listener of startTls) listener.call(server, raw)
     }),
   )
@@ -287,8 +285,6 @@ const PEER = Symbol('tinyhttp.proxyPeer')
  * @internal
  */
 export function proxiedPeerOf(tlsSocket: Socket, host: ProxyHandshakeHost): Peer {
-  const parent = (tlsSocket as Socket & { _parent?: Socket & { [PEER]?: Peer } })._parent
-  if (parent === undefined) return tlsSocket
-  host.handshakes.delete(parent)
-  return parent[PEER] ?? tlsSocket
+  const parent = handshakeDone(tlsSocket, host) as (Socket & { [PEER]?: Peer }) | undefined
+  return parent?.[PEER] ?? tlsSocket
 }
