@@ -4,16 +4,12 @@
 import { connect as netConnect, type Socket } from 'node:net'
 import { connect as tlsConnect, createServer, type Server } from 'node:tls'
 import { createApp, type App } from 'tinyhttp-core'
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { afterEach, describe, expect, test } from 'vitest'
 import { sleep } from '../helpers/serve.js'
-import { hasOpenssl, makeCert, type TestCert } from '../proxy/tls-cert.js'
+import { certForFile } from '../proxy/tls-cert.js'
 
-const OPENSSL = hasOpenssl()
-let cert: TestCert
-beforeAll(() => {
-  if (OPENSSL) cert = makeCert()
-})
-afterAll(() => cert?.remove())
+const tlsCert = certForFile()
+const OPENSSL = tlsCert.available
 
 const apps: App[] = []
 const sockets: Socket[] = []
@@ -28,7 +24,8 @@ async function startTls(): Promise<{ app: App; port: number }> {
     ctx.res.body = `secure ${ctx.req.secure}`
   })
   apps.push(app)
-  const server: Server = createServer({ key: cert.key, cert: cert.cert, allowHalfOpen: true })
+  const { key, cert } = tlsCert.cert()
+  const server: Server = createServer({ key, cert, allowHalfOpen: true })
   app.attach(server)
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   return { app, port: (server.address() as { port: number }).port }

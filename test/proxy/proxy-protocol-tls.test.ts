@@ -2,18 +2,14 @@ import { connect as netConnect, type Socket } from 'node:net'
 import { Duplex } from 'node:stream'
 import { connect as tlsConnect, createServer, type Server } from 'node:tls'
 import { createApp, type App } from 'tinyhttp-core'
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { afterEach, describe, expect, test } from 'vitest'
 import { inet4, v2 } from '../../packages/core/test/proxy/build-v2.js'
 import { readToClose } from '../helpers/read-to-close.js'
-import { hasOpenssl, makeCert, type TestCert } from './tls-cert.js'
+import { certForFile } from './tls-cert.js'
 import { GET, bodyOf, wire } from './wire-client.js'
 
-const OPENSSL = hasOpenssl()
-let cert: TestCert
-beforeAll(() => {
-  if (OPENSSL) cert = makeCert()
-})
-afterAll(() => cert?.remove())
+const tlsCert = certForFile()
+const OPENSSL = tlsCert.available
 
 const apps: App[] = []
 afterEach(async () => {
@@ -26,7 +22,8 @@ async function startTls(trusted: string): Promise<number> {
     ctx.res.body = `${ctx.req.remoteAddress} ${ctx.req.remotePort} ${ctx.req.secure}`
   })
   apps.push(app)
-  const server: Server = createServer({ key: cert.key, cert: cert.cert, allowHalfOpen: true })
+  const { key, cert } = tlsCert.cert()
+  const server: Server = createServer({ key, cert, allowHalfOpen: true })
   app.attach(server, { proxyProtocol: { trusted } })
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   return (server.address() as { port: number }).port
