@@ -37,11 +37,6 @@ export class DeadlineSet {
     this.#intervalMs = Math.max(5, Math.floor(intervalMs))
   }
 
-  /** How many members the set holds. */
-  get size(): number {
-    return this.#members.length
-  }
-
   /** Registers a member (once: a member already in the set stays where it is). */
   add(member: Timed): void {
     if (member.deadlineSlot >= 0) return
